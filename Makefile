@@ -1,0 +1,40 @@
+# mlgate: the two set-up commands are `make demo` and `make test`.
+GO        ?= go
+BIN       := bin
+LDFLAGS   := -s -w -X main.version=$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+export CGO_ENABLED ?= 0
+
+.PHONY: all build demo test lint fuzz bench e2e clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
+
+## demo: every gate on bundled sample data, no network; writes ./mlgate-demo/
+demo: build
+	./$(BIN)/gate-runner demo --out mlgate-demo
+
+## test: every unit and integration test (integration tests skip, saying why,
+## when Prometheus, Alertmanager, Pushgateway or PostgreSQL are absent).
+test:
+	$(GO) test -count=1 -timeout 15m ./...
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@if command -v staticcheck >/dev/null 2>&1; then staticcheck ./...; \
+	 elif [ -x "$$($(GO) env GOPATH)/bin/staticcheck" ]; then "$$($(GO) env GOPATH)/bin/staticcheck" ./...; \
+	 else echo "staticcheck not installed (go install honnef.co/go/tools/cmd/staticcheck@latest)"; fi
+
+## fuzz: a short run of every fuzz target (FUZZTIME per target, default 10s).
+FUZZTIME ?= 10s
+fuzz:
+	FUZZTIME=$(FUZZTIME) bash scripts/fuzz-all.sh
+
+## bench: benchmarks against the tools users would use instead (bench/README.md).
+bench: build
+	bash bench/run.sh
+
+clean:
+	rm -rf $(BIN) mlgate-out mlgate-demo

@@ -1,0 +1,115 @@
+package dataset
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+type parquetReader struct {
+	file   string
+	pf     *parquet.File
+	cols   []string
+	groups []parquet.RowGroup
+	g      int
+	rows   parquet.Rows
+	buf    []parquet.Row
+	n, i   int
+	cells  []string
+	row    int
+	close  func() error
+}
+
+func newParquet(file string, r io.ReaderAt, size int64, closer func() error) (p *parquetReader, err error) {
+	defer func() {
+		// parquet-go can panic on corrupt metadata; bad input must not.
+		if v := recover(); v != nil {
+			p, err = nil, &RowError{File: file, Msg: fmt.Sprintf("not a readable Parquet file: %v", v)}
+		}
+	}()
+	pf, err := parquet.OpenFile(r, size)
+	if err != nil {
+		return nil, &RowError{File: file, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
+	}
+	var cols []string
+	for _, f := range pf.Schema().Fields() {
+		if !f.Leaf() || f.Repeated() {
+			return nil, &RowError{File: file, Column: f.Name(), Msg: "nested or repeated Parquet column: expected a flat table of scalar columns"}
+		}
+		cols = append(cols, f.Name())
+	}
+	if len(cols) == 0 {
+		return nil, &RowError{File: file, Msg: "Parquet file has no columns"}
+	}
+	return &parquetReader{file: file, pf: pf, cols: cols, groups: pf.RowGroups(),
+		buf: make([]parquet.Row, 256), cells: make([]string, len(cols)), close: closer}, nil
+}
+
+func (p *parquetReader) Columns() []string { return p.cols }
+func (p *parquetReader) Row() int          { return p.row }
+
+func (p *parquetReader) Close() error {
+	if p.rows != nil {
+		p.rows.Close()
+	}
+	return p.close()
+}
+
+func (p *parquetReader) Next() (cells []string, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			cells, err = nil, &RowError{File: p.file, Row: p.row + 1, Msg: fmt.Sprintf("corrupt Parquet data: %v", v)}
+		}
+	}()
+	for p.i >= p.n {
+		if p.rows == nil {
+			if p.g >= len(p.groups) {
+				return nil, io.EOF
+			}
+			p.rows = p.groups[p.g].Rows()
+			p.g++
+		}
+		n, err := p.rows.ReadRows(p.buf)
+		p.n, p.i = n, 0
+		if err == io.EOF {
+			p.rows.Close()
+			p.rows = nil
+		} else if err != nil {
+			return nil, &RowError{File: p.file, Row: p.row + 1, Msg: fmt.Sprintf("read Parquet rows: %v", err)}
+		}
+	}
+	r := p.buf[p.i]
+	p.i++
+	p.row++
+	for i := range p.cells {
+		p.cells[i] = ""
+	}
+	for _, v := range r {
+		c := v.Column()
+		if c < 0 || c >= len(p.cells) || v.IsNull() {
+			continue
+		}
+		p.cells[c] = parquetCell(v)
+	}
+	return p.cells, nil
+}
+
+func parquetCell(v parquet.Value) string {
+	switch v.Kind() {
+	case parquet.Boolean:
+		return strconv.FormatBool(v.Boolean())
+	case parquet.Int32:
+		return strconv.FormatInt(int64(v.Int32()), 10)
+	case parquet.Int64:
+		return strconv.FormatInt(v.Int64(), 10)
+	case parquet.Float:
+		return strconv.FormatFloat(float64(v.Float()), 'g', -1, 32)
+	case parquet.Double:
+		return strconv.FormatFloat(v.Double(), 'g', -1, 64)
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		return string(v.ByteArray())
+	}
+	return v.String()
+}
