@@ -118,6 +118,8 @@ numeric_cases = [
     ("tiny_vs_big", [0.1, 0.2, 0.3, 5.0, 7.0], dict(G, n=20000)),
     ("asymp_1e6_tiny_shift", dict(G, n=1000000), dict(G, n=1200000, shift=0.001)),
     ("asymp_1e6_shift", dict(G, n=1000000), dict(G, n=1000000, shift=0.2, mul=7907)),
+    ("asymp_1e6_mid_p", dict(G, n=1000000), dict(G, n=900000, shift=0.015, mul=7933)),
+    ("asymp_2e5_mid_p", dict(G, n=200000), dict(G, n=150000, shift=0.03, mul=7937)),
     ("asymp_1e7_identical_law", dict(G, n=10000000), dict(G, n=10000000, mul=7927)),
 ]
 
