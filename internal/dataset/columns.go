@@ -1,0 +1,266 @@
+package dataset
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+)
+
+// Column holds one column of a file, reduced to what the drift and data
+// statistics need.
+type Column struct {
+	Name string
+	Kind Kind
+	// Inferred says the kind came from the data, not from a schema.
+	Inferred bool
+	// Values are the non-missing values of a numeric or timestamp column
+	// (timestamps as Unix seconds), in no particular order.
+	Values []float64
+	// Counts are the non-missing values of a categorical or boolean
+	// column, counted per category (booleans as "true" / "false").
+	Counts map[string]int64
+	// Missing counts the missing cells (see IsMissing).
+	Missing int64
+}
+
+// Table is a file read into typed columns.
+type Table struct {
+	File    string
+	Rows    int64
+	Columns []*Column
+}
+
+// Column returns the named column, or nil.
+func (t *Table) Column(name string) *Column {
+	for _, c := range t.Columns {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// LoadOptions says how Load types and reads a file.
+type LoadOptions struct {
+	// Schema gives the kind of some columns; the others are inferred. A
+	// schema column absent from the file is an error.
+	Schema map[string]Kind
+	// InferRows is how many leading rows inference looks at; 10000 when
+	// zero.
+	InferRows int
+	// Workers parse in parallel; GOMAXPROCS when zero.
+	Workers int
+}
+
+// Load reads path into typed columns. Numeric columns keep every value
+// (8 bytes a row: the exact KS test and quantiles need them all);
+// categorical columns keep only their counts. CSV files (plain or .gz)
+// are parsed by a parallel byte-level reader; JSON Lines and Parquet go
+// through Open. A cell that does not fit its column's kind is a
+// *RowError naming the file, row and column.
+func Load(ctx context.Context, path string, opt LoadOptions) (*Table, error) {
+	if opt.InferRows <= 0 {
+		opt.InferRows = 10000
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	cols, kinds, inferred, err := inferKinds(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{File: path, Columns: make([]*Column, len(cols))}
+	for i, c := range cols {
+		t.Columns[i] = &Column{Name: c, Kind: kinds[i], Inferred: inferred[i]}
+	}
+	f, _ := FormatOf(path)
+	var accs []*accumulator
+	if f == CSV {
+		accs, t.Rows, err = loadCSV(ctx, path, cols, kinds, opt.Workers)
+	} else {
+		var a *accumulator
+		a, err = loadRows(ctx, path, kinds)
+		accs, t.Rows = []*accumulator{a}, int64(0)
+		if a != nil {
+			t.Rows = a.rows
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	mergeInto(t, accs)
+	return t, nil
+}
+
+// inferKinds reads the header and up to opt.InferRows rows.
+func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) {
+	r, err := Open(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer r.Close()
+	cols := append([]string(nil), r.Columns()...)
+	for name := range opt.Schema {
+		if _, err := ColumnIndex(path, cols, name); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	sample := make([][]string, len(cols))
+	for n := 0; n < opt.InferRows; n++ {
+		row, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for i, c := range row {
+			sample[i] = append(sample[i], strings.Clone(c))
+		}
+	}
+	kinds := make([]Kind, len(cols))
+	inferred := make([]bool, len(cols))
+	for i, c := range cols {
+		if k, ok := opt.Schema[c]; ok {
+			kinds[i] = k
+			continue
+		}
+		kinds[i], inferred[i] = infer(sample[i]), true
+	}
+	return cols, kinds, inferred, nil
+}
+
+// loadRows reads any format through Open, row by row.
+func loadRows(ctx context.Context, path string, kinds []Kind) (*accumulator, error) {
+	r, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	a := newAccumulator(path, r.Columns(), kinds)
+	for {
+		row, err := r.Next()
+		if err == io.EOF {
+			return a, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if a.rows%65536 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		a.rows++
+		for i, c := range row {
+			if msg := a.add(i, []byte(c)); msg != "" {
+				return nil, &RowError{File: path, Row: r.Row(), Column: a.cols[i], Msg: msg}
+			}
+		}
+	}
+}
+
+// accumulator collects one worker's share of the columns.
+type accumulator struct {
+	file    string
+	cols    []string
+	kinds   []Kind
+	values  [][]float64
+	counts  []map[string]*int64
+	missing []int64
+	rows    int64
+}
+
+func newAccumulator(file string, cols []string, kinds []Kind) *accumulator {
+	a := &accumulator{file: file, cols: cols, kinds: kinds,
+		values: make([][]float64, len(cols)), counts: make([]map[string]*int64, len(cols)),
+		missing: make([]int64, len(cols))}
+	for i, k := range kinds {
+		if k == Categorical || k == Boolean {
+			a.counts[i] = map[string]*int64{}
+		}
+	}
+	return a
+}
+
+// add takes one cell of column i; it returns what is wrong with the cell,
+// or "".
+func (a *accumulator) add(i int, cell []byte) string {
+	if isMissingBytes(cell) {
+		a.missing[i]++
+		return ""
+	}
+	switch a.kinds[i] {
+	case Numeric:
+		v, ok := parseFloat(cell)
+		if !ok {
+			return fmt.Sprintf("%q is not a number; expected a number (the column is numeric)", cell)
+		}
+		a.values[i] = append(a.values[i], v)
+	case Timestamp:
+		v, ok := parseTimestamp(string(cell))
+		if !ok {
+			return fmt.Sprintf("%q is not a date-time; expected RFC 3339 or YYYY-MM-DD[ HH:MM:SS] (the column is a timestamp)", cell)
+		}
+		a.values[i] = append(a.values[i], v)
+	case Boolean:
+		b, ok := parseBool(string(cell))
+		if !ok {
+			return fmt.Sprintf("%q is not a boolean; expected true or false (the column is boolean)", cell)
+		}
+		key := "false"
+		if b {
+			key = "true"
+		}
+		a.count(i, []byte(key))
+	default:
+		a.count(i, cell)
+	}
+	return ""
+}
+
+func (a *accumulator) count(i int, cell []byte) {
+	if p := a.counts[i][string(cell)]; p != nil {
+		*p++
+		return
+	}
+	n := int64(1)
+	a.counts[i][string(cell)] = &n
+}
+
+func isMissingBytes(b []byte) bool {
+	if len(b) > 4 {
+		return false
+	}
+	return IsMissing(string(b))
+}
+
+// mergeInto adds the workers' accumulators to t's columns.
+func mergeInto(t *Table, accs []*accumulator) {
+	for i, c := range t.Columns {
+		total := 0
+		for _, a := range accs {
+			total += len(a.values[i])
+			c.Missing += a.missing[i]
+		}
+		switch c.Kind {
+		case Numeric, Timestamp:
+			if len(accs) == 1 {
+				c.Values = accs[0].values[i]
+				break
+			}
+			c.Values = make([]float64, 0, total)
+			for _, a := range accs {
+				c.Values = append(c.Values, a.values[i]...)
+				a.values[i] = nil
+			}
+		default:
+			c.Counts = map[string]int64{}
+			for _, a := range accs {
+				for k, p := range a.counts[i] {
+					c.Counts[k] += *p
+				}
+			}
+		}
+	}
+}

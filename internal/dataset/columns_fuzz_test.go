@@ -1,0 +1,97 @@
+package dataset
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func strconvParse(s string) (float64, error) {
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789.+-eE", c) {
+			return 0, strconv.ErrSyntax
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		return 0, strconv.ErrSyntax
+	}
+	return f, err
+}
+
+// FuzzParseFloat checks the fast float parser against strconv.
+func FuzzParseFloat(f *testing.F) {
+	for _, s := range []string{"1.5", "-0.25", "123456.789", "1e10", "0.1234567890123456789"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseFloat([]byte(s))
+		want, err := strconvParse(s)
+		if ok != (err == nil) {
+			t.Fatalf("parseFloat(%q) ok=%v, strconv err=%v", s, ok, err)
+		}
+		if ok && math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("parseFloat(%q) = %v, strconv %v", s, got, want)
+		}
+	})
+}
+
+// FuzzLoadCSV checks the fast parallel CSV path against the row reader
+// built on encoding/csv: the same error (file, row, column) or the same
+// columns.
+func FuzzLoadCSV(f *testing.F) {
+	f.Add("a,b\n1,x\n2,y\n")
+	f.Add("a,b\n\"1\",\"x,y\"\r\n\n3,\"q\"\"r\"\n")
+	f.Add("a\n1\n\"2\n")
+	f.Add("a,b\n1\n")
+	f.Add("\n\na,b\r\n1,2\r\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "f.csv")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cols, kinds, _, err := inferKinds(p, LoadOptions{InferRows: 3})
+		if err != nil {
+			return
+		}
+		slow, serr := loadRows(context.Background(), p, kinds)
+		fast, rows, ferr := loadCSV(context.Background(), p, cols, kinds, 2)
+		if (serr == nil) != (ferr == nil) {
+			t.Fatalf("row reader err=%v, fast err=%v", serr, ferr)
+		}
+		if serr != nil {
+			var a, b *RowError
+			if errors.As(serr, &a) && errors.As(ferr, &b) && (a.Row != b.Row || a.Column != b.Column) {
+				t.Fatalf("row reader err=%v, fast err=%v", serr, ferr)
+			}
+			return
+		}
+		if rows != slow.rows {
+			t.Fatalf("rows: fast %d, row reader %d", rows, slow.rows)
+		}
+		ta := &Table{Columns: make([]*Column, len(cols))}
+		tb := &Table{Columns: make([]*Column, len(cols))}
+		for i := range cols {
+			ta.Columns[i] = &Column{Name: cols[i], Kind: kinds[i]}
+			tb.Columns[i] = &Column{Name: cols[i], Kind: kinds[i]}
+		}
+		mergeInto(ta, []*accumulator{slow})
+		mergeInto(tb, fast)
+		for i := range cols {
+			a, b := ta.Columns[i], tb.Columns[i]
+			slices.Sort(a.Values)
+			slices.Sort(b.Values)
+			if a.Missing != b.Missing || !slices.Equal(a.Values, b.Values) || !maps.Equal(a.Counts, b.Counts) {
+				t.Fatalf("column %q differs:\nrow reader %+v\nfast       %+v", cols[i], a, b)
+			}
+		}
+	})
+}

@@ -1,0 +1,131 @@
+package dataset
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func mustWrite(tb testing.TB, name, body string) string {
+	tb.Helper()
+	p := filepath.Join(tb.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadTypesAndValues(t *testing.T) {
+	body := "x,c,b,ts,q\n" +
+		"1.5,a,true,2024-01-02,\"he said \"\"hi\"\"\"\n" +
+		"NA,b,false,2024-01-03T00:00:00Z,\"multi\nline\"\r\n" +
+		"\n" +
+		"-2e3,a,,2024-01-04 12:00:00,plain\n" +
+		"0.25,,True,,\"x,y\"\n"
+	p := mustWrite(t, "t.csv", body)
+	for _, workers := range []int{1, 3} {
+		tab, err := Load(context.Background(), p, LoadOptions{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tab.Rows != 4 {
+			t.Errorf("rows = %d, want 4", tab.Rows)
+		}
+		x := tab.Column("x")
+		if x.Kind != Numeric || x.Missing != 1 {
+			t.Errorf("x: kind %s missing %d, want numeric 1", x.Kind, x.Missing)
+		}
+		got := slices.Clone(x.Values)
+		slices.Sort(got)
+		if !slices.Equal(got, []float64{-2000, 0.25, 1.5}) {
+			t.Errorf("x values = %v", got)
+		}
+		if c := tab.Column("c"); c.Kind != Categorical || c.Counts["a"] != 2 || c.Counts["b"] != 1 || c.Missing != 1 {
+			t.Errorf("c = %+v", c)
+		}
+		if b := tab.Column("b"); b.Kind != Boolean || b.Counts["true"] != 2 || b.Counts["false"] != 1 {
+			t.Errorf("b = %+v", b)
+		}
+		ts := tab.Column("ts")
+		if ts.Kind != Timestamp || len(ts.Values) != 3 || !slices.Contains(ts.Values, 1704153600) {
+			t.Errorf("ts = %+v", ts)
+		}
+		q := tab.Column("q")
+		for _, want := range []string{`he said "hi"`, "multi\nline", "plain", "x,y"} {
+			if q.Counts[want] != 1 {
+				t.Errorf("q counts = %v, want %q once", q.Counts, want)
+			}
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	cases := []struct {
+		name, body string
+		schema     map[string]Kind
+		want       string
+	}{
+		{"ragged", "a,b\n1,2\n3\n", nil, `t.csv: row 2 (line 3): has 1 fields, expected 2 (a,b)`},
+		{"non_numeric", "a,b\n1,2\n3,x\n", map[string]Kind{"b": Numeric}, `t.csv: row 2 (line 3), column "b": "x" is not a number; expected a number (the column is numeric)`},
+		{"inferred_then_text", "a\n1\n2\nthree\n", nil, `t.csv: row 3 (line 4), column "a": "three" is not a number; expected a number (the column is numeric)`},
+		{"empty", "", nil, `t.csv: empty file: expected a header row`},
+		{"schema_column_absent", "a\n1\n", map[string]Kind{"zz": Numeric}, `t.csv, column "zz": no such column; the file has a`},
+		{"bad_bool", "a\ntrue\n1\n", map[string]Kind{"a": Boolean}, `t.csv: row 2 (line 3), column "a": "1" is not a boolean; expected true or false (the column is boolean)`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := mustWrite(t, "t.csv", c.body)
+			_, err := Load(context.Background(), p, LoadOptions{Schema: c.schema, InferRows: 2})
+			var re *RowError
+			if !errors.As(err, &re) {
+				t.Fatalf("err = %v, want a *RowError", err)
+			}
+			if got := strings.TrimPrefix(err.Error(), filepath.Dir(p)+"/"); got != c.want {
+				t.Errorf("error\n got %s\nwant %s", got, c.want)
+			}
+		})
+	}
+}
+
+// TestLoadLargeBlocks crosses several 4 MiB blocks with a quoted
+// multi-line field in the middle and checks row counts and error rows.
+func TestLoadLargeBlocks(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("v,c\n")
+	n := 600000
+	for i := 0; i < n; i++ {
+		if i == 300000 {
+			b.WriteString("1,\"a\nb\"\n")
+			continue
+		}
+		b.WriteString("0.5,k\n")
+	}
+	b.WriteString("oops,k\n")
+	p := mustWrite(t, "big.csv", b.String())
+	_, err := Load(context.Background(), p, LoadOptions{Workers: 2, InferRows: 10})
+	want := `row 600001 (line 600003), column "v": "oops" is not a number`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want it to contain %s", err, want)
+	}
+}
+
+func TestParseFloatMatchesStrconv(t *testing.T) {
+	for _, s := range []string{"0", "-0", "1", "1.5", "-3.25", "123456789012345", "1234567890123456", "0.1", "0.30000000000000004",
+		"1e5", "1E-7", ".5", "5.", "+2", "00012.5000", "9007199254740993", "1" + strings.Repeat("0", 25), "0.000000000000000000000001"} {
+		got, ok := parseFloat([]byte(s))
+		want, err := strconvParse(s)
+		if ok != (err == nil) || (ok && math.Float64bits(got) != math.Float64bits(want)) {
+			t.Errorf("parseFloat(%q) = %v,%v; strconv %v,%v", s, got, ok, want, err)
+		}
+	}
+	for _, s := range []string{"", "-", ".", "1..2", "1e", "abc", "inf", "NaN", "0x10", "1_000"} {
+		if _, ok := parseFloat([]byte(s)); ok {
+			t.Errorf("parseFloat(%q) accepted", s)
+		}
+	}
+}
