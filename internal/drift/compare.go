@@ -1,0 +1,250 @@
+package drift
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"gitlab.com/mlgate/mlgate/internal/dataset"
+	"gitlab.com/mlgate/mlgate/internal/gates"
+)
+
+// Options are the drift gate's thresholds and choices. The zero value of
+// each field means its default (see Defaults).
+type Options struct {
+	// Bins is the number of reference-quantile bins of numeric PSI (10).
+	Bins int `json:"bins"`
+	// PSIWarn and PSIFail: a feature with PSI ≥ PSIWarn warns, ≥ PSIFail
+	// fails (0.2 and 0.3, the plan's thresholds).
+	PSIWarn float64 `json:"psi_warn"`
+	PSIFail float64 `json:"psi_fail"`
+	// Alpha is the significance level of the KS and chi-square tests
+	// after the Benjamini–Hochberg correction (0.05).
+	Alpha float64 `json:"alpha"`
+	// EffectFloor is the PSI a feature must reach before a significant
+	// test alone makes it warn (0.1), so that a trivial shift in a huge
+	// sample, which every test finds significant, is not flagged.
+	EffectFloor float64 `json:"effect_floor"`
+	// DriftShareFail fails the dataset when at least this share of the
+	// features drifted (0.5).
+	DriftShareFail float64 `json:"drift_share_fail"`
+	// NoCorrection turns the Benjamini–Hochberg correction off.
+	NoCorrection bool `json:"no_correction,omitempty"`
+	// Schema fixes the kind of some columns; others are inferred from
+	// the reference.
+	Schema map[string]dataset.Kind `json:"-"`
+	// Ignore lists columns that are not features (ids, labels,
+	// timestamps of the row).
+	Ignore []string `json:"ignore,omitempty"`
+	// Workers compute features in parallel (GOMAXPROCS).
+	Workers int `json:"-"`
+}
+
+// Defaults returns o with every zero field set to its default.
+func (o Options) Defaults() Options {
+	if o.Bins <= 0 {
+		o.Bins = DefaultBins
+	}
+	if o.PSIWarn == 0 {
+		o.PSIWarn = 0.2
+	}
+	if o.PSIFail == 0 {
+		o.PSIFail = 0.3
+	}
+	if o.Alpha == 0 {
+		o.Alpha = 0.05
+	}
+	if o.EffectFloor == 0 {
+		o.EffectFloor = 0.1
+	}
+	if o.DriftShareFail == 0 {
+		o.DriftShareFail = 0.5
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	return o
+}
+
+// Report is the drift of a dataset: `gate-runner drift --format json`.
+type Report struct {
+	Reference string    `json:"reference"`
+	Current   string    `json:"current"`
+	RefRows   int64     `json:"reference_rows"`
+	CurRows   int64     `json:"current_rows"`
+	Features  []Feature `json:"features"`
+	// DriftShare is the share of evaluated features that warn or fail.
+	DriftShare float64 `json:"drift_share"`
+	Drifted    int     `json:"drifted"`
+	Evaluated  int     `json:"evaluated"`
+	// Status is the worst feature status, and fail when DriftShare
+	// reaches DriftShareFail.
+	Status gates.Status `json:"status"`
+	// MultipleTesting names the p-value correction across features.
+	MultipleTesting string  `json:"multiple_testing"`
+	Thresholds      Options `json:"thresholds"`
+}
+
+// CompareFiles reads the reference (types from opt.Schema or inferred)
+// and the current file (with the reference's types) and compares them.
+func CompareFiles(ctx context.Context, refPath, curPath string, opt Options) (*Report, error) {
+	opt = opt.Defaults()
+	ref, err := dataset.Load(ctx, refPath, dataset.LoadOptions{Schema: opt.Schema, Workers: opt.Workers})
+	if err != nil {
+		return nil, err
+	}
+	kinds := make(map[string]dataset.Kind, len(ref.Columns))
+	for _, c := range ref.Columns {
+		kinds[c.Name] = c.Kind
+	}
+	cur, err := dataset.Load(ctx, curPath, dataset.LoadOptions{Schema: kinds, Workers: opt.Workers})
+	if err != nil {
+		return nil, err
+	}
+	return CompareTables(ctx, ref, cur, opt)
+}
+
+// CompareTables compares every column of ref (except opt.Ignore) with the
+// same column of cur. The two must have the same columns; the values of
+// numeric columns are sorted in place.
+func CompareTables(ctx context.Context, ref, cur *dataset.Table, opt Options) (*Report, error) {
+	opt = opt.Defaults()
+	if err := sameColumns(ref, cur, opt.Ignore); err != nil {
+		return nil, err
+	}
+	var cols []*dataset.Column
+	for _, c := range ref.Columns {
+		if !slices.Contains(opt.Ignore, c.Name) {
+			cols = append(cols, c)
+		}
+	}
+	feats := make([]Feature, len(cols))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rc := cols[i]
+				cc := cur.Column(rc.Name)
+				switch rc.Kind {
+				case dataset.Numeric, dataset.Timestamp:
+					feats[i] = numericFeature(rc.Name, rc.Kind, rc.Values, cc.Values, opt.Bins)
+				default:
+					feats[i] = categoricalFeature(rc.Name, rc.Kind, rc.Counts, cc.Counts)
+				}
+				feats[i].MissingRef, feats[i].MissingCur = rc.Missing, cc.Missing
+			}
+		}()
+	}
+	for i := range cols {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := &Report{Reference: ref.File, Current: cur.File, RefRows: ref.Rows, CurRows: cur.Rows,
+		Features: feats, Thresholds: opt}
+	Assess(r, opt)
+	return r, nil
+}
+
+// Assess sets every feature's adjusted p-value and status and the
+// dataset's drift share and status.
+func Assess(r *Report, opt Options) {
+	opt = opt.Defaults()
+	ps := make([]float64, len(r.Features))
+	for i := range r.Features {
+		ps[i] = r.Features[i].pValue
+	}
+	r.MultipleTesting = "benjamini-hochberg"
+	qs := BenjaminiHochberg(ps)
+	if opt.NoCorrection {
+		r.MultipleTesting = "none"
+		qs = ps
+	}
+	r.Drifted, r.Evaluated = 0, 0
+	st := gates.Status("")
+	for i := range r.Features {
+		f := &r.Features[i]
+		f.PAdjusted = qs[i]
+		f.Status, f.Reason = featureStatus(f, opt)
+		if f.Status != gates.Skip {
+			r.Evaluated++
+		}
+		if f.Status == gates.Warn || f.Status == gates.Fail {
+			r.Drifted++
+		}
+		st = gates.Worse(st, f.Status)
+	}
+	r.DriftShare = 0
+	if r.Evaluated > 0 {
+		r.DriftShare = float64(r.Drifted) / float64(r.Evaluated)
+	}
+	if r.Evaluated > 0 && r.DriftShare >= opt.DriftShareFail {
+		st = gates.Fail
+	}
+	if st == "" {
+		st = gates.Skip
+	}
+	r.Status = st
+}
+
+func featureStatus(f *Feature, o Options) (gates.Status, string) {
+	test := "KS"
+	if f.categoricalStats {
+		test = "chi-square"
+	}
+	switch {
+	case f.NRef == 0 || f.NCur == 0 || math.IsNaN(f.PSI):
+		side := "reference"
+		if f.NRef > 0 {
+			side = "current"
+		}
+		return gates.Skip, fmt.Sprintf("no values in the %s sample", side)
+	case f.PSI >= o.PSIFail:
+		return gates.Fail, fmt.Sprintf("PSI %s ≥ %s", gates.FormatNumber(f.PSI), gates.FormatNumber(o.PSIFail))
+	case f.PSI >= o.PSIWarn:
+		return gates.Warn, fmt.Sprintf("PSI %s ≥ %s", gates.FormatNumber(f.PSI), gates.FormatNumber(o.PSIWarn))
+	case f.PAdjusted < o.Alpha && f.PSI >= o.EffectFloor:
+		return gates.Warn, fmt.Sprintf("%s p %s < %s (adjusted) and PSI %s ≥ %s", test,
+			gates.FormatNumber(f.PAdjusted), gates.FormatNumber(o.Alpha), gates.FormatNumber(f.PSI), gates.FormatNumber(o.EffectFloor))
+	}
+	return gates.Pass, ""
+}
+
+// sameColumns checks that cur has exactly ref's columns (ignored ones
+// aside), naming the first that differs.
+func sameColumns(ref, cur *dataset.Table, ignore []string) error {
+	for _, c := range ref.Columns {
+		if cur.Column(c.Name) == nil && !slices.Contains(ignore, c.Name) {
+			return &dataset.RowError{File: cur.File, Column: c.Name,
+				Msg: fmt.Sprintf("column of the reference %s is missing; the file has %s", ref.File, names(cur))}
+		}
+	}
+	for _, c := range cur.Columns {
+		if ref.Column(c.Name) == nil && !slices.Contains(ignore, c.Name) {
+			return &dataset.RowError{File: cur.File, Column: c.Name,
+				Msg: fmt.Sprintf("column is not in the reference %s, which has %s", ref.File, names(ref))}
+		}
+	}
+	return nil
+}
+
+func names(t *dataset.Table) string {
+	n := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		n[i] = c.Name
+	}
+	return strings.Join(n, ", ")
+}

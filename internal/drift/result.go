@@ -1,0 +1,96 @@
+package drift
+
+import (
+	"fmt"
+	"math"
+
+	"gitlab.com/mlgate/mlgate/internal/gates"
+)
+
+// Result turns the report into the drift gate's result: one check per
+// feature (PSI against its thresholds), a histogram of reference against
+// current for every drifted feature, and the report as Details.
+func (r *Report) Result() gates.Result {
+	o := r.Thresholds.Defaults()
+	res := gates.Result{
+		Gate:    "drift",
+		Title:   "Feature drift",
+		Details: r,
+	}
+	for i := range r.Features {
+		f := &r.Features[i]
+		c := gates.Check{
+			Name:      f.Name,
+			Rule:      fmt.Sprintf("PSI < %s (warn), < %s (fail)", gates.FormatNumber(o.PSIWarn), gates.FormatNumber(o.PSIFail)),
+			Candidate: gates.F(f.PSI),
+			Threshold: gates.F(o.PSIWarn),
+			Status:    f.Status,
+			Message:   f.Reason,
+		}
+		if f.Status == gates.Fail {
+			c.Threshold = gates.F(o.PSIFail)
+		}
+		res.Checks = append(res.Checks, c)
+		if f.Status == gates.Warn || f.Status == gates.Fail {
+			res.Charts = append(res.Charts, f.chart())
+		}
+	}
+	res.Status = r.Status
+	res.Finish()
+	res.Summary = fmt.Sprintf("%d of %d features drifted (share %s); dataset %s.",
+		r.Drifted, r.Evaluated, gates.FormatNumber(r.DriftShare), r.Status)
+	if r.MultipleTesting == "benjamini-hochberg" {
+		res.Notes = append(res.Notes, fmt.Sprintf(
+			"KS and chi-square p-values are Benjamini–Hochberg adjusted across %d features; a significant test alone warns only when PSI ≥ %s.",
+			len(r.Features), gates.FormatNumber(o.EffectFloor)))
+	}
+	if r.Evaluated > 0 && r.DriftShare >= o.DriftShareFail {
+		res.Notes = append(res.Notes, fmt.Sprintf("The drift share %s reached %s: the dataset fails.",
+			gates.FormatNumber(r.DriftShare), gates.FormatNumber(o.DriftShareFail)))
+	}
+	return res
+}
+
+// chart draws the reference and current shares of the feature's bins:
+// a histogram over the reference-quantile bins for a numeric feature (the
+// open outer bins closed at the pooled minimum and maximum), bars per
+// category for a categorical one.
+func (f *Feature) chart() gates.Chart {
+	share := func(c []int64) []float64 {
+		var t int64
+		for _, v := range c {
+			t += v
+		}
+		s := make([]float64, len(c))
+		for i, v := range c {
+			if t > 0 {
+				s[i] = float64(v) / float64(t)
+			}
+		}
+		return s
+	}
+	series := []gates.Series{{Name: "reference", Values: share(f.refCounts)}, {Name: "current", Values: share(f.curCounts)}}
+	title := fmt.Sprintf("%s: PSI %s", f.Name, gates.FormatNumber(f.PSI))
+	if f.categoricalStats {
+		return gates.Chart{Title: title, Kind: gates.Bars, Labels: f.categories, Series: series}
+	}
+	edges := make([]float64, 0, len(f.edges)+2)
+	edges = append(edges, math.Min(f.lo, firstOr(f.edges, f.lo)))
+	edges = append(edges, f.edges...)
+	edges = append(edges, math.Max(f.hi, lastOr(f.edges, f.hi)))
+	return gates.Chart{Title: title, Kind: gates.Histogram, Edges: edges, Series: series}
+}
+
+func firstOr(x []float64, d float64) float64 {
+	if len(x) == 0 {
+		return d
+	}
+	return x[0]
+}
+
+func lastOr(x []float64, d float64) float64 {
+	if len(x) == 0 {
+		return d
+	}
+	return x[len(x)-1]
+}
