@@ -15,14 +15,42 @@ type Column struct {
 	Kind Kind
 	// Inferred says the kind came from the data, not from a schema.
 	Inferred bool
-	// Values are the non-missing values of a numeric or timestamp column
-	// (timestamps as Unix seconds), in no particular order.
-	Values []float64
+	// Parts hold the non-missing values of a numeric or timestamp column
+	// (timestamps as Unix seconds), one slice per parser worker, in no
+	// particular order: the statistics sort them anyway, and joining
+	// them would touch the memory twice. Flat joins them.
+	Parts [][]float64
 	// Counts are the non-missing values of a categorical or boolean
 	// column, counted per category (booleans as "true" / "false").
 	Counts map[string]int64
 	// Missing counts the missing cells (see IsMissing).
 	Missing int64
+}
+
+// Flat returns the values of Parts in one slice (the only part when
+// there is one).
+func (c *Column) Flat() []float64 {
+	if len(c.Parts) == 1 {
+		return c.Parts[0]
+	}
+	n := 0
+	for _, p := range c.Parts {
+		n += len(p)
+	}
+	out := make([]float64, 0, n)
+	for _, p := range c.Parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// Count returns the number of values in Parts.
+func (c *Column) Count() int {
+	n := 0
+	for _, p := range c.Parts {
+		n += len(p)
+	}
+	return n
 }
 
 // Table is a file read into typed columns.
@@ -183,6 +211,17 @@ func newAccumulator(file string, cols []string, kinds []Kind) *accumulator {
 	return a
 }
 
+// reserve makes room for rows values in every numeric column.
+func (a *accumulator) reserve(rows int64) {
+	for i, k := range a.kinds {
+		if (k == Numeric || k == Timestamp) && int64(cap(a.values[i])) < rows {
+			v := make([]float64, len(a.values[i]), rows)
+			copy(v, a.values[i])
+			a.values[i] = v
+		}
+	}
+}
+
 // add takes one cell of column i; it returns what is wrong with the cell,
 // or "".
 func (a *accumulator) add(i int, cell []byte) string {
@@ -238,20 +277,15 @@ func isMissingBytes(b []byte) bool {
 // mergeInto adds the workers' accumulators to t's columns.
 func mergeInto(t *Table, accs []*accumulator) {
 	for i, c := range t.Columns {
-		total := 0
 		for _, a := range accs {
-			total += len(a.values[i])
 			c.Missing += a.missing[i]
 		}
 		switch c.Kind {
 		case Numeric, Timestamp:
-			if len(accs) == 1 {
-				c.Values = accs[0].values[i]
-				break
-			}
-			c.Values = make([]float64, 0, total)
 			for _, a := range accs {
-				c.Values = append(c.Values, a.values[i]...)
+				if len(a.values[i]) > 0 || len(accs) == 1 {
+					c.Parts = append(c.Parts, a.values[i])
+				}
 				a.values[i] = nil
 			}
 		default:

@@ -40,7 +40,7 @@ func TestLoadTypesAndValues(t *testing.T) {
 		if x.Kind != Numeric || x.Missing != 1 {
 			t.Errorf("x: kind %s missing %d, want numeric 1", x.Kind, x.Missing)
 		}
-		got := slices.Clone(x.Values)
+		got := x.Flat()
 		slices.Sort(got)
 		if !slices.Equal(got, []float64{-2000, 0.25, 1.5}) {
 			t.Errorf("x values = %v", got)
@@ -52,7 +52,7 @@ func TestLoadTypesAndValues(t *testing.T) {
 			t.Errorf("b = %+v", b)
 		}
 		ts := tab.Column("ts")
-		if ts.Kind != Timestamp || len(ts.Values) != 3 || !slices.Contains(ts.Values, 1704153600) {
+		if ts.Kind != Timestamp || len(ts.Flat()) != 3 || !slices.Contains(ts.Flat(), 1704153600) {
 			t.Errorf("ts = %+v", ts)
 		}
 		q := tab.Column("q")

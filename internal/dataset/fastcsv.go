@@ -23,7 +23,14 @@ const blockSize = 4 << 20
 type csvBlock struct {
 	seq  int
 	data []byte
+	// buf is the pooled buffer data lives in; the worker returns it.
+	buf *[]byte
+	// estRows estimates the file's data rows (0 when unknown), so that
+	// workers reserve their columns once instead of growing them.
+	estRows int64
 }
+
+var blockPool = sync.Pool{New: func() any { b := make([]byte, 0, 2*blockSize); return &b }}
 
 // blockStat is what a worker learnt about one block.
 type blockStat struct {
@@ -65,15 +72,25 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, work
 		go func(a *accumulator) {
 			defer wg.Done()
 			p := &recordParser{comma: comma, ncols: len(kinds), header: strings.Join(cols, ",")}
+			reserved := false
 			for b := range blocks {
+				if !reserved && b.estRows > 0 {
+					a.reserve(b.estRows/int64(workers) + b.estRows/10)
+					reserved = true
+				}
 				st := p.parseBlock(a, b.data)
+				blockPool.Put(b.buf)
 				mu.Lock()
 				stats[b.seq] = st
 				mu.Unlock()
 			}
 		}(accs[w])
 	}
-	headerLines, nblocks, rerr := cutBlocks(ctx, r, blocks)
+	var size int64
+	if st, err := fh.Stat(); err == nil && !strings.HasSuffix(strings.ToLower(path), ".gz") {
+		size = st.Size()
+	}
+	headerLines, nblocks, rerr := cutBlocks(ctx, r, size, blocks)
 	close(blocks)
 	wg.Wait()
 	if rerr != nil {
@@ -99,7 +116,7 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, work
 // cutBlocks skips the header record and sends the rest of r as blocks
 // that each end after a record's newline (or at EOF). It returns the
 // number of lines of the header and of blocks sent.
-func cutBlocks(ctx context.Context, r io.Reader, out chan<- csvBlock) (int, int, error) {
+func cutBlocks(ctx context.Context, r io.Reader, size int64, out chan<- csvBlock) (int, int, error) {
 	var carry []byte
 	inQuote := false // quote state at the end of carry's scanned part
 	scanned := 0
@@ -110,7 +127,13 @@ func cutBlocks(ctx context.Context, r io.Reader, out chan<- csvBlock) (int, int,
 		if ctx.Err() != nil {
 			return 0, seq, ctx.Err()
 		}
-		buf := make([]byte, len(carry), len(carry)+blockSize)
+		pb := blockPool.Get().(*[]byte)
+		buf := *pb
+		if cap(buf) < len(carry)+blockSize {
+			buf = make([]byte, 0, len(carry)+blockSize)
+			*pb = buf
+		}
+		buf = buf[:len(carry)]
 		copy(buf, carry)
 		n, err := io.ReadFull(r, buf[len(carry):cap(buf)])
 		buf = buf[:len(carry)+n]
@@ -148,7 +171,8 @@ func cutBlocks(ctx context.Context, r io.Reader, out chan<- csvBlock) (int, int,
 				end += lead
 			}
 			if end < 0 && !eof {
-				carry, scanned, inQuote = buf, 0, false
+				carry, scanned, inQuote = append([]byte(nil), buf...), 0, false
+				blockPool.Put(pb)
 				continue
 			}
 			if end < 0 {
@@ -158,30 +182,41 @@ func cutBlocks(ctx context.Context, r io.Reader, out chan<- csvBlock) (int, int,
 			if end == len(buf) && (end == 0 || buf[end-1] != '\n') {
 				headerLines++
 			}
-			buf = buf[end:]
 			header = false
-			carry, scanned, inQuote = buf, 0, false
 			if !eof {
+				carry, scanned, inQuote = append([]byte(nil), buf[end:]...), 0, false
+				blockPool.Put(pb)
 				continue
 			}
+			buf = buf[end:]
 			cut = len(buf)
 		}
 		if eof {
 			if len(buf) > 0 {
-				out <- csvBlock{seq: seq, data: buf}
+				out <- csvBlock{seq: seq, data: buf, buf: pb, estRows: estimate(size, buf)}
 				seq++
 			}
 			return headerLines, seq, nil
 		}
 		if cut <= 0 {
-			carry, scanned, inQuote = buf, len(buf), q
+			carry, scanned, inQuote = append([]byte(nil), buf...), len(buf), q
+			blockPool.Put(pb)
 			continue
 		}
-		out <- csvBlock{seq: seq, data: buf[:cut]}
+		carry = append(carry[:0:0], buf[cut:]...)
+		out <- csvBlock{seq: seq, data: buf[:cut], buf: pb, estRows: estimate(size, buf[:cut])}
 		seq++
-		carry = append([]byte(nil), buf[cut:]...)
 		scanned, inQuote = 0, false
 	}
+}
+
+// estimate extrapolates a block's line count to a file of size bytes.
+func estimate(size int64, block []byte) int64 {
+	if size <= 0 || len(block) == 0 {
+		return 0
+	}
+	lines := int64(bytes.Count(block, []byte{'\n'}))
+	return size * lines / int64(len(block))
 }
 
 // recordEnd returns the index just after the first record's newline, or

@@ -109,8 +109,8 @@ func CompareFiles(ctx context.Context, refPath, curPath string, opt Options) (*R
 }
 
 // CompareTables compares every column of ref (except opt.Ignore) with the
-// same column of cur. The two must have the same columns; the values of
-// numeric columns are sorted in place.
+// same column of cur. The two must have the same columns; numeric columns'
+// Parts are consumed (set to nil).
 func CompareTables(ctx context.Context, ref, cur *dataset.Table, opt Options) (*Report, error) {
 	opt = opt.Defaults()
 	if err := sameColumns(ref, cur, opt.Ignore); err != nil {
@@ -134,7 +134,9 @@ func CompareTables(ctx context.Context, ref, cur *dataset.Table, opt Options) (*
 				cc := cur.Column(rc.Name)
 				switch rc.Kind {
 				case dataset.Numeric, dataset.Timestamp:
-					feats[i] = numericFeature(rc.Name, rc.Kind, rc.Values, cc.Values, opt.Bins)
+					a, b := SortParts(rc.Parts), SortParts(cc.Parts)
+					rc.Parts, cc.Parts = nil, nil // sorted copies replace them
+					feats[i] = numericFeature(rc.Name, rc.Kind, a, b, opt.Bins)
 				default:
 					feats[i] = categoricalFeature(rc.Name, rc.Kind, rc.Counts, cc.Counts)
 				}

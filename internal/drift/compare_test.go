@@ -62,7 +62,7 @@ func TestCompareFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	direct := Numeric(tab.Column("f1").Values, tc.Column("f1").Values, 10)
+	direct := Numeric(tab.Column("f1").Flat(), tc.Column("f1").Flat(), 10)
 	f1 := r.Features[1]
 	if f1.PSI != direct.PSI || f1.KSPValue != direct.KS.PValue || f1.Wasserstein != direct.Wasserstein {
 		t.Errorf("f1 in the report differs from Numeric: %+v vs %+v", f1, direct)

@@ -128,10 +128,10 @@ func (f Feature) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// numericFeature computes a numeric (or timestamp) feature's statistics;
-// it sorts ref and cur in place.
+// numericFeature computes a numeric (or timestamp) feature's statistics
+// from sorted samples.
 func numericFeature(name string, kind dataset.Kind, ref, cur []float64, bins int) Feature {
-	r := Numeric(ref, cur, bins)
+	r := NumericSorted(ref, cur, bins)
 	f := Feature{Name: name, Type: kind, PSI: r.PSI, KL: r.KL, JSDistance: r.JSDistance,
 		KSStatistic: r.KS.Statistic, KSPValue: r.KS.PValue, KSExact: r.KS.Exact,
 		Wasserstein: r.Wasserstein, Chi2: math.NaN(), Chi2PValue: math.NaN(),
