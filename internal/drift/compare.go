@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
 	"gitlab.com/mlgate/mlgate/internal/gates"
@@ -32,6 +33,8 @@ type Options struct {
 	// DriftShareFail fails the dataset when at least this share of the
 	// features drifted (0.5).
 	DriftShareFail float64 `json:"drift_share_fail"`
+	// PerFeature overrides PSIWarn and PSIFail for named features.
+	PerFeature map[string]PSILimits `json:"per_feature,omitempty"`
 	// NoCorrection turns the Benjamini–Hochberg correction off.
 	NoCorrection bool `json:"no_correction,omitempty"`
 	// Schema fixes the kind of some columns; others are inferred from
@@ -70,6 +73,27 @@ func (o Options) Defaults() Options {
 	return o
 }
 
+// PSILimits are one feature's PSI thresholds; a zero field keeps the
+// dataset-wide one.
+type PSILimits struct {
+	Warn float64 `json:"psi_warn,omitempty"`
+	Fail float64 `json:"psi_fail,omitempty"`
+}
+
+// limits returns the PSI thresholds of the named feature.
+func (o Options) limits(name string) (warn, fail float64) {
+	warn, fail = o.PSIWarn, o.PSIFail
+	if l, ok := o.PerFeature[name]; ok {
+		if l.Warn > 0 {
+			warn = l.Warn
+		}
+		if l.Fail > 0 {
+			fail = l.Fail
+		}
+	}
+	return warn, fail
+}
+
 // Report is the drift of a dataset: `gate-runner drift --format json`.
 type Report struct {
 	Reference string    `json:"reference"`
@@ -87,12 +111,22 @@ type Report struct {
 	// MultipleTesting names the p-value correction across features.
 	MultipleTesting string  `json:"multiple_testing"`
 	Thresholds      Options `json:"thresholds"`
+	// Timing says where the time went, so that parsing and statistics can
+	// be told apart.
+	Timing Timing `json:"timing"`
+}
+
+// Timing is the wall time of reading both files and of the statistics.
+type Timing struct {
+	ReadSeconds  float64 `json:"read_seconds"`
+	StatsSeconds float64 `json:"stats_seconds"`
 }
 
 // CompareFiles reads the reference (types from opt.Schema or inferred)
 // and the current file (with the reference's types) and compares them.
 func CompareFiles(ctx context.Context, refPath, curPath string, opt Options) (*Report, error) {
 	opt = opt.Defaults()
+	start := time.Now()
 	ref, err := dataset.Load(ctx, refPath, dataset.LoadOptions{Schema: opt.Schema, Workers: opt.Workers})
 	if err != nil {
 		return nil, err
@@ -105,7 +139,13 @@ func CompareFiles(ctx context.Context, refPath, curPath string, opt Options) (*R
 	if err != nil {
 		return nil, err
 	}
-	return CompareTables(ctx, ref, cur, opt)
+	read := time.Since(start)
+	r, err := CompareTables(ctx, ref, cur, opt)
+	if err != nil {
+		return nil, err
+	}
+	r.Timing.ReadSeconds = read.Seconds()
+	return r, nil
 }
 
 // CompareTables compares every column of ref (except opt.Ignore) with the
@@ -113,6 +153,7 @@ func CompareFiles(ctx context.Context, refPath, curPath string, opt Options) (*R
 // Parts are consumed (set to nil).
 func CompareTables(ctx context.Context, ref, cur *dataset.Table, opt Options) (*Report, error) {
 	opt = opt.Defaults()
+	start := time.Now()
 	if err := sameColumns(ref, cur, opt.Ignore); err != nil {
 		return nil, err
 	}
@@ -158,6 +199,7 @@ func CompareTables(ctx context.Context, ref, cur *dataset.Table, opt Options) (*
 	r := &Report{Reference: ref.File, Current: cur.File, RefRows: ref.Rows, CurRows: cur.Rows,
 		Features: feats, Thresholds: opt}
 	Assess(r, opt)
+	r.Timing.StatsSeconds = time.Since(start).Seconds()
 	return r, nil
 }
 
@@ -203,6 +245,7 @@ func Assess(r *Report, opt Options) {
 }
 
 func featureStatus(f *Feature, o Options) (gates.Status, string) {
+	warn, fail := o.limits(f.Name)
 	test := "KS"
 	if f.categoricalStats {
 		test = "chi-square"
@@ -214,10 +257,10 @@ func featureStatus(f *Feature, o Options) (gates.Status, string) {
 			side = "current"
 		}
 		return gates.Skip, fmt.Sprintf("no values in the %s sample", side)
-	case f.PSI >= o.PSIFail:
-		return gates.Fail, fmt.Sprintf("PSI %s ≥ %s", gates.FormatNumber(f.PSI), gates.FormatNumber(o.PSIFail))
-	case f.PSI >= o.PSIWarn:
-		return gates.Warn, fmt.Sprintf("PSI %s ≥ %s", gates.FormatNumber(f.PSI), gates.FormatNumber(o.PSIWarn))
+	case f.PSI >= fail:
+		return gates.Fail, fmt.Sprintf("PSI %s ≥ %s", gates.FormatNumber(f.PSI), gates.FormatNumber(fail))
+	case f.PSI >= warn:
+		return gates.Warn, fmt.Sprintf("PSI %s ≥ %s", gates.FormatNumber(f.PSI), gates.FormatNumber(warn))
 	case f.PAdjusted < o.Alpha && f.PSI >= o.EffectFloor:
 		return gates.Warn, fmt.Sprintf("%s p %s < %s (adjusted) and PSI %s ≥ %s", test,
 			gates.FormatNumber(f.PAdjusted), gates.FormatNumber(o.Alpha), gates.FormatNumber(f.PSI), gates.FormatNumber(o.EffectFloor))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,5 +124,47 @@ func TestCompareMismatchedColumns(t *testing.T) {
 	var re *dataset.RowError
 	if !errors.As(err, &re) || re.Column != "m0" || re.File != cur {
 		t.Fatalf("err = %v, want a RowError for column m0 of %s", err, cur)
+	}
+}
+
+func TestAssessThresholds(t *testing.T) {
+	mk := func(name string, psi, p float64) Feature {
+		return Feature{Name: name, Type: dataset.Numeric, PSI: psi, pValue: p, NRef: 10, NCur: 10}
+	}
+	cases := []struct {
+		name   string
+		feats  []Feature
+		opt    Options
+		want   []gates.Status
+		share  float64
+		status gates.Status
+	}{
+		{"psi bands", []Feature{mk("a", 0.05, 0.5), mk("b", 0.2, 0.5), mk("c", 0.3, 0.5), mk("d", 0.1, 0.5)}, Options{},
+			[]gates.Status{gates.Pass, gates.Warn, gates.Fail, gates.Pass}, 0.5, gates.Fail},
+		{"significant but trivial", []Feature{mk("a", 0.01, 1e-30), mk("b", 0.15, 1e-30), mk("c", 0, 0.9), mk("d", 0, 0.9)}, Options{},
+			[]gates.Status{gates.Pass, gates.Warn, gates.Pass, gates.Pass}, 0.25, gates.Warn},
+		// BH: 0.02 × 4 / 1 = 0.08 ≥ 0.05, so the test alone does not flag.
+		{"bh adjusts", []Feature{mk("a", 0.15, 0.02), mk("b", 0, 0.9), mk("c", 0, 0.8), mk("d", 0, 0.7)}, Options{},
+			[]gates.Status{gates.Pass, gates.Pass, gates.Pass, gates.Pass}, 0, gates.Pass},
+		{"no correction", []Feature{mk("a", 0.15, 0.02), mk("b", 0, 0.9), mk("c", 0, 0.8), mk("d", 0, 0.7)}, Options{NoCorrection: true},
+			[]gates.Status{gates.Warn, gates.Pass, gates.Pass, gates.Pass}, 0.25, gates.Warn},
+		{"per feature", []Feature{mk("a", 0.12, 0.5), mk("b", 0.25, 0.5)}, Options{PerFeature: map[string]PSILimits{"a": {Warn: 0.1}, "b": {Fail: 0.5}}, DriftShareFail: 1},
+			[]gates.Status{gates.Warn, gates.Warn}, 1, gates.Fail},
+		{"empty sample skips", []Feature{{Name: "a", PSI: math.NaN(), pValue: math.NaN()}, mk("b", 0, 0.5)}, Options{},
+			[]gates.Status{gates.Skip, gates.Pass}, 0, gates.Pass},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := &Report{Features: c.feats}
+			Assess(r, c.opt)
+			for i, f := range r.Features {
+				if f.Status != c.want[i] {
+					t.Errorf("%s: %s (%s), want %s", f.Name, f.Status, f.Reason, c.want[i])
+				}
+			}
+			if r.DriftShare != c.share || r.Status != c.status {
+				t.Errorf("share %v status %s, want %v %s", r.DriftShare, r.Status, c.share, c.status)
+			}
+		})
 	}
 }

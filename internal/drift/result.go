@@ -19,16 +19,17 @@ func (r *Report) Result() gates.Result {
 	}
 	for i := range r.Features {
 		f := &r.Features[i]
+		warn, fail := o.limits(f.Name)
 		c := gates.Check{
 			Name:      f.Name,
-			Rule:      fmt.Sprintf("PSI < %s (warn), < %s (fail)", gates.FormatNumber(o.PSIWarn), gates.FormatNumber(o.PSIFail)),
+			Rule:      fmt.Sprintf("PSI < %s (warn), < %s (fail)", gates.FormatNumber(warn), gates.FormatNumber(fail)),
 			Candidate: gates.F(f.PSI),
-			Threshold: gates.F(o.PSIWarn),
+			Threshold: gates.F(warn),
 			Status:    f.Status,
 			Message:   f.Reason,
 		}
 		if f.Status == gates.Fail {
-			c.Threshold = gates.F(o.PSIFail)
+			c.Threshold = gates.F(fail)
 		}
 		res.Checks = append(res.Checks, c)
 		if f.Status == gates.Warn || f.Status == gates.Fail {
