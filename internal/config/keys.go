@@ -36,7 +36,7 @@ func checkKeys(file string, n *yaml.Node, t reflect.Type, path string) error {
 			if n.Tag == "!!null" {
 				return nil
 			}
-			return &Error{File: file, Line: n.Line, Msg: fmt.Sprintf("%s is a %s, expected a mapping of keys", where(path), kindName(n)), }
+			return &Error{File: file, Line: n.Line, Msg: fmt.Sprintf("%s is a %s, expected a mapping of keys", where(path), kindName(n))}
 		}
 		fields := yamlFields(t)
 		seen := map[string]bool{}

@@ -12,7 +12,7 @@ import (
 
 // The output files, relative to the output directory.
 const (
-	ResultsFile = "results.json"
+	ResultsFile  = "results.json"
 	MarkdownFile = "report.md"
 	HTMLFile     = "report.html"
 	JUnitFile    = "junit.xml"
