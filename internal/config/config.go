@@ -57,6 +57,11 @@ type Gates struct {
 	Concept *ConceptGate `yaml:"concept"`
 }
 
+// AllNames returns every gate's name in run order.
+func (Gates) AllNames() []string {
+	return []string{"tests", "data", "compare", "abtest", "canary", "drift", "concept"}
+}
+
 // Names returns the names of the gates the config sets, in run order.
 func (g Gates) Names() []string {
 	var n []string
