@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-retryablehttp"
 	gl "gitlab.com/gitlab-org/api/client-go"
 )
 
@@ -93,7 +94,9 @@ func New(baseURL string, tok Token, o Options) (*gl.Client, error) {
 	if wmax == 0 {
 		wmax = 5 * time.Second
 	}
-	opts = append(opts, gl.WithCustomRetryWaitMinMax(wmin, wmax))
+	// client-go's own backoff ignores the bounds (700-900 ms, linear); the
+	// exponential one of retryablehttp honours them and Retry-After.
+	opts = append(opts, gl.WithCustomRetryWaitMinMax(wmin, wmax), gl.WithCustomBackoff(retryablehttp.DefaultBackoff))
 	var c *gl.Client
 	var err error
 	if tok.Kind == JobToken {
