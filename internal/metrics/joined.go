@@ -38,7 +38,7 @@ func readColumn(ctx context.Context, path string, valueCols []string, what strin
 	}
 	vc := pickColumn(cols, valueCols)
 	if vc < 0 {
-		return nil, nil, &dataset.RowError{File: path, Column: valueCols[0], Msg: fmt.Sprintf("no %s column: expected one of %s; the file has %s", what, strings.Join(valueCols, ", "), strings.Join(cols, ", "))}
+		return nil, nil, &dataset.RowError{File: path, Column: valueCols[0], Msg: fmt.Sprintf("no column with %s: expected one of %s; the file has %s", what, strings.Join(valueCols, ", "), strings.Join(cols, ", "))}
 	}
 	for {
 		row, err := r.Next()
