@@ -76,8 +76,17 @@ func scanFastCSV(ctx context.Context, path string, rc rankingColumns, fn rowFunc
 	}
 	head = bytes.TrimPrefix(head, []byte("\ufeff"))
 	var cols []string
-	for _, c := range bytes.Split(head, []byte{sep}) {
-		cols = append(cols, strings.TrimSpace(string(c)))
+	seen := map[string]bool{}
+	for i, c := range bytes.Split(head, []byte{sep}) {
+		name := strings.TrimSpace(string(c))
+		if name == "" {
+			return &dataset.RowError{File: path, Line: 1, Msg: fmt.Sprintf("header column %d has no name", i+1)}
+		}
+		if seen[name] {
+			return &dataset.RowError{File: path, Line: 1, Column: name, Msg: "column name appears twice in the header"}
+		}
+		seen[name] = true
+		cols = append(cols, name)
 	}
 	ui, ii, vi, err := rankingIndex(path, cols, rc)
 	if err != nil {
