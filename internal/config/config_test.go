@@ -39,7 +39,10 @@ func TestLoadFileErrors(t *testing.T) {
 		"bad-version":    `testdata/conf.bad-version.yml: model.version is "1.4", expected MODEL-vMAJOR.MINOR.PATCH (e.g. recommender-v1.4.0)`,
 		"dup-key":        `testdata/conf.dup-key.yml:6: key "compare" appears twice in gates`,
 		"syntax":         `testdata/conf.syntax.yml:2: did not find expected ',' or '}'`,
-		"unused-section": `testdata/conf.unused-section.yml:3: unknown key "psi_warn" in gates.drift: expected one of no keys (this section takes none yet)`,
+		"unused-section": `testdata/conf.unused-section.yml:3: unknown key "auc_drop" in gates.concept: expected one of no keys (this section takes none yet)`,
+		"drift-bad-kind": `testdata/conf.drift-bad-kind.yml: gates.drift.schema.age: unknown column type "integer": expected numeric, categorical, boolean or timestamp`,
+		"drift-warn-above-fail": `testdata/conf.drift-warn-above-fail.yml: gates.drift.features.price: psi_warn 0.5 is above psi_fail 0.4, expected psi_warn ≤ psi_fail`,
+		"drift-unknown-key": `testdata/conf.drift-unknown-key.yml:3: unknown key "psi_warm" in gates.drift: expected one of alpha, bins, correction, current, drift_share_fail, effect_floor, features, ignore, psi_fail, psi_warn, push, reference, schema`,
 	}
 	for name, want := range cases {
 		t.Run(name, func(t *testing.T) {
