@@ -44,6 +44,7 @@ var commands = map[string]command{
 	"run":      {"[-c .mlgate.yml] [--gate NAME]... [--out DIR]", "run every gate the config names, in order", runRun},
 	"metrics":  {"--predictions FILE --labels FILE [--k 5,10] [--task T]", "offline metrics from raw predictions and labels", runMetrics},
 	"compare":  {"--candidate FILE [--baseline FILE] [-c FILE] [--rule R]...", "Gate 3: candidate vs production metrics", runCompare},
+	"drift":    {"--reference FILE --current FILE [--push URL] [-c FILE]", "feature drift of current data against a reference", runDrift},
 	"report":   {"--in DIR... [--out DIR]", "render the report files again from results.json", runReport},
 	"validate": {"-c FILE", "check a config and say exactly what is wrong", runValidate},
 	"demo":     {"[--out DIR]", "every gate on bundled sample data, no network", runDemo},

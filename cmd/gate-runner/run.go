@@ -17,6 +17,10 @@ var gateFuncs = map[string]gateFunc{
 	"compare": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
 		return m.compareGate(ctx, cfg.Gates.Compare)
 	},
+	"drift": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+		res, _, err := m.driftGate(ctx, cfg.Gates.Drift)
+		return res, err
+	},
 }
 
 // runRun is `gate-runner run`: every gate the config names, in lifecycle

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// driftCSV writes n rows: x (numeric), shifted by shift, and c
+// (categorical), with a category "new" when shift > 0.
+func driftCSV(tb testing.TB, dir, name string, n int, shift float64) string {
+	tb.Helper()
+	var b strings.Builder
+	b.WriteString("x,c\n")
+	for i := 0; i < n; i++ {
+		c := []string{"a", "b"}[i%2]
+		if shift > 0 && i%3 == 0 {
+			c = "new"
+		}
+		fmt.Fprintf(&b, "%.3f,%s\n", float64((i*37)%101)/10+shift, c)
+	}
+	return mustWrite(tb, dir, name, b.String())
+}
+
+func TestDriftCommand(t *testing.T) {
+	dir := t.TempDir()
+	ref := driftCSV(t, dir, "ref.csv", 500, 0)
+	same := driftCSV(t, dir, "same.csv", 400, 0)
+	moved := driftCSV(t, dir, "moved.csv", 400, 4)
+	cases := []struct {
+		name, cur string
+		code      int
+		status    string
+	}{
+		{"no drift passes", same, 0, "pass"},
+		{"drift fails", moved, 1, "fail"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(dir, "out-"+c.status)
+			code, stdout, stderr := runMain(t, nil, "drift", "--reference", ref, "--current", c.cur, "--format", "json", "--out", out)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, c.code, stdout, stderr)
+			}
+			var doc struct {
+				Features []map[string]any `json:"features"`
+				Share    *float64         `json:"drift_share"`
+				Status   string           `json:"status"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+				t.Fatalf("stdout is not the drift JSON: %v\n%s", err, stdout)
+			}
+			if doc.Status != c.status || doc.Share == nil || len(doc.Features) != 2 {
+				t.Errorf("status %q share %v features %d", doc.Status, doc.Share, len(doc.Features))
+			}
+			if doc.Features[0]["type"] != "numeric" || doc.Features[1]["type"] != "categorical" {
+				t.Errorf("types: %v %v", doc.Features[0]["type"], doc.Features[1]["type"])
+			}
+			res, err := os.ReadFile(filepath.Join(out, "results.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(res), `"gate": "drift"`) && !strings.Contains(string(res), `"gate":"drift"`) {
+				t.Errorf("results.json has no drift gate:\n%.400s", res)
+			}
+			if c.code == 1 {
+				html, _ := os.ReadFile(filepath.Join(out, "report.html"))
+				if !strings.Contains(string(html), "<svg") {
+					t.Error("report.html has no chart for the drifted features")
+				}
+			}
+		})
+	}
+}
+
+func TestDriftBadInput(t *testing.T) {
+	dir := t.TempDir()
+	ref := driftCSV(t, dir, "ref.csv", 20, 0)
+	cases := []struct {
+		name, body, want string
+	}{
+		{"ragged row", "x,c\n1,a\n2\n", `ragged-row.csv: row 2 (line 3): has 1 fields, expected 2 (x,c)`},
+		{"non-numeric", "x,c\n1,a\nabc,b\n", `non-numeric.csv: row 2 (line 3), column "x": "abc" is not a number`},
+		{"empty file", "", `empty-file.csv: empty file: expected a header row`},
+		{"mismatched columns", "x,d\n1,a\n", `mismatched-columns.csv, column "c": no such column; the file has x, d`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cur := mustWrite(t, dir, strings.ReplaceAll(c.name, " ", "-")+".csv", c.body)
+			code, stdout, stderr := runMain(t, nil, "drift", "--reference", ref, "--current", cur, "--out", filepath.Join(dir, "o"))
+			if code != 2 {
+				t.Fatalf("exit %d, want 2\n%s%s", code, stdout, stderr)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr %q: want one line containing %q", stderr, c.want)
+			}
+		})
+	}
+}
+
+// TestDriftPushToPushgateway runs `drift --push` against the real
+// Pushgateway, started on a loopback port.
+func TestDriftPushToPushgateway(t *testing.T) {
+	const bin = "/usr/bin/prometheus-pushgateway"
+	if _, err := os.Stat(bin); err != nil {
+		t.Skipf("%s not installed (Debian package prometheus-pushgateway): skipping the --push test", bin)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	tmp := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, "--web.listen-address="+addr, "--persistence.file="+tmp+"/pg.data")
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	base := "http://" + addr
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get(base + "/-/ready"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("pushgateway did not become ready")
+		}
+	}
+	dir := t.TempDir()
+	ref := driftCSV(t, dir, "ref.csv", 300, 0)
+	cur := driftCSV(t, dir, "cur.csv", 300, 4)
+	cfg := mustWrite(t, dir, "mlgate.yml", "version: 1\nmodel:\n  name: ranker\ngates:\n  drift:\n    psi_fail: 0.5\n")
+	code, stdout, stderr := runMain(t, nil, "drift", "-c", cfg, "--reference", ref, "--current", cur, "--push", base, "--out", filepath.Join(dir, "o"))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, stdout, stderr)
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		`mlgate_feature_psi{feature="x",instance="",job="mlgate_drift",model="ranker"}`,
+		`mlgate_feature_ks_pvalue{feature="x",instance="",job="mlgate_drift",model="ranker"}`,
+		`mlgate_drift_share{instance="",job="mlgate_drift",model="ranker"} 1`,
+		`mlgate_drift_status{instance="",job="mlgate_drift",model="ranker"} 2`,
+		`mlgate_drift_last_run_timestamp_seconds{instance="",job="mlgate_drift",model="ranker"} 1.7959536e+09`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("pushgateway lacks %s", want)
+		}
+	}
+}
