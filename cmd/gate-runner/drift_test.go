@@ -159,7 +159,7 @@ func TestDriftPushToPushgateway(t *testing.T) {
 		`mlgate_feature_ks_pvalue{feature="x",instance="",job="mlgate_drift",model="ranker"}`,
 		`mlgate_drift_share{instance="",job="mlgate_drift",model="ranker"} 1`,
 		`mlgate_drift_status{instance="",job="mlgate_drift",model="ranker"} 2`,
-		`mlgate_drift_last_run_timestamp_seconds{instance="",job="mlgate_drift",model="ranker"} 1.7959536e+09`,
+		`mlgate_drift_last_run_timestamp_seconds{instance="",job="mlgate_drift",model="ranker"} 1.7954352e+09`,
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("pushgateway lacks %s", want)
