@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Times `gate-runner drift` against the pandas + SciPy script users write
+# today (bench/drift_pandas.py, the same statistics) on two CSV files of
+# BENCH_ROWS rows (default 1,000,000) x (16 numeric + 4 categorical)
+# columns, generated once under bench/out/drift/ (gitignored) by
+# bench/drift_gen.py. Prints wall time, peak memory (GNU time's maximum
+# resident set size), the time spent reading the files, the ratio, and the
+# largest difference between the two tools' numbers.
+#
+#   BENCH_ROWS=200000 bash bench/bench-drift.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rows=${BENCH_ROWS:-1000000}
+out=bench/out/drift
+mkdir -p "$out"
+ref=$out/ref-$rows.csv
+cur=$out/cur-$rows.csv
+
+go build -trimpath -o bin/ ./cmd/gate-runner
+if [ ! -x /usr/bin/time ]; then
+  echo "bench-drift: /usr/bin/time (GNU time) is missing: apt-get install time" >&2
+  exit 2
+fi
+if [ ! -s "$ref" ] || [ ! -s "$cur" ]; then
+  echo "generating $rows rows x 20 columns in $ref and $cur ..."
+  /usr/bin/python3 bench/drift_gen.py "$rows" "$ref" "$cur"
+fi
+echo "reference: $(du -h "$ref" | cut -f1), current: $(du -h "$cur" | cut -f1)"
+
+# measure NAME OUTFILE CMD...: runs CMD under GNU time, writes its stdout
+# to OUTFILE and "seconds peak_kb exit" to OUTFILE.time.
+measure() {
+  local name=$1 o=$2; shift 2
+  echo "timing $name ..."
+  set +e
+  /usr/bin/time -v -o "$o.tv" "$@" > "$o" 2> "$o.err"
+  local rc=$?
+  set -e
+  local wall kb
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$o.tv")
+  kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$o.tv")
+  echo "$wall $kb $rc" > "$o.time"
+  if [ "$rc" -gt 1 ]; then
+    echo "  $name exited $rc: $(tail -n 2 "$o.err" | tr '\n' ' ')"
+  fi
+}
+
+# Warm the page cache so that neither tool pays for the first read.
+cat "$ref" "$cur" > /dev/null
+# gate-runner exits 1 when the drift gate fails: that is a result here.
+measure gate-runner "$out/ours.json" bin/gate-runner drift --reference "$ref" --current "$cur" --format json --out "$out/mlgate-out"
+measure pandas+scipy "$out/pandas.json" /usr/bin/python3 bench/drift_pandas.py "$ref" "$cur"
+
+/usr/bin/python3 - "$out" "$rows" <<'PY'
+import json, re, sys
+out, rows = sys.argv[1], int(sys.argv[2])
+def timing(p):
+    w, kb, rc = open(p + ".time").read().split()
+    return float(w), int(kb) / 1024, int(rc)
+ours, theirs = timing(out + "/ours.json"), timing(out + "/pandas.json")
+d = json.load(open(out + "/ours.json"))
+d = d.get("details", d)
+our_read = d["timing"]["read_seconds"]
+m = re.search(r"read_seconds ([0-9.]+)", open(out + "/pandas.json.err").read())
+their_read = float(m.group(1)) if m else float("nan")
+print()
+print("drift on 2 files x %d rows x (16 numeric + 4 categorical)" % rows)
+print("%-14s %9s %12s %14s %6s" % ("tool", "wall s", "peak RSS MB", "read files s", "exit"))
+print("%-14s %9.2f %12.0f %14.2f %6d" % ("gate-runner", ours[0], ours[1], our_read, ours[2]))
+print("%-14s %9.2f %12.0f %14.2f %6d" % ("pandas+scipy", theirs[0], theirs[1], their_read, theirs[2]))
+if ours[0] > 0:
+    print("speed-up: %.1fx end to end; gate-runner's statistics are %.0f%% of its time" %
+          (theirs[0] / ours[0], 100 * (1 - our_read / ours[0])))
+PY
+echo "largest differences, gate-runner against pandas + SciPy:"
+/usr/bin/python3 bench/drift_agree.py "$out/ours.json" "$out/pandas.json"
