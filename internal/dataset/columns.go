@@ -268,7 +268,12 @@ func (a *accumulator) count(i int, cell []byte) {
 }
 
 func isMissingBytes(b []byte) bool {
-	if len(b) > 4 {
+	if len(b) == 0 {
+		return true
+	}
+	// Every missing-value token starts with N or n: numbers and most
+	// categories are ruled out by their first byte.
+	if len(b) > 4 || (b[0] != 'N' && b[0] != 'n') {
 		return false
 	}
 	return IsMissing(string(b))

@@ -170,13 +170,14 @@ func CompareTables(ctx context.Context, ref, cur *dataset.Table, opt Options) (*
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var s Sorter
 			for i := range next {
 				rc := cols[i]
 				cc := cur.Column(rc.Name)
 				switch rc.Kind {
 				case dataset.Numeric, dataset.Timestamp:
-					a, b := SortParts(rc.Parts), SortParts(cc.Parts)
-					rc.Parts, cc.Parts = nil, nil // sorted copies replace them
+					a, b := s.SortParts(rc.Parts), s.SortParts2(cc.Parts)
+					rc.Parts, cc.Parts = nil, nil // the sorted copies replace them
 					feats[i] = numericFeature(rc.Name, rc.Kind, a, b, opt.Bins)
 				default:
 					feats[i] = categoricalFeature(rc.Name, rc.Kind, rc.Counts, cc.Counts)

@@ -48,37 +48,17 @@ func NumericSorted(ref, cur []float64, bins int) NumericResult {
 	return r
 }
 
-// SortParts returns the values of parts (no NaN) in one ascending slice.
-// The parts are left unchanged for small inputs and may be overwritten
-// for large ones; the caller drops them.
-func SortParts(parts [][]float64) []float64 {
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	if n < 4096 || len(parts) == 1 {
-		var x []float64
-		if len(parts) == 1 {
-			x = parts[0]
-		} else {
-			x = make([]float64, 0, n)
-			for _, p := range parts {
-				x = append(x, p...)
-			}
-		}
-		SortFloats(x)
-		return x
-	}
-	return radixSortParts(parts, n)
-}
-
 // SortFloats sorts x ascending (x must not hold NaN). Large slices are
 // radix-sorted on their IEEE bits, which is several times faster than a
 // comparison sort for the million-row columns drift checks read.
 func SortFloats(x []float64) {
 	if len(x) < 4096 {
-		slices.Sort(x)
+		sortSmall(x)
 		return
 	}
 	radixSort(x)
+}
+
+func sortSmall(x []float64) {
+	slices.Sort(x)
 }

@@ -5,29 +5,100 @@ import (
 	"unsafe"
 )
 
-// radixSort sorts x ascending by an LSD radix sort of 11-bit digits over
+// radixSort sorts x ascending by an LSD radix sort of 16-bit digits over
 // the order-preserving transform of the float64 bits (flip all bits of a
 // negative number, the sign bit of a positive one). −0 sorts before +0,
 // which compare equal, so the order is a valid ascending order.
 func radixSort(x []float64) {
-	keys := make([]uint64, len(x))
-	for i, v := range x {
-		keys[i] = floatKey(v)
-	}
-	sortKeys(keys, x)
+	var s Sorter
+	out := s.sortParts([][]float64{x}, len(x), &s.a)
+	copy(x, out)
 }
 
-// radixSortParts sorts the n values of parts into a new slice.
-func radixSortParts(parts [][]float64, n int) []float64 {
-	keys := make([]uint64, 0, n)
+// Sorter sorts float samples with buffers it keeps between calls, so that
+// sorting many columns does not allocate (and page-fault) new memory for
+// each. A Sorter is not safe for concurrent use.
+type Sorter struct {
+	a, b, tmp []uint64
+}
+
+// SortParts returns the values of parts (no NaN) in one ascending slice
+// that lives in the Sorter's first buffer: it stays valid until the next
+// call that uses that buffer.
+func (s *Sorter) SortParts(parts [][]float64) []float64 {
+	return s.sortInto(parts, &s.a)
+}
+
+// SortParts2 is SortParts into the Sorter's second buffer, for the other
+// sample of a pair.
+func (s *Sorter) SortParts2(parts [][]float64) []float64 {
+	return s.sortInto(parts, &s.b)
+}
+
+func (s *Sorter) sortInto(parts [][]float64, buf *[]uint64) []float64 {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n < 4096 {
+		out := grow(buf, n)
+		x := unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(out))), n)
+		x = x[:0]
+		for _, p := range parts {
+			x = append(x, p...)
+		}
+		sortSmall(x)
+		return x
+	}
+	return s.sortParts(parts, n, buf)
+}
+
+func grow(buf *[]uint64, n int) []uint64 {
+	if cap(*buf) < n {
+		*buf = make([]uint64, n)
+	}
+	return (*buf)[:n]
+}
+
+// sortParts radix-sorts the n values of parts into buf.
+func (s *Sorter) sortParts(parts [][]float64, n int, buf *[]uint64) []float64 {
+	keys := grow(buf, n)[:0]
+	const bits, buckets = 16, 1 << 16
+	counts := make([]int, 4*buckets)
 	for _, p := range parts {
 		for _, v := range p {
-			keys = append(keys, floatKey(v))
+			k := floatKey(v)
+			keys = append(keys, k)
+			counts[k&(buckets-1)]++
+			counts[buckets+int((k>>16)&(buckets-1))]++
+			counts[2*buckets+int((k>>32)&(buckets-1))]++
+			counts[3*buckets+int(k>>48)]++
 		}
 	}
-	// The sorted floats are written over the keys they come from.
+	tmp := grow(&s.tmp, n)
+	src, dst := keys, tmp
+	for p := 0; p < 4; p++ {
+		c := counts[p*buckets : (p+1)*buckets]
+		shift := uint(p * bits)
+		if c[(src[0]>>shift)&(buckets-1)] == n {
+			continue // every key has the same digit: nothing to move
+		}
+		sum := 0
+		for i := range c {
+			c[i], sum = sum, sum+c[i]
+		}
+		for _, k := range src {
+			d := (k >> shift) & (buckets - 1)
+			dst[c[d]] = k
+			c[d]++
+		}
+		src, dst = dst, src
+	}
+	// The floats are written over keys (which src may be).
 	out := unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(keys))), n)
-	sortKeys(keys, out)
+	for i, k := range src {
+		out[i] = math.Float64frombits(keyFloat(k))
+	}
 	return out
 }
 
@@ -39,42 +110,9 @@ func floatKey(v float64) uint64 {
 	return b | 1<<63
 }
 
-// sortKeys radix-sorts keys and writes the floats they stand for, in
-// order, to x (which may share keys' memory).
-func sortKeys(keys []uint64, x []float64) {
-	n := len(keys)
-	tmp := make([]uint64, n)
-	const bits, buckets = 11, 1 << 11
-	var counts [6][buckets]int
-	for _, k := range keys {
-		for p := 0; p < 6; p++ {
-			counts[p][(k>>(p*bits))&(buckets-1)]++
-		}
+func keyFloat(k uint64) uint64 {
+	if k>>63 == 1 {
+		return k &^ (1 << 63)
 	}
-	src, dst := keys, tmp
-	for p := 0; p < 6; p++ {
-		c := &counts[p]
-		if c[(src[0]>>(p*bits))&(buckets-1)] == n {
-			continue // every key has the same digit: nothing to move
-		}
-		sum := 0
-		for i := range c {
-			c[i], sum = sum, sum+c[i]
-		}
-		shift := uint(p * bits)
-		for _, k := range src {
-			d := (k >> shift) & (buckets - 1)
-			dst[c[d]] = k
-			c[d]++
-		}
-		src, dst = dst, src
-	}
-	for i, b := range src {
-		if b>>63 == 1 {
-			b &^= 1 << 63
-		} else {
-			b = ^b
-		}
-		x[i] = math.Float64frombits(b)
-	}
+	return ^k
 }

@@ -28,7 +28,8 @@ func TestRadixSortMatchesSort(t *testing.T) {
 	slices.Sort(want)
 	got := slices.Clone(x)
 	radixSort(got)
-	parts := SortParts([][]float64{slices.Clone(x[:7000]), slices.Clone(x[7000:])})
+	var s Sorter
+	parts := s.SortParts([][]float64{slices.Clone(x[:7000]), slices.Clone(x[7000:])})
 	for i := range want {
 		if got[i] != want[i] || parts[i] != want[i] {
 			t.Fatalf("at %d: radix %v, parts %v, want %v", i, got[i], parts[i], want[i])
