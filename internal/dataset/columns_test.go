@@ -1,8 +1,11 @@
 package dataset
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -126,6 +129,60 @@ func TestParseFloatMatchesStrconv(t *testing.T) {
 	for _, s := range []string{"", "-", ".", "1..2", "1e", "abc", "inf", "NaN", "0x10", "1_000"} {
 		if _, ok := parseFloat([]byte(s)); ok {
 			t.Errorf("parseFloat(%q) accepted", s)
+		}
+	}
+}
+
+// TestLoadOtherFormats reads the same table as gzipped CSV, TSV and JSON
+// Lines (the row-reader path) and expects the same columns.
+func TestLoadOtherFormats(t *testing.T) {
+	dir := t.TempDir()
+	csvBody := "x,c\n1.5,a\n,b\n-2,a\n"
+	files := map[string][]byte{
+		"t.csv":   []byte(csvBody),
+		"t.tsv":   []byte(strings.ReplaceAll(csvBody, ",", "\t")),
+		"t.jsonl": []byte(`{"x": 1.5, "c": "a"}` + "\n" + `{"x": null, "c": "b"}` + "\n" + `{"x": -2, "c": "a"}` + "\n"),
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(csvBody))
+	zw.Close()
+	files["t.csv.gz"] = gz.Bytes()
+	for name, body := range files {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(dir, name)
+			if err := os.WriteFile(p, body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			tab, err := Load(context.Background(), p, LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, c := tab.Column("x"), tab.Column("c")
+			got := x.Flat()
+			slices.Sort(got)
+			if tab.Rows != 3 || x.Kind != Numeric || x.Missing != 1 || !slices.Equal(got, []float64{-2, 1.5}) {
+				t.Errorf("rows %d, x = %s %v missing %d", tab.Rows, x.Kind, got, x.Missing)
+			}
+			if c.Kind != Categorical || c.Counts["a"] != 2 || c.Counts["b"] != 1 {
+				t.Errorf("c = %s %v", c.Kind, c.Counts)
+			}
+		})
+	}
+}
+
+func BenchmarkLoadCSV(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("f0,f1,f2,f3,c0\n")
+	for i := 0; i < 200000; i++ {
+		fmt.Fprintf(&sb, "%.6f,%.6f,%d,%.3f,cat%d\n", float64(i)*0.37, -float64(i%977)/7, i%50, float64(i%1013)*1.5, i%17)
+	}
+	p := mustWrite(b, "bench.csv", sb.String())
+	b.SetBytes(int64(sb.Len()))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Load(context.Background(), p, LoadOptions{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
