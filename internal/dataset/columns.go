@@ -6,6 +6,8 @@ import (
 	"io"
 	"runtime"
 	"strings"
+
+	"gitlab.com/mlgate/mlgate/internal/hugemem"
 )
 
 // Column holds one column of a file, reduced to what the drift and data
@@ -215,7 +217,7 @@ func newAccumulator(file string, cols []string, kinds []Kind) *accumulator {
 func (a *accumulator) reserve(rows int64) {
 	for i, k := range a.kinds {
 		if (k == Numeric || k == Timestamp) && int64(cap(a.values[i])) < rows {
-			v := make([]float64, len(a.values[i]), rows)
+			v := hugemem.Floats(int(rows))[:len(a.values[i])]
 			copy(v, a.values[i])
 			a.values[i] = v
 		}

@@ -3,6 +3,8 @@ package drift
 import (
 	"math"
 	"unsafe"
+
+	"gitlab.com/mlgate/mlgate/internal/hugemem"
 )
 
 // radixSort sorts x ascending by an LSD radix sort of 16-bit digits over
@@ -55,7 +57,7 @@ func (s *Sorter) sortInto(parts [][]float64, buf *[]uint64) []float64 {
 
 func grow(buf *[]uint64, n int) []uint64 {
 	if cap(*buf) < n {
-		*buf = make([]uint64, n)
+		*buf = hugemem.Uint64s(n)
 	}
 	return (*buf)[:n]
 }
