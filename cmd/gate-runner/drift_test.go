@@ -166,3 +166,31 @@ func TestDriftPushToPushgateway(t *testing.T) {
 		}
 	}
 }
+
+// TestRunDriftFromConfig runs the drift gate from `gate-runner run` with
+// files, a schema and per-feature limits from the config.
+func TestRunDriftFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	ref := driftCSV(t, dir, "ref.csv", 300, 0)
+	cur := driftCSV(t, dir, "cur.csv", 300, 0.3)
+	cfg := mustWrite(t, dir, "mlgate.yml", fmt.Sprintf(`version: 1
+gates:
+  drift:
+    reference: %s
+    current: %s
+    drift_share_fail: 1
+    schema:
+      c: categorical
+    features:
+      c:
+        psi_warn: 5
+        psi_fail: 9
+`, ref, cur))
+	code, stdout, stderr := runMain(t, nil, "run", "-c", cfg, "--out", filepath.Join(dir, "o"), "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0 (c's limits are raised, x moves little)\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, `"gate": "drift"`) {
+		t.Errorf("run output has no drift gate:\n%.300s", stdout)
+	}
+}
