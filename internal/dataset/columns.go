@@ -192,9 +192,12 @@ func loadRows(ctx context.Context, path string, kinds []Kind) (*accumulator, err
 
 // accumulator collects one worker's share of the columns.
 type accumulator struct {
-	file    string
-	cols    []string
-	kinds   []Kind
+	file  string
+	cols  []string
+	kinds []Kind
+	// codes are kinds as small integers: switching on them per cell is
+	// cheaper than comparing kind strings.
+	codes   []uint8
 	values  [][]float64
 	counts  []map[string]*int64
 	missing []int64
@@ -204,9 +207,18 @@ type accumulator struct {
 func newAccumulator(file string, cols []string, kinds []Kind) *accumulator {
 	a := &accumulator{file: file, cols: cols, kinds: kinds,
 		values: make([][]float64, len(cols)), counts: make([]map[string]*int64, len(cols)),
-		missing: make([]int64, len(cols))}
+		missing: make([]int64, len(cols)), codes: make([]uint8, len(cols))}
 	for i, k := range kinds {
-		if k == Categorical || k == Boolean {
+		switch k {
+		case Numeric:
+			a.codes[i] = codeNumeric
+		case Timestamp:
+			a.codes[i] = codeTimestamp
+		case Boolean:
+			a.codes[i] = codeBoolean
+			a.counts[i] = map[string]*int64{}
+		default:
+			a.codes[i] = codeCategorical
 			a.counts[i] = map[string]*int64{}
 		}
 	}
@@ -224,6 +236,13 @@ func (a *accumulator) reserve(rows int64) {
 	}
 }
 
+const (
+	codeCategorical uint8 = iota
+	codeNumeric
+	codeTimestamp
+	codeBoolean
+)
+
 // add takes one cell of column i; it returns what is wrong with the cell,
 // or "".
 func (a *accumulator) add(i int, cell []byte) string {
@@ -231,20 +250,20 @@ func (a *accumulator) add(i int, cell []byte) string {
 		a.missing[i]++
 		return ""
 	}
-	switch a.kinds[i] {
-	case Numeric:
+	switch a.codes[i] {
+	case codeNumeric:
 		v, ok := parseFloat(cell)
 		if !ok {
 			return fmt.Sprintf("%q is not a number; expected a number (the column is numeric)", cell)
 		}
 		a.values[i] = append(a.values[i], v)
-	case Timestamp:
+	case codeTimestamp:
 		v, ok := parseTimestamp(string(cell))
 		if !ok {
 			return fmt.Sprintf("%q is not a date-time; expected RFC 3339 or YYYY-MM-DD[ HH:MM:SS] (the column is a timestamp)", cell)
 		}
 		a.values[i] = append(a.values[i], v)
-	case Boolean:
+	case codeBoolean:
 		b, ok := parseBool(string(cell))
 		if !ok {
 			return fmt.Sprintf("%q is not a boolean; expected true or false (the column is boolean)", cell)

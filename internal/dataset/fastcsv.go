@@ -286,19 +286,43 @@ func (p *recordParser) parseBlock(a *accumulator, data []byte) blockStat {
 		if st.errMsg != "" {
 			continue
 		}
-		p.fields = p.fields[:0]
-		for {
-			i := bytes.IndexByte(rec, p.comma)
-			if i < 0 {
-				p.fields = append(p.fields, rec)
-				break
-			}
-			p.fields = append(p.fields, rec[:i])
-			rec = rec[i+1:]
-		}
-		p.addFields(a, &st)
+		p.addRecord(a, &st, rec)
 	}
 	return st
+}
+
+// addRecord splits an unquoted record and adds its cells as it finds
+// them. A wrong field count is reported in preference to a bad cell, as
+// the row reader does.
+func (p *recordParser) addRecord(a *accumulator, st *blockStat, rec []byte) {
+	n, badCol := 0, 0
+	var badMsg string
+	for {
+		j := bytes.IndexByte(rec, p.comma)
+		cell := rec
+		if j >= 0 {
+			cell = rec[:j]
+		}
+		if n < p.ncols && badMsg == "" {
+			if msg := a.add(n, cell); msg != "" {
+				badCol, badMsg = n+1, msg
+			}
+		}
+		n++
+		if j < 0 {
+			break
+		}
+		rec = rec[j+1:]
+	}
+	switch {
+	case n != p.ncols:
+		st.errRec, st.errLine, st.errCol = st.records, st.lines, 0
+		st.errMsg = fmt.Sprintf("has %d fields, expected %d (%s)", n, p.ncols, p.header)
+	case badMsg != "":
+		st.errRec, st.errLine, st.errCol, st.errMsg = st.records, st.lines, badCol, badMsg
+	default:
+		a.rows++
+	}
 }
 
 func (p *recordParser) addFields(a *accumulator, st *blockStat) {
