@@ -10,6 +10,9 @@ func TestSizes(t *testing.T) {
 			t.Errorf("n=%d: Floats len %d cap %d, Uint64s len %d", n, len(f), cap(f), len(u))
 		}
 		f = append(f, make([]float64, n)...)
+		if len(f) != n {
+			t.Errorf("n=%d: appended Floats has len %d", n, len(f))
+		}
 		for i := range u {
 			u[i] = uint64(i)
 		}
