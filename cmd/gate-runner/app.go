@@ -45,6 +45,7 @@ var commands = map[string]command{
 	"metrics":  {"--predictions FILE --labels FILE [--k 5,10] [--task T]", "offline metrics from raw predictions and labels", runMetrics},
 	"compare":  {"--candidate FILE [--baseline FILE] [-c FILE] [--rule R]...", "Gate 3: candidate vs production metrics", runCompare},
 	"drift":    {"--reference FILE --current FILE [--push URL] [-c FILE]", "feature drift of current data against a reference", runDrift},
+	"profile":  {"--data FILE --out NAME.profile.json [--bins N] [--sketch K]", "store a reference profile for drift", runProfile},
 	"report":   {"--in DIR... [--out DIR]", "render the report files again from results.json", runReport},
 	"validate": {"-c FILE", "check a config and say exactly what is wrong", runValidate},
 	"demo":     {"[--out DIR]", "every gate on bundled sample data, no network", runDemo},

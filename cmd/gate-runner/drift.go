@@ -23,7 +23,7 @@ func runDrift(ctx context.Context, m *Main, args []string) error {
 	var c common
 	var ref, cur, push string
 	fs := m.flagSet("drift", &c)
-	fs.StringVar(&ref, "reference", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed)")
+	fs.StringVar(&ref, "reference", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed), or a NAME.profile.json from gate-runner profile")
 	fs.StringVar(&cur, "current", "", "current data file, with the reference's columns")
 	fs.StringVar(&push, "push", "", "Pushgateway URL to push the drift metrics to (job mlgate_drift, grouped by model)")
 	if err := m.parse(fs, args); err != nil {
@@ -92,7 +92,15 @@ func (m *Main) driftGate(ctx context.Context, g *config.DriftGate) (gates.Result
 		return gates.Result{}, nil, err
 	}
 	start := m.Now()
-	rep, err := drift.CompareFiles(ctx, g.Reference, g.Current, opt)
+	var rep *drift.Report
+	if drift.IsProfilePath(g.Reference) {
+		var p *drift.Profile
+		if p, err = drift.ReadProfile(g.Reference); err == nil {
+			rep, err = drift.CompareProfileFile(ctx, p, g.Reference, g.Current, opt)
+		}
+	} else {
+		rep, err = drift.CompareFiles(ctx, g.Reference, g.Current, opt)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return gates.Result{}, nil, err

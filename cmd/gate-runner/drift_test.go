@@ -194,3 +194,36 @@ gates:
 		t.Errorf("run output has no drift gate:\n%.300s", stdout)
 	}
 }
+
+// TestDriftFromProfile stores a profile and compares against it: the PSI
+// equals the one against the file, the KS method says "profile".
+func TestDriftFromProfile(t *testing.T) {
+	dir := t.TempDir()
+	ref := driftCSV(t, dir, "ref.csv", 500, 0)
+	cur := driftCSV(t, dir, "cur.csv", 400, 0.5)
+	prof := filepath.Join(dir, "ref.profile.json")
+	if code, stdout, stderr := runMain(t, nil, "profile", "--data", ref, "--out", prof); code != 0 {
+		t.Fatalf("profile: exit %d\n%s%s", code, stdout, stderr)
+	}
+	psi := func(reference string) (float64, string) {
+		_, stdout, stderr := runMain(t, nil, "drift", "--reference", reference, "--current", cur, "--format", "json", "--out", filepath.Join(dir, "o"))
+		var doc struct {
+			Features []struct {
+				PSI    float64 `json:"psi"`
+				Method string  `json:"ks_method"`
+			} `json:"features"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+			t.Fatalf("%v\n%s%s", err, stdout, stderr)
+		}
+		return doc.Features[0].PSI, doc.Features[0].Method
+	}
+	fromFile, m1 := psi(ref)
+	fromProfile, m2 := psi(prof)
+	if fromFile != fromProfile || m1 != "exact" || m2 != "profile" {
+		t.Errorf("psi %v (%s) from the file, %v (%s) from the profile", fromFile, m1, fromProfile, m2)
+	}
+	if code, _, stderr := runMain(t, nil, "profile", "--data", ref, "--out", filepath.Join(dir, "x.json")); code != 2 || !strings.Contains(stderr, ".profile.json") {
+		t.Errorf("bad --out name: exit %d, %s", code, stderr)
+	}
+}

@@ -24,6 +24,8 @@ type Feature struct {
 	// Numeric.
 	KL, KSStatistic, KSPValue, Wasserstein float64
 	KSExact                                bool
+	// ksMethod overrides exact/asymptotic ("profile": from a sketch).
+	ksMethod string
 	// Categorical.
 	Chi2, Chi2PValue float64
 	DoF              int
@@ -109,6 +111,9 @@ func (f Feature) MarshalJSON() ([]byte, error) {
 		method := "asymptotic"
 		if f.KSExact {
 			method = "exact"
+		}
+		if f.ksMethod != "" {
+			method = f.ksMethod
 		}
 		if math.IsNaN(f.KSPValue) {
 			method = ""
