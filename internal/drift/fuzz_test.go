@@ -1,8 +1,11 @@
 package drift
 
 import (
+	"context"
 	"encoding/binary"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -42,6 +45,37 @@ func FuzzKS2Samp(f *testing.F) {
 		w := Wasserstein(a, b)
 		if w < 0 || math.IsNaN(w) && !math.IsInf(a[0]-b[0], 0) {
 			t.Fatalf("Wasserstein = %v", w)
+		}
+	})
+}
+
+// FuzzReadProfile reads arbitrary profile files: a bad one is an error,
+// never a panic, and a good one compares with a small current file.
+func FuzzReadProfile(f *testing.F) {
+	f.Add([]byte(`{"version":1,"rows":3,"bins":10,"sketch_size":2,"features":[{"name":"x","type":"numeric","n":3,"missing":0,"edges":[1,2],"counts":[1,1,1],"quantiles":[0,1,2]},{"name":"c","type":"categorical","n":2,"categories":{"a":2}}]}`))
+	f.Add([]byte(`{"version":1,"features":[]}`))
+	dir := f.TempDir()
+	cur := filepath.Join(dir, "cur.csv")
+	if err := os.WriteFile(cur, []byte("x,c\n0.5,a\n3,b\n,a\n"), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p := filepath.Join(t.TempDir(), "r.profile.json")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		prof, err := ReadProfile(p)
+		if err != nil {
+			return
+		}
+		r, err := CompareProfileFile(context.Background(), prof, p, cur, Options{Workers: 1})
+		if err != nil {
+			return
+		}
+		for _, f := range r.Features {
+			if _, err := f.MarshalJSON(); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 }

@@ -124,6 +124,19 @@ func ReadProfile(path string) (*Profile, error) {
 			return nil, &dataset.RowError{File: path, Column: f.Name,
 				Msg: fmt.Sprintf("%d counts for %d edges and %d quantiles for sketch size %d: expected edges+1 counts and sketch size+1 quantiles", len(f.Counts), len(f.Edges), len(f.Quantiles), p.SketchSize)}
 		}
+		if !slices.IsSorted(f.Edges) || !slices.IsSorted(f.Quantiles) {
+			return nil, &dataset.RowError{File: path, Column: f.Name, Msg: "edges and quantiles must ascend"}
+		}
+		for _, c := range f.Counts {
+			if c < 0 {
+				return nil, &dataset.RowError{File: path, Column: f.Name, Msg: fmt.Sprintf("bin count %d, expected ≥ 0", c)}
+			}
+		}
+		for k, c := range f.Categories {
+			if c < 0 {
+				return nil, &dataset.RowError{File: path, Column: f.Name, Msg: fmt.Sprintf("category %q count %d, expected ≥ 0", k, c)}
+			}
+		}
 	}
 	return &p, nil
 }
