@@ -51,6 +51,9 @@ cat "$ref" "$cur" > /dev/null
 # gate-runner exits 1 when the drift gate fails: that is a result here.
 measure gate-runner "$out/ours.json" bin/gate-runner drift --reference "$ref" --current "$cur" --format json --out "$out/mlgate-out"
 measure pandas+scipy "$out/pandas.json" /usr/bin/python3 bench/drift_pandas.py "$ref" "$cur"
+# A stored reference profile, written once (timed apart), then compared.
+measure profile-build "$out/profile.txt" bin/gate-runner profile --data "$ref" --out "$out/ref-$rows.profile.json"
+measure gate-runner-profile "$out/ours-profile.json" bin/gate-runner drift --reference "$out/ref-$rows.profile.json" --current "$cur" --format json --out "$out/mlgate-out-profile"
 
 /usr/bin/python3 - "$out" "$rows" <<'PY'
 import json, re, sys
@@ -59,6 +62,7 @@ def timing(p):
     w, kb, rc = open(p + ".time").read().split()
     return float(w), int(kb) / 1024, int(rc)
 ours, theirs = timing(out + "/ours.json"), timing(out + "/pandas.json")
+prof, build = timing(out + "/ours-profile.json"), timing(out + "/profile.txt")
 d = json.load(open(out + "/ours.json"))
 d = d.get("details", d)
 our_read = d["timing"]["read_seconds"]
@@ -69,9 +73,16 @@ print("drift on 2 files x %d rows x (16 numeric + 4 categorical)" % rows)
 print("%-14s %9s %12s %14s %6s" % ("tool", "wall s", "peak RSS MB", "read files s", "exit"))
 print("%-14s %9.2f %12.0f %14.2f %6d" % ("gate-runner", ours[0], ours[1], our_read, ours[2]))
 print("%-14s %9.2f %12.0f %14.2f %6d" % ("pandas+scipy", theirs[0], theirs[1], their_read, theirs[2]))
+pd_ = json.load(open(out + "/ours-profile.json"))
+print("%-14s %9.2f %12.0f %14.2f %6d" % ("gate-runner *", prof[0], prof[1], pd_["timing"]["read_seconds"], prof[2]))
+print("* against a stored profile (written once in %.2f s, %.0f MB peak); KS and Wasserstein from its sketch" % (build[0], build[1]))
 if ours[0] > 0:
     print("speed-up: %.1fx end to end; gate-runner's statistics are %.0f%% of its time" %
           (theirs[0] / ours[0], 100 * (1 - our_read / ours[0])))
+if prof[0] > 0:
+    print("speed-up from the stored profile: %.1fx" % (theirs[0] / prof[0]))
 PY
 echo "largest differences, gate-runner against pandas + SciPy:"
 /usr/bin/python3 bench/drift_agree.py "$out/ours.json" "$out/pandas.json"
+echo "largest differences, gate-runner from the profile against pandas + SciPy (KS, Wasserstein approximate):"
+/usr/bin/python3 bench/drift_agree.py "$out/ours-profile.json" "$out/pandas.json"
