@@ -7,7 +7,7 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/hugemem"
 )
 
-// radixSort sorts x ascending by an LSD radix sort of 16-bit digits over
+// radixSort sorts x ascending by an LSD radix sort of 11-bit digits over
 // the order-preserving transform of the float64 bits (flip all bits of a
 // negative number, the sign bit of a positive one). −0 sorts before +0,
 // which compare equal, so the order is a valid ascending order.
@@ -65,21 +65,22 @@ func grow(buf *[]uint64, n int) []uint64 {
 // sortParts radix-sorts the n values of parts into buf.
 func (s *Sorter) sortParts(parts [][]float64, n int, buf *[]uint64) []float64 {
 	keys := grow(buf, n)[:0]
-	const bits, buckets = 16, 1 << 16
-	counts := make([]int, 4*buckets)
+	// 11-bit digits (6 passes) keep the 2048 scatter targets of a pass
+	// in cache and TLB; 16-bit digits (4 passes) were slower on 1M keys.
+	const bits, buckets, passes = 11, 1 << 11, 6
+	var counts [passes * buckets]int
 	for _, p := range parts {
 		for _, v := range p {
 			k := floatKey(v)
 			keys = append(keys, k)
-			counts[k&(buckets-1)]++
-			counts[buckets+int((k>>16)&(buckets-1))]++
-			counts[2*buckets+int((k>>32)&(buckets-1))]++
-			counts[3*buckets+int(k>>48)]++
+			for d := 0; d < passes; d++ {
+				counts[d*buckets+int((k>>(d*bits))&(buckets-1))]++
+			}
 		}
 	}
 	tmp := grow(&s.tmp, n)
 	src, dst := keys, tmp
-	for p := 0; p < 4; p++ {
+	for p := 0; p < passes; p++ {
 		c := counts[p*buckets : (p+1)*buckets]
 		shift := uint(p * bits)
 		if c[(src[0]>>shift)&(buckets-1)] == n {

@@ -50,3 +50,16 @@ func BenchmarkNumeric1M(b *testing.B) {
 		Numeric(a, c, DefaultBins)
 	}
 }
+
+func BenchmarkSortParts1M(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	x := make([]float64, 1_000_000)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	var s Sorter
+	b.ResetTimer()
+	for b.Loop() {
+		s.SortParts([][]float64{x})
+	}
+}
