@@ -227,3 +227,25 @@ func TestDriftFromProfile(t *testing.T) {
 		t.Errorf("bad --out name: exit %d, %s", code, stderr)
 	}
 }
+
+func TestConceptCommand(t *testing.T) {
+	dir := t.TempDir()
+	var oldB, newB strings.Builder
+	oldB.WriteString("x,y\n")
+	newB.WriteString("x,y\n")
+	for i := 0; i < 400; i++ {
+		x := float64((i*37)%100) / 10
+		fmt.Fprintf(&oldB, "%.1f,%d\n", x, map[bool]int{true: 1}[(x > 5) != (i%7 == 0)])
+		fmt.Fprintf(&newB, "%.1f,%d\n", x, map[bool]int{true: 1}[(x < 5) != (i%7 == 0)])
+	}
+	old := mustWrite(t, dir, "old.csv", oldB.String())
+	nw := mustWrite(t, dir, "new.csv", newB.String())
+	code, stdout, stderr := runMain(t, nil, "concept", "--old", old, "--new", nw, "--label", "y", "--out", filepath.Join(dir, "o"))
+	if code != 1 || !strings.Contains(stdout, "AUC fell from") {
+		t.Errorf("reversed concept: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, _, stderr = runMain(t, nil, "concept", "--old", old, "--new", nw, "--label", "zz", "--out", filepath.Join(dir, "o"))
+	if code != 2 || !strings.Contains(stderr, `column "zz"`) {
+		t.Errorf("missing label: exit %d, %s", code, stderr)
+	}
+}
