@@ -45,6 +45,7 @@ var commands = map[string]command{
 	"metrics":  {"--predictions FILE --labels FILE [--k 5,10] [--task T]", "offline metrics from raw predictions and labels", runMetrics},
 	"compare":  {"--candidate FILE [--baseline FILE] [-c FILE] [--rule R]...", "Gate 3: candidate vs production metrics", runCompare},
 	"concept":  {"--old FILE --new FILE --label COL [--fail-drop 0.1]", "concept drift: AUC drop of a logistic model", runConcept},
+	"data":     {"--data FILE [--reference FILE|PROFILE] [-c FILE]", "Gate 2: data quality and distribution", runData},
 	"drift":    {"--reference FILE --current FILE [--push URL] [-c FILE]", "feature drift of current data against a reference", runDrift},
 	"profile":  {"--data FILE --out NAME.profile.json [--bins N] [--sketch K]", "store a reference profile for drift", runProfile},
 	"report":   {"--in DIR... [--out DIR]", "render the report files again from results.json", runReport},

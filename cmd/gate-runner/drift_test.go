@@ -249,3 +249,27 @@ func TestConceptCommand(t *testing.T) {
 		t.Errorf("missing label: exit %d, %s", code, stderr)
 	}
 }
+
+func TestDataCommand(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("age,country,label\n")
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&b, "%d,%s,%d\n", i%100, []string{"DE", "FR", "IT"}[i%3], i%2)
+	}
+	data := mustWrite(t, dir, "train.csv", b.String())
+	good := mustWrite(t, dir, "good.yml", "version: 1\ngates:\n  data:\n    max_duplicates: 0.5\n    label: label\n    columns:\n      age: {type: numeric, min: 0, max: 120}\n")
+	bad := mustWrite(t, dir, "bad.yml", "version: 1\ngates:\n  data:\n    max_duplicates: 0.5\n    columns:\n      country: {allowed: [DE, FR]}\n")
+	code, stdout, stderr := runMain(t, nil, "data", "-c", good, "--data", data, "--reference", data, "--out", filepath.Join(dir, "o1"))
+	if code != 0 {
+		t.Errorf("good data: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runMain(t, nil, "data", "-c", bad, "--data", data, "--out", filepath.Join(dir, "o2"))
+	if code != 1 || !strings.Contains(stdout, `column country: 66 values outside the allowed categories: "IT" (66)`) {
+		t.Errorf("bad categories: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, _, stderr = runMain(t, nil, "data", "--data", filepath.Join(dir, "absent.csv"))
+	if code != 2 || !strings.Contains(stderr, "absent.csv") {
+		t.Errorf("absent file: exit %d %s", code, stderr)
+	}
+}

@@ -17,6 +17,9 @@ var gateFuncs = map[string]gateFunc{
 	"compare": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
 		return m.compareGate(ctx, cfg.Gates.Compare)
 	},
+	"data": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+		return m.dataGate(ctx, cfg.Gates.Data, cfg.Gates.Drift)
+	},
 	"drift": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
 		res, _, err := m.driftGate(ctx, cfg.Gates.Drift)
 		return res, err

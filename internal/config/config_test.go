@@ -42,6 +42,7 @@ func TestLoadFileErrors(t *testing.T) {
 		"unused-section":        `testdata/conf.unused-section.yml:3: unknown key "auc_drop" in gates.concept: expected one of no keys (this section takes none yet)`,
 		"drift-bad-kind":        `testdata/conf.drift-bad-kind.yml: gates.drift.schema.age: unknown column type "integer": expected numeric, categorical, boolean or timestamp`,
 		"drift-warn-above-fail": `testdata/conf.drift-warn-above-fail.yml: gates.drift.features.price: psi_warn 0.5 is above psi_fail 0.4, expected psi_warn ≤ psi_fail`,
+		"data-bad-range":        `testdata/conf.data-bad-range.yml: gates.data.columns.age: min 10 is above max 5`,
 		"drift-unknown-key":     `testdata/conf.drift-unknown-key.yml:3: unknown key "psi_warm" in gates.drift: expected one of alpha, bins, correction, current, drift_share_fail, effect_floor, features, ignore, psi_fail, psi_warn, push, reference, schema`,
 	}
 	for name, want := range cases {

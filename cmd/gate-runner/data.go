@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"gitlab.com/mlgate/mlgate/internal/config"
+	"gitlab.com/mlgate/mlgate/internal/dataquality"
+	"gitlab.com/mlgate/mlgate/internal/gates"
+)
+
+// runData is `gate-runner data`: Gate 2 on a training data file, with the
+// limits of the config's gates.data section; --data and --reference
+// override its files.
+func runData(ctx context.Context, m *Main, args []string) error {
+	var c common
+	var data, ref string
+	fs := m.flagSet("data", &c)
+	fs.StringVar(&data, "data", "", "training data file (CSV, JSON Lines or Parquet; .gz allowed)")
+	fs.StringVar(&ref, "reference", "", "reference data file or NAME.profile.json the distribution must match")
+	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	if err := c.checkFormat(); err != nil {
+		return err
+	}
+	cfg, err := c.loadConfig(false)
+	if err != nil {
+		return err
+	}
+	g := cfg.Gates.Data
+	if g == nil {
+		g = &config.DataGate{}
+	}
+	if data != "" {
+		g.Data = data
+	}
+	if ref != "" {
+		g.Reference = ref
+	}
+	res, err := m.dataGate(ctx, g, cfg.Gates.Drift)
+	if err != nil {
+		return err
+	}
+	r := m.newReport(&c, cfg)
+	r.Add(res)
+	return m.finish(&c, cfg, r)
+}
+
+// dataGate runs Gate 2; the distribution check takes its thresholds from
+// the drift section when there is one.
+func (m *Main) dataGate(ctx context.Context, g *config.DataGate, d *config.DriftGate) (gates.Result, error) {
+	if g == nil || g.Data == "" {
+		return gates.Result{}, gates.Input(errors.New("data needs a file: give --data FILE (or gates.data.data in the config)"))
+	}
+	if d == nil {
+		d = &config.DriftGate{}
+	}
+	opt, err := driftOptions(d)
+	if err != nil {
+		return gates.Result{}, err
+	}
+	start := m.Now()
+	res, err := dataquality.Check(ctx, g, opt)
+	if err != nil {
+		if ctx.Err() != nil {
+			return res, err
+		}
+		return res, gates.Input(err)
+	}
+	res.Duration = m.Now().Sub(start)
+	return res, nil
+}
