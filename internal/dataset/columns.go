@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/hugemem"
@@ -82,6 +83,21 @@ type LoadOptions struct {
 	InferRows int
 	// Workers parse in parallel; GOMAXPROCS when zero.
 	Workers int
+	// Only, when not nil, names the columns to read: the others are
+	// neither parsed nor kept (nor checked), and the Table lists only
+	// these. Reading a wide file a batch of columns at a time bounds
+	// memory by the batch.
+	Only []string
+}
+
+// Kinds returns the file's columns and their kinds as Load would type
+// them (schema first, else inferred from the leading rows).
+func Kinds(path string, opt LoadOptions) ([]string, []Kind, error) {
+	if opt.InferRows <= 0 {
+		opt.InferRows = 10000
+	}
+	cols, kinds, _, err := inferKinds(path, opt)
+	return cols, kinds, err
 }
 
 // Load reads path into typed columns. Numeric columns keep every value
@@ -105,6 +121,19 @@ func Load(ctx context.Context, path string, opt LoadOptions) (*Table, error) {
 	for i, c := range cols {
 		t.Columns[i] = &Column{Name: c, Kind: kinds[i], Inferred: inferred[i]}
 	}
+	if opt.Only != nil {
+		for _, name := range opt.Only {
+			if _, err := ColumnIndex(path, cols, name); err != nil {
+				return nil, err
+			}
+		}
+		kinds = slices.Clone(kinds)
+		for i, c := range cols {
+			if !slices.Contains(opt.Only, c) {
+				kinds[i] = skipKind
+			}
+		}
+	}
 	f, _ := FormatOf(path)
 	var accs []*accumulator
 	if f == CSV {
@@ -121,8 +150,14 @@ func Load(ctx context.Context, path string, opt LoadOptions) (*Table, error) {
 		return nil, err
 	}
 	mergeInto(t, accs)
+	if opt.Only != nil {
+		t.Columns = slices.DeleteFunc(t.Columns, func(c *Column) bool { return !slices.Contains(opt.Only, c.Name) })
+	}
 	return t, nil
 }
+
+// skipKind marks a column Load does not read.
+const skipKind Kind = "skip"
 
 // inferKinds reads the header and up to opt.InferRows rows.
 func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) {
@@ -217,6 +252,8 @@ func newAccumulator(file string, cols []string, kinds []Kind) *accumulator {
 		case Boolean:
 			a.codes[i] = codeBoolean
 			a.counts[i] = map[string]*int64{}
+		case skipKind:
+			a.codes[i] = codeSkip
 		default:
 			a.codes[i] = codeCategorical
 			a.counts[i] = map[string]*int64{}
@@ -241,11 +278,15 @@ const (
 	codeNumeric
 	codeTimestamp
 	codeBoolean
+	codeSkip
 )
 
 // add takes one cell of column i; it returns what is wrong with the cell,
 // or "".
 func (a *accumulator) add(i int, cell []byte) string {
+	if a.codes[i] == codeSkip {
+		return ""
+	}
 	if isMissingBytes(cell) {
 		a.missing[i]++
 		return ""
@@ -307,6 +348,7 @@ func mergeInto(t *Table, accs []*accumulator) {
 			c.Missing += a.missing[i]
 		}
 		switch c.Kind {
+		case skipKind:
 		case Numeric, Timestamp:
 			for _, a := range accs {
 				if len(a.values[i]) > 0 || len(accs) == 1 {

@@ -2,6 +2,7 @@ package drift
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -110,5 +111,26 @@ func TestReadProfileErrors(t *testing.T) {
 		if _, err := ReadProfile(p); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ReadProfile(%s) = %v, want an error containing %q", body, err, want)
 		}
+	}
+}
+
+// TestProfileFileBatches profiles a file a column at a time (a tiny
+// budget) and in one pass: the profiles must be the same.
+func TestProfileFileBatches(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "ref.csv")
+	mustRandomCSV(t, p, 5000, 3, 0)
+	one, err := ProfileFile(context.Background(), p, 10, 100, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batched, err := ProfileFile(context.Background(), p, 10, 100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(one)
+	b, _ := json.Marshal(batched)
+	if string(a) != string(b) || len(one.Features) != 4 || one.Rows != 5000 {
+		t.Errorf("batched profile differs from the one-pass profile:\n%.300s\n%.300s", a, b)
 	}
 }
