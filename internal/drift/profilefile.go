@@ -1,7 +1,11 @@
 package drift
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"os"
+	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
 )
@@ -38,6 +42,9 @@ func ProfileFile(ctx context.Context, path string, bins, sketch int, budget int6
 	if budget <= 0 || len(numeric) <= 1 {
 		return load(nil)
 	}
+	if est := estimateRows(path); est > 0 && est*8*int64(len(numeric)) <= budget/2 {
+		return load(nil) // comfortably fits: one pass
+	}
 	first := append(append([]string(nil), other...), numeric[0])
 	p, err := load(first)
 	if err != nil {
@@ -65,4 +72,28 @@ func ProfileFile(ctx context.Context, path string, bins, sketch int, budget int6
 		p.Features = append(p.Features, byName[c])
 	}
 	return p, nil
+}
+
+// estimateRows guesses a plain CSV or JSON Lines file's row count from its size and the
+// length of its first lines; 0 when it cannot (compressed, unreadable).
+func estimateRows(path string) int64 {
+	if f, err := dataset.FormatOf(path); err != nil || f == dataset.Parquet || strings.HasSuffix(strings.ToLower(path), ".gz") {
+		return 0
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0
+	}
+	buf := make([]byte, 1<<20)
+	n, _ := io.ReadFull(f, buf)
+	lines := bytes.Count(buf[:n], []byte{'\n'})
+	if lines == 0 {
+		return 0
+	}
+	return st.Size() * int64(lines) / int64(n)
 }
