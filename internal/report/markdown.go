@@ -14,8 +14,11 @@ type MarkdownOptions struct {
 	JobURL      string
 	HTMLURL     string
 	// MaxRows caps the rows of each gate's table (0: no cap); the rest
-	// are counted and left to the HTML report.
+	// go into a collapsed section below it.
 	MaxRows int
+	// Images are the URLs of uploaded chart images by ChartKey; without
+	// one a histogram is drawn as a line of text.
+	Images map[string]string
 }
 
 // Markdown renders the merge-request comment. It starts with Marker(r.Name)
@@ -23,6 +26,19 @@ type MarkdownOptions struct {
 // GitLab's and GitHub's Markdown and as plain text in a notification email.
 func Markdown(r *gates.Report, o MarkdownOptions) string {
 	var b strings.Builder
+	header(&b, r)
+	b.WriteString(overallLine(r) + "\n\n")
+	gateTable(&b, r)
+	for _, g := range r.Gates {
+		gateMarkdown(&b, g, o)
+	}
+	footer(&b, r, o)
+	return b.String()
+}
+
+// header writes the marker and the heading with the verdict and the model
+// version.
+func header(b *strings.Builder, r *gates.Report) {
 	st := r.Overall()
 	b.WriteString(Marker(r.Name) + "\n")
 	title := "mlgate"
@@ -36,21 +52,19 @@ func Markdown(r *gates.Report, o MarkdownOptions) string {
 	if what != "" {
 		what = " for " + "`" + what + "`"
 	}
-	fmt.Fprintf(&b, "## %s %s%s: %s\n\n", st.Mark(), title, what, verdictWord(st))
-	b.WriteString(overallLine(r) + "\n\n")
+	fmt.Fprintf(b, "## %s %s%s: %s\n\n", st.Mark(), title, what, verdictWord(st))
+}
 
-	if len(r.Gates) > 1 {
-		b.WriteString("| gate | status | summary |\n|---|---|---|\n")
-		for _, g := range r.Gates {
-			fmt.Fprintf(&b, "| %s | %s %s | %s |\n", esc(g.Title), g.Status.Mark(), g.Status, esc(g.Summary))
-		}
-		b.WriteString("\n")
+// gateTable lists the gates with their verdicts when there are several.
+func gateTable(b *strings.Builder, r *gates.Report) {
+	if len(r.Gates) < 2 {
+		return
 	}
+	b.WriteString("| gate | status | summary |\n|---|---|---|\n")
 	for _, g := range r.Gates {
-		gateMarkdown(&b, g, o)
+		fmt.Fprintf(b, "| %s | %s %s | %s |\n", esc(g.Title), g.Status.Mark(), g.Status, esc(g.Summary))
 	}
-	footer(&b, r, o)
-	return b.String()
+	b.WriteString("\n")
 }
 
 func overallLine(r *gates.Report) string {
@@ -83,25 +97,38 @@ func gateMarkdown(b *strings.Builder, g gates.Result, o MarkdownOptions) {
 	if len(g.Notes) > 0 {
 		b.WriteString("\n")
 	}
-	if len(g.Checks) == 0 {
-		return
+	decision(b, g)
+	if len(g.Checks) > 0 {
+		rows := g.Checks
+		var hidden []gates.Check
+		if o.MaxRows > 0 && len(rows) > o.MaxRows {
+			sorted := worstFirst(rows)
+			rows, hidden = sorted[:o.MaxRows], sorted[o.MaxRows:]
+		}
+		checkTable(b, g, rows)
+		if len(hidden) > 0 {
+			fmt.Fprintf(b, "<details><summary>%d more checks (passing or less severe)</summary>\n\n", len(hidden))
+			checkTable(b, g, hidden)
+			b.WriteString("</details>\n\n")
+		}
+		failures(b, g)
 	}
+	charts(b, g, o)
+	details(b, g)
+}
+
+func checkTable(b *strings.Builder, g gates.Result, rows []gates.Check) {
 	bl, cl := labels(g)
-	fmt.Fprintf(b, "| check | %s | %s | Δ | ratio | rule | status |\n|---|---:|---:|---:|---:|---|---|\n", bl, cl)
-	rows := g.Checks
-	hidden := 0
-	if o.MaxRows > 0 && len(rows) > o.MaxRows {
-		rows = worstFirst(rows)[:o.MaxRows]
-		hidden = len(g.Checks) - o.MaxRows
-	}
+	fmt.Fprintf(b, "| check | %s | %s | Δ | ratio | rule | status |\n|---|---:|---:|---:|---:|---|---|\n", esc(bl), esc(cl))
 	for _, c := range rows {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s %s |\n", esc(c.Name), cell(c.Baseline), cell(c.Candidate),
 			deltaCell(c.Delta), ratioCell(c.Ratio), esc(c.Rule), c.Status.Mark(), c.Status)
 	}
-	if hidden > 0 {
-		fmt.Fprintf(b, "\n_%d more checks (all passing or less severe) are in the HTML report._\n", hidden)
-	}
 	b.WriteString("\n")
+}
+
+// failures lists every failing and warning check with its message.
+func failures(b *strings.Builder, g gates.Result) {
 	var msgs []string
 	for _, c := range g.Checks {
 		if c.Message != "" && (c.Status == gates.Fail || c.Status == gates.Warn) {
@@ -135,27 +162,6 @@ func labels(g gates.Result) (string, string) {
 		cl = "candidate"
 	}
 	return bl, cl
-}
-
-func footer(b *strings.Builder, r *gates.Report, o MarkdownOptions) {
-	var links []string
-	for _, l := range []struct{ name, url string }{{"pipeline", o.PipelineURL}, {"job", o.JobURL}, {"full HTML report", o.HTMLURL}} {
-		if l.url != "" {
-			links = append(links, fmt.Sprintf("[%s](%s)", l.name, l.url))
-		}
-	}
-	if lin := r.Lineage; lin != nil {
-		if lin.Commit != "" {
-			c := lin.Commit
-			if len(c) > 12 {
-				c = c[:12]
-			}
-			links = append(links, "commit `"+c+"`")
-		}
-	}
-	if len(links) > 0 {
-		b.WriteString("---\n" + strings.Join(links, " · ") + "\n")
-	}
 }
 
 // esc makes text safe inside a Markdown table cell.
