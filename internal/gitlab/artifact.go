@@ -1,11 +1,11 @@
 package gitlab
 
 import (
-	"errors"
 	"context"
-		"fmt"
+	"errors"
+	"fmt"
 	"io"
-	
+
 	gl "gitlab.com/gitlab-org/api/client-go"
 )
 
@@ -46,4 +46,3 @@ func DownloadArtifact(ctx context.Context, c *gl.Client, a Artifact) ([]byte, er
 	}
 	return io.ReadAll(r)
 }
-
