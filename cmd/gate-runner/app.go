@@ -41,9 +41,9 @@ type command struct {
 
 // commands is the subcommand table; each lives in its own file.
 var commands = map[string]command{
-	"run":      {"[-c .mlgate.yml] [--gate NAME]... [--out DIR]", "run every gate the config names, in order", runRun},
+	"run":      {"[-c .mlgate.yml] [--gate NAME]... [--out DIR] [--post]", "run every gate the config names, in order", runRun},
 	"compare":  {"--candidate FILE [--baseline FILE] [-c FILE] [--rule R]...", "Gate 3: candidate vs production metrics", runCompare},
-	"report":   {"--in DIR... [--out DIR]", "render the report files again from results.json", runReport},
+	"report":   {"--in DIR... [--out DIR] [--post]", "render the report files again from results.json; --post comments on the merge request", runReport},
 	"validate": {"-c FILE", "check a config and say exactly what is wrong", runValidate},
 	"version":  {"", "print the version", runVersion},
 }

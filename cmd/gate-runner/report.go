@@ -14,14 +14,17 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/report"
 )
 
-// runReport is `gate-runner report --in DIR`: it gathers every
+// runReport is `gate-runner report --in DIR [--post]`: it gathers every
 // results.json under the given directories (one per gate job, as GitLab
 // hands artifacts of earlier jobs to a later one), merges them into one
-// report and writes all output files again.
-func runReport(_ context.Context, m *Main, args []string) error {
+// report, writes all output files again and, with --post, posts it to the
+// merge or pull request.
+func runReport(ctx context.Context, m *Main, args []string) error {
 	var c common
 	var in listFlag
+	var pf postFlags
 	fs := m.flagSet("report", &c)
+	pf.bind(fs)
 	fs.Var(&in, "in", "a directory (searched recursively) or results.json file; repeatable")
 	if err := m.parse(fs, args); err != nil {
 		return err
@@ -53,7 +56,10 @@ func runReport(_ context.Context, m *Main, args []string) error {
 			c.out = filepath.Dir(in[0])
 		}
 	}
-	return m.finish(&c, cfg, merged)
+	if err := m.addLineage(merged, cfg, pf.params); err != nil {
+		return err
+	}
+	return m.finishAndPost(ctx, &c, cfg, merged, pf)
 }
 
 func findResults(in []string) ([]string, error) {
