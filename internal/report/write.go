@@ -25,7 +25,9 @@ var Files = []string{ResultsFile, MarkdownFile, HTMLFile, JUnitFile, MetricsFile
 
 // Write renders r into dir (created if needed) and returns the paths
 // written.
-func Write(dir string, r *gates.Report) ([]string, error) { return WriteWith(dir, r, MarkdownOptions{}) }
+func Write(dir string, r *gates.Report) ([]string, error) {
+	return WriteWith(dir, r, MarkdownOptions{})
+}
 
 // WriteWith is Write with the links and limits of report.md.
 func WriteWith(dir string, r *gates.Report, o MarkdownOptions) ([]string, error) {
