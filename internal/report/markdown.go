@@ -107,7 +107,7 @@ func gateMarkdown(b *strings.Builder, g gates.Result, o MarkdownOptions) {
 		}
 		checkTable(b, g, rows)
 		if len(hidden) > 0 {
-			fmt.Fprintf(b, "<details><summary>%d more checks (passing or less severe)</summary>\n\n", len(hidden))
+			fmt.Fprintf(b, "<details><summary>%s (passing or less severe)</summary>\n\n", plural(len(hidden), "more check", "more checks"))
 			checkTable(b, g, hidden)
 			b.WriteString("</details>\n\n")
 		}
@@ -117,14 +117,37 @@ func gateMarkdown(b *strings.Builder, g gates.Result, o MarkdownOptions) {
 	details(b, g)
 }
 
+// checkTable writes a table of checks. A gate whose checks have no
+// baseline (tests, drift) gets the short form without the baseline, Δ and
+// ratio columns, which would be all dashes.
 func checkTable(b *strings.Builder, g gates.Result, rows []gates.Check) {
 	bl, cl := labels(g)
+	if !hasBaseline(g) {
+		if g.CandidateLabel == "" {
+			cl = "value"
+		}
+		fmt.Fprintf(b, "| check | %s | rule | status |\n|---|---:|---|---|\n", esc(cl))
+		for _, c := range rows {
+			fmt.Fprintf(b, "| %s | %s | %s | %s %s |\n", esc(c.Name), cell(c.Candidate), esc(c.Rule), c.Status.Mark(), c.Status)
+		}
+		b.WriteString("\n")
+		return
+	}
 	fmt.Fprintf(b, "| check | %s | %s | Δ | ratio | rule | status |\n|---|---:|---:|---:|---:|---|---|\n", esc(bl), esc(cl))
 	for _, c := range rows {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s %s |\n", esc(c.Name), cell(c.Baseline), cell(c.Candidate),
 			deltaCell(c.Delta), ratioCell(c.Ratio), esc(c.Rule), c.Status.Mark(), c.Status)
 	}
 	b.WriteString("\n")
+}
+
+func hasBaseline(g gates.Result) bool {
+	for _, c := range g.Checks {
+		if c.Baseline != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // failures lists every failing and warning check with its message.
@@ -168,4 +191,11 @@ func labels(g gates.Result) (string, string) {
 func esc(s string) string {
 	s = strings.ReplaceAll(s, "|", "\\|")
 	return strings.ReplaceAll(s, "\n", " ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -15,32 +15,42 @@ import (
 const maxHistograms = 5
 
 // charts shows a gate's charts: uploaded images where there are some, and
-// histograms as lines of text (which read in any client and in email).
+// histograms as lines of text (which read in any client and in email),
+// the most drifted features first.
 func charts(b *strings.Builder, g gates.Result, o MarkdownOptions) {
-	var hist []int
 	var imgs []string
 	for i, c := range g.Charts {
-		if c.Kind == gates.Histogram {
-			if len(hist) < maxHistograms {
-				hist = append(hist, i)
-			}
-			continue
-		}
-		if u := o.Images[ChartKey(g.Gate, i)]; u != "" {
+		if u := o.Images[ChartKey(g.Gate, i)]; u != "" && c.Kind != gates.Histogram {
 			imgs = append(imgs, fmt.Sprintf("![%s](%s)", esc(c.Title), u))
 		}
 	}
+	hist := histogramOrder(g)
+	if len(hist) > maxHistograms {
+		hist = hist[:maxHistograms]
+	}
 	if len(hist) > 0 {
-		word := "feature"
-		if len(hist) > 1 {
-			word = "features"
+		drifted := 0
+		for _, i := range hist {
+			if st := checkStatus(g, g.Charts[i].Title); st == gates.Fail || st == gates.Warn {
+				drifted++
+			}
 		}
-		fmt.Fprintf(b, "**Top %d drifted %s** (share per bin of the reference's quantile bins):\n\n```text\n", len(hist), word)
+		if drifted > 0 {
+			fmt.Fprintf(b, "**Top drifted features** (%s; share of rows per bin, bins from the reference):\n\n```text\n", plural(drifted, "drifted", "drifted"))
+		} else {
+			b.WriteString("**Feature histograms** (no feature drifted; share of rows per bin, bins from the reference):\n\n```text\n")
+		}
 		for _, i := range hist {
 			c := g.Charts[i]
-			fmt.Fprintf(b, "%s\n", c.Title)
+			st := checkStatus(g, c.Title)
+			mark := ""
+			if st != "" {
+				mark = " " + st.Mark()
+			}
+			fmt.Fprintf(b, "%s%s\n", c.Title, mark)
+			mx := chartMax(c)
 			for _, s := range c.Series {
-				fmt.Fprintf(b, "  %-10s %s\n", s.Name, Sparkline(s.Values))
+				fmt.Fprintf(b, "  %-10s %s\n", s.Name, Sparkline(s.Values, mx))
 			}
 		}
 		b.WriteString("```\n\n")
@@ -55,16 +65,71 @@ func charts(b *strings.Builder, g gates.Result, o MarkdownOptions) {
 	}
 }
 
-// Sparkline draws values as a line of block characters scaled to their
-// maximum; a missing value is a space.
-func Sparkline(vs []float64) string {
-	blocks := []rune("▁▂▃▄▅▆▇█")
-	mx := 0.0
-	for _, v := range vs {
-		if !math.IsNaN(v) {
-			mx = math.Max(mx, v)
+// histogramOrder returns the indexes of the gate's histograms, those of
+// failing features first, then warning ones, then the rest, each by the
+// check's value (the drift statistic) descending, else in gate order.
+func histogramOrder(g gates.Result) []int {
+	var idx []int
+	for i, c := range g.Charts {
+		if c.Kind == gates.Histogram {
+			idx = append(idx, i)
 		}
 	}
+	rank := map[gates.Status]int{gates.Fail: 0, gates.Warn: 1}
+	key := func(i int) (int, float64) {
+		title := g.Charts[i].Title
+		for _, c := range g.Checks {
+			if c.Name == title {
+				r, ok := rank[c.Status]
+				if !ok {
+					r = 2
+				}
+				v := math.Inf(-1)
+				if c.Candidate != nil {
+					v = *c.Candidate
+				}
+				return r, v
+			}
+		}
+		return 3, math.Inf(-1)
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ra, va := key(idx[a])
+		rb, vb := key(idx[b])
+		if ra != rb {
+			return ra < rb
+		}
+		return va > vb
+	})
+	return idx
+}
+
+func checkStatus(g gates.Result, name string) gates.Status {
+	for _, c := range g.Checks {
+		if c.Name == name {
+			return c.Status
+		}
+	}
+	return ""
+}
+
+func chartMax(c gates.Chart) float64 {
+	mx := 0.0
+	for _, s := range c.Series {
+		for _, v := range s.Values {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				mx = math.Max(mx, v)
+			}
+		}
+	}
+	return mx
+}
+
+// Sparkline draws values as a line of block characters scaled to mx (the
+// largest value of all series of a chart, so that they compare); a
+// missing value is a space.
+func Sparkline(vs []float64, mx float64) string {
+	blocks := []rune("▁▂▃▄▅▆▇█")
 	var b strings.Builder
 	for _, v := range vs {
 		switch {
@@ -73,7 +138,7 @@ func Sparkline(vs []float64) string {
 		case mx <= 0 || v <= 0:
 			b.WriteRune(blocks[0])
 		default:
-			b.WriteRune(blocks[min(len(blocks)-1, int(v/mx*float64(len(blocks)-1)+0.5))])
+			b.WriteRune(blocks[max(0, min(len(blocks)-1, int(v/mx*float64(len(blocks)-1)+0.5)))])
 		}
 	}
 	return b.String()
