@@ -215,8 +215,10 @@ func TestPostErrors(t *testing.T) {
 			if !errors.Is(err, c.is) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error()+logs.String(), testToken) {
 				t.Fatalf("%v", err)
 			}
+			// One status (tried perStatus times), then the comment
+			// listing, which fails alike.
 			if got := len(f.requests()); got != 2*c.perStatus {
-				t.Errorf("%d requests, want %d", got, 2*c.perStatus)
+				t.Errorf("%d requests, want %d (one status and one comment list, %d tries each)", got, 2*c.perStatus, c.perStatus)
 			}
 		})
 	}

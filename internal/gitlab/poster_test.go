@@ -215,9 +215,19 @@ func TestPostErrorsAreClearAndSecretFree(t *testing.T) {
 			if !errors.Is(err, c.is) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want %v with %q", err, c.is, c.want)
 			}
-			// Pending statuses fail first; Post stops after them.
-			if got := len(f.requests()); got != 2*c.calls {
-				t.Errorf("%d requests, want %d", got, 2*c.calls)
+			// The first status fails (each tried c.calls times), the rest
+			// are not tried; the note is still attempted (and fails alike).
+			var st, notes int
+			for _, r := range f.requests() {
+				switch {
+				case strings.Contains(r.Path, "/statuses/"):
+					st++
+				case strings.HasSuffix(r.Path, "/notes"):
+					notes++
+				}
+			}
+			if st != c.calls || notes != c.calls {
+				t.Errorf("%d status and %d notes requests, want %d each", st, notes, c.calls)
 			}
 			for _, s := range []string{err.Error(), logs.String(), out.String()} {
 				if strings.Contains(s, testToken) {
@@ -278,5 +288,32 @@ func TestEnvFromCI(t *testing.T) {
 	e, err := EnvFromCI(with("CI_MERGE_REQUEST_IID", "7", "MLGATE_GITLAB_TOKEN", "x", "CI_JOB_TOKEN", "j"))
 	if err != nil || e.MR != 7 || e.Token.Kind != PrivateToken || e.Token.Source != "MLGATE_GITLAB_TOKEN" {
 		t.Errorf("%+v, %v", e, err)
+	}
+}
+
+// TestPostReporterTokenStillComments: a token with the Reporter role may
+// comment but not set commit statuses; the note is posted and the error
+// says which role statuses need.
+func TestPostReporterTokenStillComments(t *testing.T) {
+	f := newFakeGitLab(t, 0)
+	f.fail = func(r *http.Request) int {
+		if strings.Contains(r.URL.Path, "/statuses/") {
+			return http.StatusForbidden
+		}
+		return 0
+	}
+	var logs bytes.Buffer
+	res, err := report.Post(context.Background(), newTestPoster(t, f, 7, &logs, 0), testReport(0.2), report.PostOptions{})
+	if !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "Developer role") || res.Comment == nil || !res.Comment.Created || res.Statuses != 0 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	st := 0
+	for _, r := range f.requests() {
+		if strings.Contains(r.Path, "/statuses/") {
+			st++
+		}
+	}
+	if st != 1 {
+		t.Errorf("%d status requests after a 403, want 1", st)
 	}
 }

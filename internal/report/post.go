@@ -74,8 +74,9 @@ type Posted struct {
 
 // Post sets a pending commit status per gate, uploads the charts (when the
 // forge hosts images), creates or edits the one comment marked with
-// Marker(r.Name), and sets each gate's final status. A failure to post one
-// status or chart does not stop the rest; every error is returned joined.
+// Marker(r.Name), and sets each gate's final status. A failure to set the
+// statuses or upload a chart does not stop the comment; every error is
+// returned joined.
 func Post(ctx context.Context, f Forge, r *gates.Report, o PostOptions) (Posted, error) {
 	var p Posted
 	logf := func(format string, a ...any) {
@@ -83,30 +84,32 @@ func Post(ctx context.Context, f Forge, r *gates.Report, o PostOptions) (Posted,
 			fmt.Fprintf(o.Log, format+"\n", a...)
 		}
 	}
+	// statuses sets one status per gate. It stops at the first error: a
+	// token or network problem affects every gate alike, and one message
+	// says it.
 	statuses := func(pending bool) error {
-		var errs []error
 		for _, g := range r.Gates {
 			s := CommitStatus{Name: "mlgate/" + g.Gate, Pending: pending, Status: g.Status, Description: g.Summary, TargetURL: o.StatusURL}
 			if pending {
 				s.Description = "mlgate is posting the report"
 			}
 			if err := f.SetStatus(ctx, s); err != nil {
-				errs = append(errs, fmt.Errorf("commit status %s: %w", s.Name, err))
-				continue
+				return fmt.Errorf("commit status %s: %w", s.Name, err)
 			}
 			if !pending {
 				p.Statuses++
 				logf("commit status %s: %s", s.Name, g.Status)
 			}
 		}
-		return errors.Join(errs...)
-	}
-	if err := statuses(true); err != nil {
-		// A token that cannot set statuses cannot post anything else
-		// either: say it once.
-		return p, err
+		return nil
 	}
 	var errs []error
+	// A token that may comment but not set statuses (GitLab's Reporter
+	// role) still gets the comment posted.
+	statusErr := statuses(true)
+	if statusErr != nil {
+		errs = append(errs, statusErr)
+	}
 	if o.NoComment != "" {
 		logf("no comment: %s", o.NoComment)
 	} else {
@@ -139,8 +142,10 @@ func Post(ctx context.Context, f Forge, r *gates.Report, o PostOptions) (Posted,
 			}
 		}
 	}
-	if err := statuses(false); err != nil {
-		errs = append(errs, err)
+	if statusErr == nil {
+		if err := statuses(false); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return p, errors.Join(errs...)
 }
