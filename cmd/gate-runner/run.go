@@ -54,7 +54,7 @@ func runRun(ctx context.Context, m *Main, args []string) error {
 		names = only
 	}
 	if len(names) == 0 {
-		return gates.Input(fmt.Errorf("%s: no gates configured: add a section under gates:", cfg.File))
+		return gates.Input(fmt.Errorf("%s: no gates configured: add a section under \"gates\"", cfg.File))
 	}
 	r := m.newReport(&c, cfg)
 	for _, n := range names {
