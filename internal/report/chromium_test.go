@@ -46,4 +46,3 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Error(p)
 	}
 }
-
