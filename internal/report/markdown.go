@@ -81,6 +81,14 @@ func overallLine(r *gates.Report) string {
 	switch {
 	case n == 0:
 		return "No gate ran."
+	case n == 1 && len(failed) == 1:
+		return fmt.Sprintf("**The gate failed:** %s. The pipeline stops here.", failed[0])
+	case n == 1 && len(warned) == 1:
+		return fmt.Sprintf("**The gate passed with warnings:** %s.", warned[0])
+	case n == 1 && r.Gates[0].Status == gates.Skip:
+		return "**The gate was skipped.**"
+	case n == 1:
+		return "**The gate passed.**"
 	case len(failed) > 0:
 		return fmt.Sprintf("**%d of %d gates failed:** %s. The pipeline stops here.", len(failed), n, strings.Join(failed, ", "))
 	case len(warned) > 0:
