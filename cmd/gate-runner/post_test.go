@@ -164,3 +164,52 @@ func TestMarkdownOptionsLinkTheHTMLArtifact(t *testing.T) {
 		}
 	}
 }
+
+func TestReportPostToGitHub(t *testing.T) {
+	const ghToken = "ghs_e2eSECRET"
+	var mu sync.Mutex
+	var reqs []recorded
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := recorded{method: r.Method, path: r.URL.Path, token: r.Header.Get("Authorization"), body: map[string]any{}}
+		json.NewDecoder(r.Body).Decode(&rec.body)
+		mu.Lock()
+		reqs = append(reqs, rec)
+		mu.Unlock()
+		switch {
+		case r.Method == "GET" && r.URL.Path == "/repos/ml/rec/issues/12/comments":
+			w.Write([]byte(`[{"id": 3, "body": "<!-- mlgate:report:mlgate -->\nold"}]`))
+		case r.Method == "PATCH" && r.URL.Path == "/repos/ml/rec/issues/comments/3":
+			w.Write([]byte(`{"id": 3, "html_url": "https://github.com/ml/rec/pull/12#issuecomment-3"}`))
+		case r.Method == "POST" && r.URL.Path == "/repos/ml/rec/statuses/headsha":
+			w.WriteHeader(201)
+			w.Write([]byte(`{}`))
+		default:
+			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+			w.WriteHeader(404)
+		}
+	}))
+	defer srv.Close()
+	ev := mustWrite(t, t.TempDir(), "event.json", `{"pull_request": {"number": 12, "head": {"sha": "headsha"}}}`)
+	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "ml/rec", "GITHUB_SHA": "mergesha", "GITHUB_REF": "refs/pull/12/merge",
+		"GITHUB_EVENT_PATH": ev, "GITHUB_API_URL": srv.URL, "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "77", "GITHUB_TOKEN": ghToken}
+	code, stdout, stderr := runMain(t, env, "report", "--in", compareOut(t), "--post")
+	if code != 1 || !strings.Contains(stdout, "edited comment 3 https://github.com/ml/rec/pull/12#issuecomment-3") || strings.Contains(stdout+stderr, ghToken) {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	var states []string
+	for _, r := range reqs {
+		if r.token != "Bearer "+ghToken {
+			t.Errorf("%s %s: Authorization %q", r.method, r.path, r.token)
+		}
+		if r.method == "PATCH" && !strings.Contains(r.body["body"].(string), "[pipeline](https://github.com/ml/rec/actions/runs/77)") {
+			t.Errorf("comment lacks the run link: %s", r.body["body"])
+		}
+		if strings.Contains(r.path, "/statuses/") {
+			states = append(states, r.body["context"].(string)+"="+r.body["state"].(string)+"@"+r.body["target_url"].(string))
+		}
+	}
+	want := "mlgate/compare=pending@https://github.com/ml/rec/actions/runs/77,mlgate/compare=failure@https://github.com/ml/rec/actions/runs/77"
+	if strings.Join(states, ",") != want {
+		t.Errorf("statuses %v", states)
+	}
+}
