@@ -1,6 +1,7 @@
 package github
 
 import (
+	"errors"
 	"context"
 	"fmt"
 	"strings"
@@ -97,10 +98,13 @@ func (p *Poster) UpsertComment(ctx context.Context, marker, body string) (report
 	req := gh.IssueCommentRequest{Body: body}
 	if old != nil {
 		c, resp, err := p.Client.Issues.UpdateComment(ctx, p.Owner, p.Repo, old.GetID(), req)
-		if err != nil {
-			return report.Comment{}, apiError(resp, err, fmt.Sprintf("edit comment %d on pull request #%d", old.GetID(), p.PR))
+		if err == nil {
+			return report.Comment{ID: c.GetID(), URL: c.GetHTMLURL()}, nil
 		}
-		return report.Comment{ID: c.GetID(), URL: c.GetHTMLURL()}, nil
+		// Deleted between listing and editing: post a new one.
+		if err = apiError(resp, err, fmt.Sprintf("edit comment %d on pull request #%d", old.GetID(), p.PR)); !errors.Is(err, ErrNotFound) {
+			return report.Comment{}, err
+		}
 	}
 	c, resp, err := p.Client.Issues.CreateComment(ctx, p.Owner, p.Repo, p.PR, req)
 	if err != nil {

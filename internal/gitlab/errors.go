@@ -24,8 +24,11 @@ var (
 // apiError turns a client-go error into one a user can act on; need says
 // what the token needs ("scope api and the Developer role"). The message
 // never contains the token: client-go's errors carry the URL, and the
-// token travels in a header.
+// token travels in a header. A nil err gives nil.
 func apiError(resp *gl.Response, err error, what, need string) error {
+	if err == nil {
+		return nil
+	}
 	status := 0
 	if resp != nil && resp.Response != nil {
 		status = resp.StatusCode

@@ -1,6 +1,7 @@
 package gitlab
 
 import (
+	"errors"
 	"context"
 	"fmt"
 	"strings"
@@ -59,10 +60,14 @@ func UpsertNote(ctx context.Context, c *gl.Client, mr MergeRequest, marker, body
 	}
 	if id != 0 {
 		_, resp, err := c.Notes.UpdateMergeRequestNote(mr.Project, mr.IID, id, &gl.UpdateMergeRequestNoteOptions{Body: &body}, gl.WithContext(ctx))
-		if err != nil {
-			return Note{}, apiError(resp, err, fmt.Sprintf("edit note %d on %s", id, mr), noteAccess)
+		err = apiError(resp, err, fmt.Sprintf("edit note %d on %s", id, mr), noteAccess)
+		if err == nil {
+			return Note{ID: id}, nil
 		}
-		return Note{ID: id}, nil
+		// Deleted between listing and editing: post a new one.
+		if !errors.Is(err, ErrNotFound) {
+			return Note{}, err
+		}
 	}
 	n, resp, err := c.Notes.CreateMergeRequestNote(mr.Project, mr.IID, &gl.CreateMergeRequestNoteOptions{Body: &body}, gl.WithContext(ctx))
 	if err != nil {

@@ -317,3 +317,29 @@ func TestPostReporterTokenStillComments(t *testing.T) {
 		t.Errorf("%d status requests after a 403, want 1", st)
 	}
 }
+
+// TestUpsertNoteRecreatesADeletedNote: a note deleted between listing and
+// editing (404 on PUT) is posted anew.
+func TestUpsertNoteRecreatesADeletedNote(t *testing.T) {
+	f := newFakeGitLab(t, 0)
+	f.notes = append(f.notes, map[string]any{"id": int64(77), "body": report.Marker("offline") + "\nold", "system": false})
+	f.fail = func(r *http.Request) int {
+		if r.Method == http.MethodPut {
+			return http.StatusNotFound
+		}
+		return 0
+	}
+	var logs bytes.Buffer
+	p := newTestPoster(t, f, 7, &logs, 0)
+	c, err := p.UpsertComment(context.Background(), report.Marker("offline"), report.Marker("offline")+"\nnew")
+	if err != nil || !c.Created || c.ID == 77 {
+		t.Fatalf("%+v, %v", c, err)
+	}
+	var methods []string
+	for _, r := range f.requests() {
+		methods = append(methods, r.Method)
+	}
+	if strings.Join(methods, " ") != "GET PUT POST" {
+		t.Errorf("requests %v", methods)
+	}
+}
