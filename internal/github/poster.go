@@ -1,8 +1,8 @@
 package github
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 

@@ -1,8 +1,8 @@
 package gitlab
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
