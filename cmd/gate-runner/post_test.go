@@ -213,3 +213,29 @@ func TestReportPostToGitHub(t *testing.T) {
 		t.Errorf("statuses %v", states)
 	}
 }
+
+// TestRunPost: `run --post` posts what it ran, like `report --post`.
+func TestRunPost(t *testing.T) {
+	srv, reqs := fakeForge(t)
+	dir := t.TempDir()
+	cand := mustWrite(t, dir, "cand.json", `{"precision@5": 0.25}`)
+	cfg := mustWrite(t, dir, "mlgate.yml", "report: {name: offline, out: "+filepath.Join(dir, "out")+"}\ngates:\n  compare:\n    candidate: {file: "+cand+"}\n    rules:\n      - {metric: precision@5, min: 0.2}\n")
+	env := map[string]string{"CI_API_V4_URL": srv.URL + "/api/v4", "CI_PROJECT_ID": "42", "CI_COMMIT_SHA": "abc123", "CI_MERGE_REQUEST_IID": "7", "MLGATE_GITLAB_TOKEN": secret}
+	code, stdout, stderr := runMain(t, env, "run", "-c", cfg, "--post", "--format", "json")
+	if code != 0 || !strings.HasPrefix(stdout, "{") || !strings.Contains(stderr, "created comment 31") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	var note string
+	var states []string
+	for _, r := range reqs() {
+		if strings.HasSuffix(r.path, "/notes") && r.method == "POST" {
+			note, _ = r.body["body"].(string)
+		}
+		if strings.Contains(r.path, "/statuses/") {
+			states = append(states, r.body["state"].(string))
+		}
+	}
+	if !strings.HasPrefix(note, "<!-- mlgate:report:offline -->") || strings.Join(states, ",") != "pending,success" {
+		t.Errorf("note %.60q, statuses %v", note, states)
+	}
+}
