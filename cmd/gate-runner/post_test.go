@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -75,7 +76,7 @@ func TestReportPostToGitLab(t *testing.T) {
 	srv, reqs := fakeForge(t)
 	out := compareOut(t)
 	env := map[string]string{"CI_API_V4_URL": srv.URL + "/api/v4", "CI_PROJECT_ID": "42", "CI_COMMIT_SHA": "abc123",
-		"CI_MERGE_REQUEST_IID": "7", "CI_JOB_URL": "https://gl.example/ml/rec/-/jobs/5", "CI_PIPELINE_URL": "https://gl.example/ml/rec/-/pipelines/4",
+		"CI_MERGE_REQUEST_IID": "7", "CI_PIPELINE_ID": "4", "CI_JOB_URL": "https://gl.example/ml/rec/-/jobs/5", "CI_PIPELINE_URL": "https://gl.example/ml/rec/-/pipelines/4",
 		"MLGATE_GITLAB_TOKEN": secret}
 	code, stdout, stderr := runMain(t, env, "report", "--in", out, "--post", "--params", filepath.Join("..", "..", "internal", "lineage", "testdata", "params.yaml"))
 	if code != 1 {
@@ -91,10 +92,10 @@ func TestReportPostToGitLab(t *testing.T) {
 			note, _ = r.body["body"].(string)
 		}
 		if r.path == "/api/v4/projects/42/statuses/abc123" {
-			states = append(states, r.body["name"].(string)+"="+r.body["state"].(string))
+			states = append(states, fmt.Sprintf("%s=%s@%v", r.body["name"], r.body["state"], r.body["pipeline_id"]))
 		}
 	}
-	if strings.Join(states, ",") != "mlgate/compare=pending,mlgate/compare=failed" {
+	if strings.Join(states, ",") != "mlgate/compare=pending@4,mlgate/compare=failed@4" {
 		t.Errorf("statuses %v", states)
 	}
 	for _, want := range []string{"<!-- mlgate:report:mlgate -->", "![Candidate vs production](/uploads/ab/c.png)",

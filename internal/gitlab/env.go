@@ -26,7 +26,11 @@ type Env struct {
 	MR          int64  // CI_MERGE_REQUEST_IID; 0 outside a merge-request pipeline
 	JobURL      string // CI_JOB_URL
 	PipelineURL string // CI_PIPELINE_URL
-	Token       Token  // MLGATE_GITLAB_TOKEN
+	// PipelineID (CI_PIPELINE_ID) attaches the commit statuses to the
+	// running pipeline instead of letting GitLab pick or create one for
+	// the commit (merge-request pipelines run on a ref of their own).
+	PipelineID int64
+	Token      Token // MLGATE_GITLAB_TOKEN
 }
 
 // EnvFromCI reads Env with getenv (os.Getenv when nil). It returns an
@@ -50,6 +54,13 @@ func EnvFromCI(getenv func(string) string) (Env, error) {
 			return e, fmt.Errorf("CI_MERGE_REQUEST_IID is %q, expected a positive merge request number", iid)
 		}
 		e.MR = n
+	}
+	if id := get("CI_PIPELINE_ID"); id != "" {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || n <= 0 {
+			return e, fmt.Errorf("CI_PIPELINE_ID is %q, expected a positive pipeline id", id)
+		}
+		e.PipelineID = n
 	}
 	tok, err := TokenFromEnv(getenv, "MLGATE_GITLAB_TOKEN", "CI_JOB_TOKEN")
 	if err != nil {

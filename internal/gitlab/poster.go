@@ -19,6 +19,8 @@ type Poster struct {
 	SHA        string
 	// MR is the merge request's IID; 0 means no note can be posted.
 	MR int64
+	// PipelineID attaches the statuses to this pipeline (0: GitLab picks).
+	PipelineID int64
 }
 
 var (
@@ -32,7 +34,7 @@ func NewPoster(e Env, o Options) (*Poster, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Poster{Client: c, Project: e.Project, ProjectURL: e.ProjectURL, SHA: e.SHA, MR: e.MR}, nil
+	return &Poster{Client: c, Project: e.Project, ProjectURL: e.ProjectURL, SHA: e.SHA, MR: e.MR, PipelineID: e.PipelineID}, nil
 }
 
 // SetStatus sets the gate's commit status: pending, then success for a
@@ -50,7 +52,7 @@ func (p *Poster) SetStatus(ctx context.Context, s report.CommitStatus) error {
 		}
 	}
 	return SetStatus(ctx, p.Client, CommitStatus{Project: p.Project, SHA: p.SHA, Name: s.Name, State: st,
-		TargetURL: s.TargetURL, Description: report.TrimDescription(s.Description, MaxStatusDescription)})
+		TargetURL: s.TargetURL, Description: report.TrimDescription(s.Description, MaxStatusDescription), PipelineID: p.PipelineID})
 }
 
 // UpsertComment edits or creates the merge request's note carrying marker.

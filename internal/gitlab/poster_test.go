@@ -285,8 +285,11 @@ func TestEnvFromCI(t *testing.T) {
 	if _, err := EnvFromCI(with("CI_MERGE_REQUEST_IID", "seven", "MLGATE_GITLAB_TOKEN", "x")); err == nil || !strings.Contains(err.Error(), `CI_MERGE_REQUEST_IID is "seven"`) {
 		t.Errorf("bad iid: %v", err)
 	}
-	e, err := EnvFromCI(with("CI_MERGE_REQUEST_IID", "7", "MLGATE_GITLAB_TOKEN", "x", "CI_JOB_TOKEN", "j"))
-	if err != nil || e.MR != 7 || e.Token.Kind != PrivateToken || e.Token.Source != "MLGATE_GITLAB_TOKEN" {
+	if _, err := EnvFromCI(with("CI_PIPELINE_ID", "-1", "MLGATE_GITLAB_TOKEN", "x")); err == nil || !strings.Contains(err.Error(), `CI_PIPELINE_ID is "-1"`) {
+		t.Errorf("bad pipeline id: %v", err)
+	}
+	e, err := EnvFromCI(with("CI_MERGE_REQUEST_IID", "7", "CI_PIPELINE_ID", "11", "MLGATE_GITLAB_TOKEN", "x", "CI_JOB_TOKEN", "j"))
+	if err != nil || e.MR != 7 || e.PipelineID != 11 || e.Token.Kind != PrivateToken || e.Token.Source != "MLGATE_GITLAB_TOKEN" {
 		t.Errorf("%+v, %v", e, err)
 	}
 }

@@ -31,6 +31,7 @@ type CommitStatus struct {
 	State       State
 	TargetURL   string
 	Description string // trimmed to MaxStatusDescription
+	PipelineID  int64  // 0: GitLab picks the commit's latest pipeline
 }
 
 // SetStatus posts a commit status (POST /projects/:id/statuses/:sha).
@@ -41,6 +42,9 @@ func SetStatus(ctx context.Context, c *gl.Client, s CommitStatus) error {
 	opt := &gl.SetCommitStatusOptions{State: s.State, Name: &s.Name}
 	if s.TargetURL != "" {
 		opt.TargetURL = &s.TargetURL
+	}
+	if s.PipelineID > 0 {
+		opt.PipelineID = &s.PipelineID
 	}
 	if d := trim(s.Description, MaxStatusDescription); d != "" {
 		opt.Description = &d
