@@ -150,8 +150,8 @@ func Post(ctx context.Context, f Forge, r *gates.Report, o PostOptions) (Posted,
 	return p, errors.Join(errs...)
 }
 
-// uploadCharts renders every chart as PNG and uploads it; the map is keyed
-// by ChartKey.
+// uploadCharts renders every chart as PNG and uploads it, stopping at the
+// first failed upload; the map is keyed by ChartKey.
 func uploadCharts(ctx context.Context, up ImageUploader, r *gates.Report) (map[string]string, error) {
 	imgs := map[string]string{}
 	var errs []error
@@ -168,8 +168,9 @@ func uploadCharts(ctx context.Context, up ImageUploader, r *gates.Report) (map[s
 			name := fmt.Sprintf("mlgate-%s-%d.png", g.Gate, i+1)
 			url, err := up.UploadImage(ctx, name, b)
 			if err != nil {
+				// The next upload would fail alike (token, network).
 				errs = append(errs, fmt.Errorf("upload %s: %w", name, err))
-				continue
+				return imgs, errors.Join(errs...)
 			}
 			imgs[ChartKey(g.Gate, i)] = url
 		}
