@@ -346,3 +346,32 @@ func TestUpsertNoteRecreatesADeletedNote(t *testing.T) {
 		t.Errorf("requests %v", methods)
 	}
 }
+
+// TestPostUploadFailureStillComments: a refused upload stops the uploads,
+// the note is posted without images, and the error names the upload.
+func TestPostUploadFailureStillComments(t *testing.T) {
+	f := newFakeGitLab(t, 0)
+	f.fail = func(r *http.Request) int {
+		if strings.HasSuffix(r.URL.Path, "/uploads") {
+			return http.StatusForbidden
+		}
+		return 0
+	}
+	var logs bytes.Buffer
+	res, err := report.Post(context.Background(), newTestPoster(t, f, 7, &logs, 0), testReport(0.2), report.PostOptions{Charts: true})
+	if err == nil || !strings.Contains(err.Error(), "upload mlgate-compare-1.png to project 42") || res.Comment == nil || res.Images != 0 || res.Statuses != 2 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	uploads := 0
+	for _, r := range f.requests() {
+		if strings.HasSuffix(r.Path, "/uploads") {
+			uploads++
+		}
+		if r.Method == "POST" && strings.HasSuffix(r.Path, "/notes") && strings.Contains(r.Body["body"].(string), "/uploads/") {
+			t.Error("the note links an image that was not uploaded")
+		}
+	}
+	if uploads != 1 {
+		t.Errorf("%d uploads tried after a 403, want 1", uploads)
+	}
+}
