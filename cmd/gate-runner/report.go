@@ -125,6 +125,7 @@ func mergeResults(files []string) (*gates.Report, error) {
 		if r.Created.After(out.Created) {
 			out.Created = r.Created
 		}
+		out.Lineage = mergeLineage(out.Lineage, r.Lineage)
 	}
 	sort.SliceStable(out.Gates, func(i, j int) bool { return gateOrder(out.Gates[i].Gate) < gateOrder(out.Gates[j].Gate) })
 	out.Status = out.Overall()
@@ -138,4 +139,34 @@ func gateOrder(g string) int {
 		}
 	}
 	return 1 << 20
+}
+
+// mergeLineage joins the lineage of several gate jobs: the data files of
+// all, the first commit, links and parameters found.
+func mergeLineage(a, b *gates.Lineage) *gates.Lineage {
+	if a == nil || b == nil {
+		if a == nil {
+			return b
+		}
+		return a
+	}
+	out := *a
+	out.Files = map[string]string{}
+	for _, l := range []*gates.Lineage{a, b} {
+		for k, v := range l.Files {
+			if _, ok := out.Files[k]; !ok {
+				out.Files[k] = v
+			}
+		}
+	}
+	if len(out.Files) == 0 {
+		out.Files = nil
+	}
+	out.Commit = firstNonEmpty(a.Commit, b.Commit)
+	out.Pipeline = firstNonEmpty(a.Pipeline, b.Pipeline)
+	out.Job = firstNonEmpty(a.Job, b.Job)
+	if len(out.Params) == 0 {
+		out.Params, out.ParamsFile = b.Params, b.ParamsFile
+	}
+	return &out
 }

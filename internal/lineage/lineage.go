@@ -18,8 +18,8 @@ import (
 )
 
 // Hash returns "md5:<hex> (dvc)" when a DVC file path.dvc lies beside
-// path and names it, else "sha256:<hex>" of the file's bytes, read in a
-// stream.
+// path and names it (path itself need not be there), else "sha256:<hex>"
+// of the file's bytes, read in a stream.
 func Hash(path string) (string, error) {
 	if md5, err := dvcMD5(path); err != nil {
 		return "", err
@@ -100,13 +100,14 @@ func flatten(v any, prefix string, out map[string]any) {
 }
 
 // Collect builds the lineage of a report: commit and links, the hash of
-// every file in files that exists (missing ones are skipped: a gate that
-// could not read its file has already said so), and the parameters of
-// paramsFile when it exists.
+// every file in files that exists or has a .dvc file beside it (a job
+// that did not `dvc pull` still records the md5 DVC tracks; other missing
+// files are skipped: a gate that could not read its file has said so),
+// and the parameters of paramsFile when it exists.
 func Collect(base gates.Lineage, files []string, paramsFile string) (*gates.Lineage, error) {
 	l := base
 	for _, f := range files {
-		if st, err := os.Stat(f); err != nil || !st.Mode().IsRegular() {
+		if !exists(f) && !exists(f+".dvc") {
 			continue
 		}
 		h, err := Hash(f)
@@ -130,8 +131,8 @@ func Collect(base gates.Lineage, files []string, paramsFile string) (*gates.Line
 	return &l, nil
 }
 
-// ConfigFiles lists the existing regular files named by string fields of
-// a config (any struct, walked through pointers, slices and maps): the
+// ConfigFiles lists the files named by string fields of a config that
+// exist or are tracked by a .dvc file beside them (any struct, walked through pointers, slices and maps): the
 // data and metrics files the gates read. The list is sorted and has no
 // duplicates.
 func ConfigFiles(cfg any) []string {
@@ -162,7 +163,7 @@ func ConfigFiles(cfg any) []string {
 			if s == "" || len(s) > 4096 || seen[s] {
 				return
 			}
-			if st, err := os.Stat(s); err == nil && st.Mode().IsRegular() && dataExt[ext(s)] {
+			if dataExt[ext(s)] && (exists(s) || exists(s+".dvc")) {
 				seen[s] = true
 			}
 		}
@@ -187,4 +188,9 @@ func ext(p string) string {
 		e = filepath.Ext(p[:len(p)-3])
 	}
 	return e
+}
+
+func exists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }

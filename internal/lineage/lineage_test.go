@@ -29,6 +29,7 @@ func TestHash(t *testing.T) {
 	cases := []struct{ path, want string }{
 		{"testdata/train.csv", ref["train.csv"]},
 		{"testdata/tracked.csv", "md5:" + ref["tracked.csv.md5"] + " (dvc)"},
+		{"testdata/pulled-later.parquet", "md5:" + ref["tracked.csv.md5"] + " (dvc)"}, // not pulled: only its .dvc is here
 	}
 	for _, c := range cases {
 		got, err := Hash(c.path)
@@ -73,16 +74,16 @@ func TestCollectAndConfigFiles(t *testing.T) {
 		Gates *gate
 		Extra map[string]string
 	}{Gates: &gate{Data: "testdata/train.csv", Reference: &ref, Name: "not a file", Rules: []struct{ File string }{{"testdata/missing.csv"}}},
-		Extra: map[string]string{"x": "testdata/train.csv", "script": "testdata/make_reference.py"}}
+		Extra: map[string]string{"x": "testdata/train.csv", "script": "testdata/make_reference.py", "dvc": "testdata/pulled-later.parquet"}}
 	files := ConfigFiles(cfg)
-	if !reflect.DeepEqual(files, []string{"testdata/tracked.csv", "testdata/train.csv"}) {
+	if !reflect.DeepEqual(files, []string{"testdata/pulled-later.parquet", "testdata/tracked.csv", "testdata/train.csv"}) {
 		t.Fatalf("files %v", files)
 	}
 	l, err := Collect(gates.Lineage{Commit: "abc"}, append(files, "testdata/missing.csv"), "testdata/params.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Commit != "abc" || len(l.Files) != 2 || l.Files["testdata/train.csv"] != reference(t)["train.csv"] || l.Params["train.lr"] != 0.05 || l.ParamsFile != "testdata/params.yaml" {
+	if l.Commit != "abc" || len(l.Files) != 3 || l.Files["testdata/train.csv"] != reference(t)["train.csv"] || l.Params["train.lr"] != 0.05 || l.ParamsFile != "testdata/params.yaml" {
 		t.Errorf("%+v", l)
 	}
 }
