@@ -42,7 +42,10 @@ type command struct {
 // commands is the subcommand table; each lives in its own file.
 var commands = map[string]command{
 	"run":      {"[-c .mlgate.yml] [--gate NAME]... [--out DIR]", "run every gate the config names, in order", runRun},
+	"tests":    {"--junit GLOB... [--min-tests N] [-c FILE]", "Gate 1: JUnit XML reports of the model's tests", runTests},
 	"compare":  {"--candidate FILE [--baseline FILE] [-c FILE] [--rule R]...", "Gate 3: candidate vs production metrics", runCompare},
+	"abtest":   {"[-c FILE] [--prometheus URL | --events FILE]", "Gate 4: online A/B test (promote, continue or rollback)", runABTest},
+	"canary":   {"[-c FILE] [--prometheus URL]", "canary health: PromQL checks and canary vs baseline", runCanary},
 	"report":   {"--in DIR... [--out DIR]", "render the report files again from results.json", runReport},
 	"validate": {"-c FILE", "check a config and say exactly what is wrong", runValidate},
 	"version":  {"", "print the version", runVersion},

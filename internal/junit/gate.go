@@ -81,17 +81,25 @@ func Gate(reports []*Report, minTests int) gates.Result {
 	}
 	res.Checks = append(res.Checks,
 		count("tests run", fmt.Sprintf("≥ %d (min_tests)", minTests), tot.Run(), minTests, tot.Run() >= minTests,
-			fmt.Sprintf("%d tests ran, expected at least %d", tot.Run(), minTests)),
-		count("failures", "= 0", tot.Failed, 0, tot.Failed == 0, fmt.Sprintf("%d tests failed", tot.Failed)),
-		count("errors", "= 0", tot.Errors, 0, tot.Errors == 0, fmt.Sprintf("%d tests had errors", tot.Errors)),
+			fmt.Sprintf("%s ran, expected at least %d", plural(tot.Run(), "test"), minTests)),
+		count("failures", "= 0", tot.Failed, 0, tot.Failed == 0, plural(tot.Failed, "test")+" failed"),
+		count("errors", "= 0", tot.Errors, 0, tot.Errors == 0, plural(tot.Errors, "test")+" had an error"),
 	)
 	res.Checks = append(res.Checks, failing...)
 	res.Details = det
 	res.Finish()
-	res.Summary = fmt.Sprintf("%d tests in %d files: %d passed, %d failed, %d errors, %d skipped.",
-		tot.Tests, len(reports), tot.Passed, tot.Failed, tot.Errors, tot.Skipped)
+	res.Summary = fmt.Sprintf("%s in %s: %d passed, %d failed, %s, %d skipped.",
+		plural(tot.Tests, "test"), plural(len(reports), "file"), tot.Passed, tot.Failed, plural(tot.Errors, "error"), tot.Skipped)
 	if tot.Run() < minTests {
 		res.Summary += fmt.Sprintf(" Fewer than min_tests = %d ran.", minTests)
 	}
 	return res
+}
+
+// plural returns "1 test" or "n tests".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestTestsCommand(t *testing.T) {
+	dir := t.TempDir()
+	pytest, err := os.ReadFile("../../internal/junit/testdata/pytest.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, dir, "pytest.xml", string(pytest))
+	if err := os.MkdirAll(filepath.Join(dir, "go", "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ok := `<testsuites><testsuite name="p"><testcase classname="p" name="TestA"/><testcase classname="p" name="TestB"/></testsuite></testsuites>`
+	mustWrite(t, dir, "go/sub/report.xml", ok)
+	mustWrite(t, dir, "go/other.xml", ok)
+	mustWrite(t, dir, "broken.xml", "<testsuite><testcase")
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want []string // in stdout (exit 0/1) or stderr (exit 2)
+	}{
+		{"failures", []string{"--junit", filepath.Join(dir, "pytest.xml")}, 1,
+			[]string{"tests.test_model.test_recall_at_10", "AssertionError: assert 0.41 >= 0.45", "tests.test_features.test_load"}},
+		{"double-star glob passes", []string{"--junit", filepath.Join(dir, "go", "**", "*.xml")}, 0, []string{"4 tests in 2 files: 4 passed"}},
+		{"too few tests", []string{"--junit", filepath.Join(dir, "go/sub/*.xml"), "--min-tests", "3"}, 1, []string{"Fewer than min_tests = 3 ran"}},
+		{"missing file", []string{"--junit", filepath.Join(dir, "nope.xml")}, 2, []string{"nope.xml", "no such file"}},
+		{"glob without match", []string{"--junit", filepath.Join(dir, "*.junit")}, 2, []string{"*.junit\" matches no file"}},
+		{"malformed", []string{"--junit", filepath.Join(dir, "go/other.xml") + " " + filepath.Join(dir, "broken.xml")}, 2, []string{"broken.xml: not a JUnit XML report"}},
+		{"no reports", nil, 2, []string{"no JUnit reports"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"tests", "--out", filepath.Join(dir, "out-"+strings.ReplaceAll(c.name, " ", "-"))}, c.args...)
+			code, stdout, stderr := runMain(t, nil, args...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, c.code, stdout, stderr)
+			}
+			text := stdout
+			if code == 2 {
+				text = stderr
+				if strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+					t.Errorf("stderr is more than one line: %q", stderr)
+				}
+			}
+			for _, w := range c.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("output lacks %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
