@@ -47,7 +47,7 @@ func (m *Main) canaryGate(ctx context.Context, g *config.CanaryGate, promURL str
 	if err != nil {
 		return gates.Result{}, err
 	}
-	p := canary.Params{End: g.End, Window: g.Window, Step: g.Step, Alpha: g.Alpha, NoData: gates.Status(g.NoData)}
+	p := canary.Params{End: g.End.Value(), Window: g.Window, Step: g.Step, Alpha: g.Alpha, NoData: gates.Status(g.NoData)}
 	if p.End.IsZero() {
 		p.End = m.Now()
 	}

@@ -23,12 +23,13 @@ type ABTestGate struct {
 	Challenger string `yaml:"challenger"`
 	// Split is the challenger's configured share of units; default 0.1.
 	Split float64 `yaml:"split"`
-	// Start is when the challenger began to get traffic; required with
-	// Prometheus; with events the first timestamp when Timestamp is set.
-	Start time.Time `yaml:"start"`
-	// End is the end of the data; zero means now (or the last timestamp
-	// of the events).
-	End time.Time `yaml:"end"`
+	// Start is when the challenger began to get traffic (RFC 3339);
+	// required with Prometheus; with events the first timestamp when
+	// Timestamp is set.
+	Start Time `yaml:"start"`
+	// End is the end of the data (RFC 3339); empty means now (or the last
+	// timestamp of the events).
+	End Time `yaml:"end"`
 	// Timestamp is the events file's time column (RFC 3339 or Unix
 	// seconds); with it the sequential mode looks every LookEvery.
 	Timestamp string `yaml:"timestamp"`
@@ -154,8 +155,15 @@ func (g *ABTestGate) validate(file string) error {
 		return bad("control and challenger are both %q, expected two different groups", g.Control)
 	case len(g.Metrics) == 0:
 		return bad("metrics is empty, expected at least one business metric (e.g. ctr)")
-	case !g.End.IsZero() && !g.Start.IsZero() && !g.End.After(g.Start):
-		return bad("end %s is not after start %s", g.End.Format(time.RFC3339), g.Start.Format(time.RFC3339))
+	}
+	if err := g.Start.check(file, "gates.abtest.start"); err != nil {
+		return err
+	}
+	if err := g.End.check(file, "gates.abtest.end"); err != nil {
+		return err
+	}
+	if g.End != "" && g.Start != "" && !g.End.Value().After(g.Start.Value()) {
+		return bad("end %s is not after start %s", g.End, g.Start)
 	}
 	events := g.Events != ""
 	for i, m := range g.Metrics {

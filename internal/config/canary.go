@@ -12,8 +12,8 @@ type CanaryGate struct {
 	// Window is the time the checks look back over ({{window}} in
 	// queries); default 15m.
 	Window time.Duration `yaml:"window"`
-	// End is the end of the window; zero means now.
-	End time.Time `yaml:"end"`
+	// End is the end of the window (RFC 3339); empty means now.
+	End Time `yaml:"end"`
 	// Step is the range queries' resolution; default window/60, ≥ 15s.
 	Step time.Duration `yaml:"step"`
 	// Alpha is the Mann–Whitney level of the comparisons; default 0.05.
@@ -57,6 +57,9 @@ func (g *CanaryGate) validate(file string) error {
 		return &Error{File: file, Msg: "gates.canary." + fmt.Sprintf(format, a...)}
 	}
 	if err := g.Prometheus.validate(file, "gates.canary.prometheus"); err != nil {
+		return err
+	}
+	if err := g.End.check(file, "gates.canary.end"); err != nil {
 		return err
 	}
 	if g.Window == 0 {

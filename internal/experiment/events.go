@@ -109,7 +109,7 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 	if len(units) == 0 {
 		return in, nil, gates.Input(fmt.Errorf("%s: no rows with %s = %q or %q", g.Events, g.Variant, g.Control, g.Challenger))
 	}
-	in.Start, in.End = g.Start, g.End
+	in.Start, in.End = g.Start.Value(), g.End.Value()
 	if in.Start.IsZero() {
 		in.Start = first
 	}

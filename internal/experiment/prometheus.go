@@ -30,10 +30,10 @@ var _ Querier = (*prom.Client)(nil)
 // the time from Start to the look.
 func FromPrometheus(ctx context.Context, q Querier, g *config.ABTestGate, now time.Time) (abtest.Input, error) {
 	in := baseInput(g)
-	if g.Start.IsZero() {
+	if g.Start == "" {
 		return in, gates.Input(errors.New("gates.abtest.start is not set: a Prometheus A/B test needs the time the challenger began to get traffic"))
 	}
-	in.Start, in.End = g.Start, g.End
+	in.Start, in.End = g.Start.Value(), g.End.Value()
 	if in.End.IsZero() {
 		in.End = now
 	}
