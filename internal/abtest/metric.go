@@ -129,7 +129,7 @@ func evalMetric(in Input, m Metric, pending gates.Status) (MetricResult, []gates
 		if perr == nil {
 			mr.RequiredControl, mr.RequiredChallenger = gates.F(ra), gates.F(rb)
 			enough = na >= ra && nb >= rb
-			sc := gates.Check{Name: m.Name + " sample size", Rule: fmt.Sprintf("≥ %s per group for a %s change at power %s", gates.FormatNumber(rb), pct(mde), gates.FormatNumber(in.Power)),
+			sc := gates.Check{Name: m.Name + " sample size", Rule: fmt.Sprintf("≥ %s control and %s challenger units for a %s change at power %s", gates.FormatNumber(ra), gates.FormatNumber(rb), pct(mde), gates.FormatNumber(in.Power)),
 				Candidate: gates.F(nb), Baseline: gates.F(na), Threshold: gates.F(rb), Status: gates.Pass}
 			if !enough {
 				sc.Status = pending

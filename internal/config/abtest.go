@@ -174,20 +174,11 @@ func (g *ABTestGate) validate(file string) error {
 		if m.MDE <= 0 || m.MDE >= 10 {
 			return bad("%s.mde is %v, expected a relative effect such as 0.05 (5%%)", p, m.MDE)
 		}
-		switch m.Kind {
-		case "proportion":
-			if !events && (m.Numerator == "" || m.Denominator == "") {
-				return bad("%s (%s): a proportion needs numerator and denominator PromQL templates", p, m.Name)
-			}
-		case "mean":
-			if !events && m.Query == "" {
-				return bad("%s (%s): a mean needs a query (PromQL range-query template)", p, m.Name)
-			}
-		default:
+		if m.Kind != "proportion" && m.Kind != "mean" {
 			return bad("%s.kind is %q, expected proportion or mean", p, m.Kind)
 		}
-		if events && m.Column == "" {
-			return bad("%s (%s): with an events file a metric needs a column", p, m.Name)
+		if err := m.sourceCheck(events); err != nil {
+			return bad("%s (%s): %v", p, m.Name, err)
 		}
 	}
 	for i, gr := range g.Guardrails {
@@ -199,11 +190,47 @@ func (g *ABTestGate) validate(file string) error {
 			return bad("%s (%s) sets no limit: expected max or max_increase", p, gr.Name)
 		case gr.MaxIncrease != nil && *gr.MaxIncrease < 0:
 			return bad("%s.max_increase is %v, expected a number ≥ 0", p, *gr.MaxIncrease)
-		case events && gr.Column == "":
-			return bad("%s (%s): with an events file a guardrail needs a column", p, gr.Name)
-		case !events && gr.Query == "":
-			return bad("%s (%s): a guardrail needs a query (PromQL template)", p, gr.Name)
 		}
+		if err := gr.SourceCheck(events); err != nil {
+			return bad("%s (%s): %v", p, gr.Name, err)
+		}
+	}
+	return nil
+}
+
+// SourceCheck says what the metric lacks for the events file (events
+// true) or for Prometheus.
+func (m ABMetric) SourceCheck(events bool) error {
+	switch {
+	case events && m.Column == "":
+		return fmt.Errorf("with an events file a metric needs a column")
+	case events:
+		return nil
+	case m.Kind == "proportion" && (m.Numerator == "" || m.Denominator == ""):
+		return fmt.Errorf("a proportion needs numerator and denominator PromQL templates (or a column and an events file)")
+	case m.Kind == "mean" && m.Query == "":
+		return fmt.Errorf("a mean needs a query, a PromQL range-query template (or a column and an events file)")
+	}
+	return nil
+}
+
+// sourceCheck lets a metric that suits either source pass while the
+// events file may still come from the --events flag.
+func (m ABMetric) sourceCheck(events bool) error {
+	if !events && m.Column != "" {
+		return nil
+	}
+	return m.SourceCheck(events)
+}
+
+// SourceCheck says what the guardrail lacks for the events file (events
+// true) or for Prometheus.
+func (gr ABGuardrail) SourceCheck(events bool) error {
+	switch {
+	case events && gr.Column == "":
+		return fmt.Errorf("with an events file a guardrail needs a column")
+	case !events && gr.Query == "" && gr.Column == "":
+		return fmt.Errorf("a guardrail needs a query (PromQL template) or a column (events file)")
 	}
 	return nil
 }

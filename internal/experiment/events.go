@@ -30,6 +30,16 @@ type unit struct {
 func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, error) {
 	in := baseInput(g)
 	in.Source = g.Events
+	for i, m := range g.Metrics {
+		if err := m.SourceCheck(true); err != nil {
+			return in, nil, gates.Input(fmt.Errorf("gates.abtest.metrics[%d] (%s): %w", i, m.Name, err))
+		}
+	}
+	for i, gr := range g.Guardrails {
+		if err := gr.SourceCheck(true); err != nil {
+			return in, nil, gates.Input(fmt.Errorf("gates.abtest.guardrails[%d] (%s): %w", i, gr.Name, err))
+		}
+	}
 	r, err := dataset.Open(g.Events)
 	if err != nil {
 		return in, nil, gates.Input(err)

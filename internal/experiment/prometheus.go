@@ -33,6 +33,16 @@ func FromPrometheus(ctx context.Context, q Querier, g *config.ABTestGate, now ti
 	if g.Start == "" {
 		return in, gates.Input(errors.New("gates.abtest.start is not set: a Prometheus A/B test needs the time the challenger began to get traffic"))
 	}
+	for i, m := range g.Metrics {
+		if err := m.SourceCheck(false); err != nil {
+			return in, gates.Input(fmt.Errorf("gates.abtest.metrics[%d] (%s): %w", i, m.Name, err))
+		}
+	}
+	for i, gr := range g.Guardrails {
+		if gr.Query == "" {
+			return in, gates.Input(fmt.Errorf("gates.abtest.guardrails[%d] (%s): with Prometheus a guardrail needs a query (PromQL template)", i, gr.Name))
+		}
+	}
 	in.Start, in.End = g.Start.Value(), g.End.Value()
 	if in.End.IsZero() {
 		in.End = now
