@@ -83,6 +83,24 @@ func TestPrometheusIntegration(t *testing.T) {
 			{"guardrail vetoes", "slow", end, true, 1, "rollback", "guardrail p95 latency vetoes promotion"},
 			{"too short continues", "better", promT0.Add(30 * 3600e9).Format("2006-01-02T15:04:05Z"), true, 1, "continue", "18.0 h left"},
 		}
+		// Malformed results: an experiment with no series continues with
+		// "no data", an ambiguous query (several series) exits 2.
+		t.Run("no series continues", func(t *testing.T) {
+			cfg := mustWrite(t, t.TempDir(), "mlgate.yml", abConfig("absent", end, true))
+			code, stdout, stderr := runMain(t, env, "abtest", "-c", cfg, "--out", filepath.Join(dir, "ab-absent"))
+			if code != 1 || !strings.Contains(stdout, "Decision: continue: no data for ctr") || !strings.Contains(stdout, "no series") {
+				t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+			}
+		})
+		t.Run("several series is an input error", func(t *testing.T) {
+			conf := strings.Replace(abConfig("better", end, false), `sum(increase(ab_clicks_total`, `(increase(ab_clicks_total`, 1)
+			conf = strings.Replace(conf, `experiment="better",variant="{{variant}}"}[{{window}}]))'`, `variant="{{variant}}"}[{{window}}]))'`, 1)
+			cfg := mustWrite(t, t.TempDir(), "mlgate.yml", conf)
+			code, stdout, stderr := runMain(t, env, "abtest", "-c", cfg, "--out", filepath.Join(dir, "ab-ambiguous"))
+			if code != 2 || !strings.Contains(stderr, "gates.abtest metric ctr") || !strings.Contains(stderr, "several series") {
+				t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+			}
+		})
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				sub := filepath.Join(dir, "ab-"+strings.ReplaceAll(c.name, " ", "-"))

@@ -58,3 +58,13 @@ func TestTestsCommand(t *testing.T) {
 		})
 	}
 }
+
+func TestRunTestsGateFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	rep := mustWrite(t, dir, "report.xml", `<testsuite name="s"><testcase classname="c" name="a"/><testcase classname="c" name="b"><skipped/></testcase></testsuite>`)
+	conf := mustWrite(t, dir, "mlgate.yml", "gates:\n  tests:\n    junit: ["+rep+"]\n    min_tests: 1\n")
+	code, stdout, stderr := runMain(t, nil, "run", "-c", conf, "--out", filepath.Join(dir, "out"))
+	if code != 0 || !strings.Contains(stdout, "2 tests in 1 file: 1 passed, 0 failed, 0 errors, 1 skipped.") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -126,11 +126,11 @@ func Decide(in Input) gates.Result {
 		default:
 			d.SRM = &srm
 			c.Candidate = gates.F(srm.Shares[1])
-			c.Message = fmt.Sprintf("%s control and %s challenger units: χ² = %s, p = %s", gates.FormatNumber(in.Units[0]), gates.FormatNumber(in.Units[1]), gates.FormatNumber(srm.ChiSquare), gates.FormatNumber(srm.P))
+			c.Message = fmt.Sprintf("%s control and %s challenger units: χ² = %s, p %s", gates.FormatNumber(in.Units[0]), gates.FormatNumber(in.Units[1]), gates.FormatNumber(srm.ChiSquare), FormatP(srm.P))
 			if srm.Mismatch {
 				c.Status = gates.Fail
 				c.Message = "sample ratio mismatch: " + c.Message + "; the split is broken and the results cannot be trusted"
-				rollback = append(rollback, fmt.Sprintf("sample ratio mismatch (challenger share %s, configured %s, p = %s)", pct(srm.Shares[1]), pct(in.Split), gates.FormatNumber(srm.P)))
+				rollback = append(rollback, fmt.Sprintf("sample ratio mismatch (challenger share %s, configured %s, p %s)", pct(srm.Shares[1]), pct(in.Split), FormatP(srm.P)))
 			}
 		}
 		res.Checks = append(res.Checks, c)

@@ -168,13 +168,13 @@ func metricMessage(mr MetricResult, sequential bool) string {
 		s += fmt.Sprintf(": lift %s [%s, %s]", pct(mr.Lift.Estimate), pct(mr.Lift.Low), pct(mr.Lift.High))
 	}
 	if mr.P != nil {
-		s += fmt.Sprintf(", %s p = %s", mr.Test, gates.FormatNumber(*mr.P))
+		s += fmt.Sprintf(", %s p %s", mr.Test, FormatP(*mr.P))
 	}
 	if mr.MannWhitneyP != nil {
-		s += fmt.Sprintf(", Mann–Whitney p = %s", gates.FormatNumber(*mr.MannWhitneyP))
+		s += fmt.Sprintf(", Mann–Whitney p %s", FormatP(*mr.MannWhitneyP))
 	}
 	if sequential && mr.SequentialP != nil {
-		s += fmt.Sprintf(", always-valid p = %s over %d looks", gates.FormatNumber(*mr.SequentialP), mr.Looks)
+		s += fmt.Sprintf(", always-valid p %s over %d looks", FormatP(*mr.SequentialP), mr.Looks)
 	}
 	return s
 }

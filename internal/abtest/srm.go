@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"gitlab.com/mlgate/mlgate/internal/gates"
 )
 
 // SRMAlpha is the p-value below which a sample ratio counts as broken, as
@@ -56,4 +58,13 @@ func SampleRatio(observed, weights []float64) (SRM, error) {
 	res.P = distuv.ChiSquared{K: res.DF}.Survival(res.ChiSquare)
 	res.Mismatch = res.P < SRMAlpha
 	return res, nil
+}
+
+// FormatP writes a p-value for a report as "= 0.0123", or "< 1e-300" when
+// it underflowed to 0.
+func FormatP(p float64) string {
+	if p == 0 {
+		return "< 1e-300"
+	}
+	return "= " + gates.FormatNumber(p)
 }

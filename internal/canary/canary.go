@@ -291,8 +291,8 @@ func runJudge(ctx context.Context, q Querier, j Judge, p Params, start time.Time
 	}
 	failing := (jr.Classification == High && bad != "decrease") || (jr.Classification == Low && bad != "increase")
 	jr.Verdict, gc.Status = Pass, gates.Pass
-	jr.Message = fmt.Sprintf("%s: canary mean %s vs baseline %s (ratio %s), Mann–Whitney p = %s over %d and %d samples",
-		jr.Classification, gates.FormatNumber(mc), gates.FormatNumber(mb), gates.FormatNumber(ratio), gates.FormatNumber(mw.P), len(can), len(base))
+	jr.Message = fmt.Sprintf("%s: canary mean %s vs baseline %s (ratio %s), Mann–Whitney p %s over %d and %d samples",
+		jr.Classification, gates.FormatNumber(mc), gates.FormatNumber(mb), gates.FormatNumber(ratio), abtest.FormatP(mw.P), len(can), len(base))
 	if failing {
 		jr.Verdict, gc.Status = Fail, gates.Fail
 	}
