@@ -271,13 +271,14 @@ func runJudge(ctx context.Context, q Querier, j Judge, p Params, start time.Time
 	jr.MeanCanary, jr.MeanBaseline = gates.F(mc), gates.F(mb)
 	jr.U, jr.P = gates.F(mw.Statistic), gates.F(mw.P)
 	gc.Candidate, gc.Baseline, gc.Delta = gates.F(mc), gates.F(mb), gates.F(mc-mb)
-	ratio := math.NaN()
-	if mb != 0 {
+	var ratio float64
+	switch {
+	case mb != 0:
 		ratio = mc / mb
-	} else if mc == 0 {
+	case mc == 0:
 		ratio = 1
-	} else {
-		ratio = math.Inf(1)
+	default: // a baseline at 0 and a canary above it: an unbounded rise
+		ratio = math.Inf(int(math.Copysign(1, mc)))
 	}
 	jr.Ratio, gc.Ratio = gates.F(ratio), gates.F(ratio)
 	jr.Classification = Pass
