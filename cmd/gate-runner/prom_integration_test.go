@@ -26,6 +26,10 @@ func abConfig(exp, end string, sequential bool) string {
         mde: 0.05
         numerator: 'sum(increase(%s[{{window}}]))'
         denominator: 'sum(increase(%s[{{window}}]))'
+      - name: mean latency
+        kind: mean
+        higher_is_better: false
+        query: 'sum(rate(%s[{{window}}])) / sum(rate(%s[{{window}}]))'
     guardrails:
       - name: p95 latency
         query: 'histogram_quantile(0.95, sum by (le) (increase(%s[{{window}}])))'
@@ -34,7 +38,7 @@ func abConfig(exp, end string, sequential bool) string {
         query: 'sum(increase(%s[{{window}}])) / sum(increase(%s[{{window}}]))'
         max: 0.01
 `, promT0.Format("2006-01-02T15:04:05Z"), end, sequential,
-		sel("ab_clicks_total"), sel("ab_impressions_total"), sel("ab_latency_seconds_bucket"), sel("ab_errors_total"), sel("ab_impressions_total"))
+		sel("ab_clicks_total"), sel("ab_impressions_total"), sel("ab_latency_seconds_sum"), sel("ab_latency_seconds_count"), sel("ab_latency_seconds_bucket"), sel("ab_errors_total"), sel("ab_impressions_total"))
 }
 
 // results reads results.json of one run.
@@ -116,6 +120,7 @@ func TestPrometheusIntegration(t *testing.T) {
 						Control, Challenger float64
 						P                   *float64
 						SequentialP         *float64 `json:"sequential_p"`
+						MannWhitneyP        *float64 `json:"mann_whitney_p"`
 						Looks               int
 					}
 					SRM *struct{ P float64 }
@@ -126,6 +131,12 @@ func TestPrometheusIntegration(t *testing.T) {
 				if d.Decision != c.decision || !strings.Contains(r.Gates[0].Summary, c.want) {
 					t.Errorf("decision %s, summary %q; want %s and %q", d.Decision, r.Gates[0].Summary, c.decision, c.want)
 				}
+				if len(d.Metrics) != 2 {
+					t.Fatalf("metrics %d, expected ctr and mean latency", len(d.Metrics))
+				}
+				lat := d.Metrics[1]
+				t.Logf("%s: mean latency control %.4f s, challenger %.4f s, Welch p %v, Mann–Whitney p %v",
+					c.exp, lat.Control, lat.Challenger, deref(lat.P), deref(lat.MannWhitneyP))
 				m := d.Metrics[0]
 				t.Logf("%s: control CTR %.4f, challenger %.4f, p %v, sequential p %v over %d looks; %s",
 					c.exp, m.Control, m.Challenger, deref(m.P), deref(m.SequentialP), m.Looks, r.Gates[0].Summary)

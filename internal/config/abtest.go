@@ -67,7 +67,9 @@ type ABMetric struct {
 	Numerator   string `yaml:"numerator"`
 	Denominator string `yaml:"denominator"`
 	// Query is a PromQL range-query template of a mean metric: its
-	// samples over the window are each group's values (Prometheus).
+	// samples over the test are each group's values (Prometheus). Here
+	// {{window}} is the range query's step (a 500th of the test, at least
+	// 10m), so that rates over it do not overlap.
 	Query string `yaml:"query"`
 	// Column is the events column: a 0/1 outcome or a count of successes
 	// (proportion; trials are DenominatorColumn's sum, else rows), or the

@@ -138,9 +138,11 @@ func sourceErr(what string, err error) error {
 }
 
 // meanLooks reads each group's range-query samples over the whole window
-// once and cuts them at each look.
+// once and cuts them at each look. The step is a 500th of the test, at
+// least 10 minutes, and {{window}} is the step, so that the samples (rates
+// over the window, say) do not overlap.
 func meanLooks(ctx context.Context, q Querier, tmpl string, groups []string, start, end time.Time, looks []time.Time) ([]abtest.Look, error) {
-	step := max(end.Sub(start)/500, time.Minute)
+	step := max(end.Sub(start)/500, 10*time.Minute).Round(time.Second)
 	var samples [2][]prom.Sample
 	for i, grp := range groups {
 		query, err := prom.Expand(tmpl, map[string]string{"variant": grp, "window": window(step)})
