@@ -43,11 +43,13 @@ type command struct {
 var commands = map[string]command{
 	"run":      {"[-c .mlgate.yml] [--gate NAME]... [--out DIR]", "run every gate the config names, in order", runRun},
 	"tests":    {"--junit GLOB... [--min-tests N] [-c FILE]", "Gate 1: JUnit XML reports of the model's tests", runTests},
+	"metrics":  {"--predictions FILE --labels FILE [--k 5,10] [--task T]", "offline metrics from raw predictions and labels", runMetrics},
 	"compare":  {"--candidate FILE [--baseline FILE] [-c FILE] [--rule R]...", "Gate 3: candidate vs production metrics", runCompare},
 	"abtest":   {"[-c FILE] [--prometheus URL | --events FILE]", "Gate 4: online A/B test (promote, continue or rollback)", runABTest},
 	"canary":   {"[-c FILE] [--prometheus URL]", "canary health: PromQL checks and canary vs baseline", runCanary},
 	"report":   {"--in DIR... [--out DIR]", "render the report files again from results.json", runReport},
 	"validate": {"-c FILE", "check a config and say exactly what is wrong", runValidate},
+	"demo":     {"[--out DIR]", "every gate on bundled sample data, no network", runDemo},
 	"version":  {"", "print the version", runVersion},
 }
 

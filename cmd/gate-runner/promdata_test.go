@@ -154,7 +154,7 @@ func writeOpenMetrics(tb testing.TB, path string) {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	ts := func(s int) string { return fmt.Sprintf("%d", promT0.Add(time.Duration(s)*promStep).Unix()) }
-	for _, name := range sortedKeys(fam) {
+	for _, name := range keysSorted(fam) {
 		fmt.Fprintf(w, "# TYPE %s counter\n", name)
 		for _, s := range fam[name] {
 			for i, v := range s.vals {
@@ -162,7 +162,7 @@ func writeOpenMetrics(tb testing.TB, path string) {
 			}
 		}
 	}
-	for _, name := range sortedKeys(hists) {
+	for _, name := range keysSorted(hists) {
 		fmt.Fprintf(w, "# TYPE %s histogram\n", name)
 		for _, h := range hists[name] {
 			for i := range h.buckets {
@@ -187,7 +187,7 @@ func writeOpenMetrics(tb testing.TB, path string) {
 	}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func keysSorted[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {
 		ks = append(ks, k)
