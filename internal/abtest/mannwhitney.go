@@ -1,8 +1,10 @@
 package abtest
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -32,7 +34,7 @@ func MannWhitney(a, b []float64) (TestResult, error) {
 		}
 		all = append(all, obs{v, false})
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].v < all[j].v })
+	slices.SortFunc(all, func(x, y obs) int { return cmp.Compare(x.v, y.v) })
 
 	n1, n2 := float64(len(a)), float64(len(b))
 	n := n1 + n2

@@ -177,3 +177,17 @@ func TestExpand(t *testing.T) {
 		t.Errorf("typo: %v", err)
 	}
 }
+
+// FuzzExpand checks that templates never panic and that a successful
+// expansion leaves no known placeholder behind.
+func FuzzExpand(f *testing.F) {
+	for _, s := range []string{`sum(x{variant="{{variant}}"}[{{window}}])`, "{{", "{{ }}", "{{variant}}{{variant}}", "{{{{variant}}}}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tmpl string) {
+		out, err := Expand(tmpl, map[string]string{"variant": "b", "window": "1h"})
+		if err == nil && strings.Contains(out, "{{variant}}") {
+			t.Fatalf("Expand(%q) = %q still holds {{variant}}", tmpl, out)
+		}
+	})
+}
