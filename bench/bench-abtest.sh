@@ -10,11 +10,12 @@ cd "$(dirname "$0")/.."
 n=${BENCH_N:-1000000}
 py=/usr/bin/python3
 
-go_out=$(BENCH_N=$n go test -run '^$' -bench 'BenchmarkMannWhitney$|BenchmarkWelch$' -benchtime 5x ./internal/abtest)
-# "BenchmarkMannWhitney-2  5  123456789 ns/op  0.1234 p"
-go_field() { echo "$go_out" | awk -v name="$1" -v col="$2" '$1 ~ "^"name"(-[0-9]+)?$" {print $col}'; }
-go_mw_ns=$(go_field BenchmarkMannWhitney 3); go_mw_p=$(go_field BenchmarkMannWhitney 5)
-go_w_ns=$(go_field BenchmarkWelch 3); go_w_p=$(go_field BenchmarkWelch 5)
+go_out=$(BENCH_N=$n go test -v -run '^$' -bench 'BenchmarkMannWhitney$|BenchmarkWelch$' -benchtime 5x ./internal/abtest)
+# "BenchmarkMannWhitney-2  5  123456789 ns/op" and "bench_test.go:40: bench-p welch 0.0172…"
+go_ns() { echo "$go_out" | awk -v name="$1" '$1 ~ "^"name"(-[0-9]+)?$" && $4 == "ns/op" {print $3}'; }
+go_p() { echo "$go_out" | awk -v name="$1" '$2 == "bench-p" && $3 == name {print $4; exit}'; }
+go_mw_ns=$(go_ns BenchmarkMannWhitney); go_mw_p=$(go_p mann-whitney)
+go_w_ns=$(go_ns BenchmarkWelch); go_w_p=$(go_p welch)
 
 py_out=$($py - "$n" <<'PY'
 import sys, time
