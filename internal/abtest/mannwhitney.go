@@ -62,7 +62,7 @@ func MannWhitney(a, b []float64) (TestResult, error) {
 	z := (u - mu - 0.5) / s
 	p := 1.0
 	if !math.IsNaN(z) {
-		p = math.Min(1, 2*stdNormal.Survival(z))
+		p = math.Min(1, 2*normalSF(z))
 	}
 	return TestResult{Statistic: u1, P: p, Diff: median(b) - median(a)}, nil
 }

@@ -17,7 +17,7 @@ func EffectSizeH(pa, pb float64) float64 {
 func Power(h, na, nb, alpha float64) float64 {
 	crit := stdNormal.Quantile(1 - alpha/2)
 	s := math.Abs(h) * math.Sqrt(1/(1/na+1/nb))
-	return stdNormal.Survival(crit-s) + stdNormal.CDF(-crit-s)
+	return normalSF(crit-s) + normalSF(crit+s)
 }
 
 // SampleSize returns the smallest (real) control group size na such that a

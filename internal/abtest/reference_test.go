@@ -67,14 +67,18 @@ func mustRef(tb testing.TB) ref {
 	return r
 }
 
-// near reports whether got is within rel (relative) of want, with an
-// absolute floor of rel·1e-3 for values near zero; NaN matches a nil want.
+// near reports whether got is within rel of want, relative to |want| (so
+// that p-values far in the tail are compared digit by digit); a want of
+// exactly 0 allows rel·1e-12 of absolute rounding; NaN matches a nil want.
 func near(got float64, want *float64, rel float64) bool {
 	if want == nil {
 		return math.IsNaN(got)
 	}
 	w := *want
-	return math.Abs(got-w) <= rel*math.Max(math.Abs(w), 1e-3)
+	if w == 0 {
+		return math.Abs(got) <= rel*1e-12
+	}
+	return math.Abs(got-w) <= rel*math.Abs(w)
 }
 
 func checkNear(t *testing.T, what string, got float64, want *float64, rel float64) {

@@ -40,6 +40,7 @@ def proportions():
         ("very unequal groups", 7, 100000, 2, 300),
         ("near one", 500, 500, 499, 500),
         ("worse challenger", 1234, 45678, 256, 12345),
+        ("far tail", 1000, 100000, 1500, 100000),
     ]
     out = []
     for name, xa, na, xb, nb in cases:
@@ -78,6 +79,7 @@ def samples():
         ("all equal values", np.full(10, 3.0), np.full(7, 3.0)),
         ("constant groups, different", np.full(5, 1.0), np.full(6, 2.0)),
         ("single challenger value", rng.normal(0, 1, 30), np.array([2.5])),
+        ("far tail", rng.normal(0, 1, 3000), rng.normal(0.3, 1, 3000)),
     ]
     out = []
     for name, a, b in cases:
