@@ -196,6 +196,15 @@ func Decide(in Input) gates.Result {
 	res.Details = d
 	res.Finish()
 	res.Summary = summary(d)
+	for _, m := range d.Metrics {
+		if m.Verdict != NoData {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s (control %s, challenger %s): %s.", m.Name, gates.FormatNumber(m.Control), gates.FormatNumber(m.Challenger), metricMessage(m, in.Sequential)))
+		}
+	}
+	if d.SRM != nil {
+		res.Notes = append(res.Notes, fmt.Sprintf("Sample ratio: %s control and %s challenger units (challenger %s, configured %s), χ² = %s, p %s.",
+			gates.FormatNumber(in.Units[0]), gates.FormatNumber(in.Units[1]), pct(d.SRM.Shares[1]), pct(in.Split), gates.FormatNumber(d.SRM.ChiSquare), FormatP(d.SRM.P)))
+	}
 	if in.Sequential {
 		res.Notes = append(res.Notes, "Sequential mode: p-values are the mSPRT's always-valid p-values (normal mixture, Johari et al.), safe to look at any time.")
 	}
