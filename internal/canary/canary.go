@@ -159,6 +159,12 @@ func Run(ctx context.Context, q Querier, p Params) (gates.Result, error) {
 	default:
 		d.Verdict = "healthy"
 	}
+	for _, j := range d.Judges {
+		if j.Verdict != NoData {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s, canary vs baseline: %s.", j.Name, j.Message))
+		}
+	}
+	res.Notes = append(res.Notes, fmt.Sprintf("Window %s to %s.", start.UTC().Format(time.RFC3339), p.End.UTC().Format(time.RFC3339)))
 	res.Summary = fmt.Sprintf("Canary %s over %s: %d pass, %d fail, %d nodata.", d.Verdict, model.Duration(p.Window), counts[Pass], counts[Fail], counts[NoData])
 	return res, nil
 }
