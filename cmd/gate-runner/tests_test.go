@@ -68,3 +68,24 @@ func TestRunTestsGateFromConfig(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestTestsReadsOwnJUnit feeds the junit.xml gate-runner writes (one test
+// case per check, for GitLab's test widget) back to the tests gate: the
+// failing checks come back as failing tests.
+func TestTestsReadsOwnJUnit(t *testing.T) {
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first")
+	code, stdout, stderr := runMain(t, nil, "tests", "--junit", "../../internal/junit/testdata/pytest.xml", "--out", first)
+	if code != 1 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runMain(t, nil, "tests", "--junit", filepath.Join(first, "junit.xml"), "--out", filepath.Join(dir, "second"))
+	if code != 1 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	// The first run had 5 checks: tests run (pass), failures, errors and
+	// the two failing tests.
+	if !strings.Contains(stdout, "5 tests in 1 file: 1 passed") || !strings.Contains(stdout, "test_recall_at_10") {
+		t.Errorf("second run:\n%s", stdout)
+	}
+}
