@@ -30,6 +30,10 @@ type ABTestGate struct {
 	// End is the end of the data (RFC 3339); empty means now (or the last
 	// timestamp of the events).
 	End Time `yaml:"end"`
+	// Unit is the events file's unit id column (user_id); empty means each
+	// row is a unit. With it a unit's rows are summed per metric, and
+	// units found in both groups are left out.
+	Unit string `yaml:"unit"`
 	// Timestamp is the events file's time column (RFC 3339 or Unix
 	// seconds); with it the sequential mode looks every LookEvery.
 	Timestamp string `yaml:"timestamp"`

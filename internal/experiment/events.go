@@ -18,15 +18,20 @@ import (
 // per guardrail column.
 type unit struct {
 	group int
+	id    string // the unit's id when gates.abtest.unit names a column
 	t     time.Time
 	vals  []float64
 }
 
-// FromEvents builds the Input from an events file with one row per unit:
-// the variant column, the metric and guardrail columns, and optionally a
-// timestamp column (then Start and End default to the first and last
-// timestamps, and the sequential mode looks every LookEvery). Rows of other
-// groups are counted in a note and left out.
+// FromEvents builds the Input from an events file: the variant column, the
+// metric and guardrail columns, optionally a timestamp column (then Start
+// and End default to the first and last timestamps, and the sequential mode
+// looks every LookEvery) and a unit column. Without a unit column each row
+// is a unit; with one, a unit's rows are summed per metric (a proportion
+// without a denominator column counts a unit once, as a success when any
+// of its rows is one; a mean is the per-unit sum, revenue per user), units
+// found in both groups are left out, and guardrails stay per row (latency
+// per request). Rows of other groups are counted in a note and left out.
 func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, error) {
 	in := baseInput(g)
 	in.Source = g.Events
@@ -58,8 +63,12 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 	for _, gr := range g.Guardrails {
 		want = append(want, gr.Column)
 	}
+	nVals := len(want) - 1
 	if g.Timestamp != "" {
 		want = append(want, g.Timestamp)
+	}
+	if g.Unit != "" {
+		want = append(want, g.Unit)
 	}
 	idx, err := dataset.ColumnIndex(g.Events, cols, want...)
 	if err != nil {
@@ -86,10 +95,15 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 			other++
 			continue
 		}
-		n := len(idx) - 1
+		n := nVals
+		if g.Unit != "" {
+			u.id = row[idx[len(idx)-1]]
+			if dataset.IsMissing(u.id) {
+				return in, nil, gates.Input(&dataset.RowError{File: g.Events, Row: r.Row(), Column: g.Unit, Msg: "no unit id"})
+			}
+		}
 		if g.Timestamp != "" {
-			n--
-			ts, err := parseTime(row[idx[len(idx)-1]])
+			ts, err := parseTime(row[idx[1+nVals]])
 			if err != nil {
 				return in, nil, gates.Input(&dataset.RowError{File: g.Events, Row: r.Row(), Column: g.Timestamp, Msg: err.Error()})
 			}
@@ -135,8 +149,25 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 	if in.End.Before(in.Start) {
 		return in, nil, gates.Input(fmt.Errorf("%s: the end %s is before the start %s", g.Events, in.End.Format(time.RFC3339), in.Start.Format(time.RFC3339)))
 	}
-	for _, u := range units {
-		in.Units[u.group]++
+	var notes []string
+	if g.Unit != "" {
+		var both int
+		units, both = dropSwitchers(units)
+		if both > 0 {
+			notes = append(notes, fmt.Sprintf("%d units (%s) appear in both groups; their rows were left out. Check the assignment.", both, g.Unit))
+		}
+		if len(units) == 0 {
+			return in, nil, gates.Input(fmt.Errorf("%s: every unit appears in both groups", g.Events))
+		}
+		ids := [2]map[string]bool{{}, {}}
+		for _, u := range units {
+			ids[u.group][u.id] = true
+		}
+		in.Units = [2]float64{float64(len(ids[0])), float64(len(ids[1]))}
+	} else {
+		for _, u := range units {
+			in.Units[u.group]++
+		}
 	}
 	looks := []time.Time{in.End}
 	if g.Timestamp != "" {
@@ -154,7 +185,17 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 	for i, mc := range g.Metrics {
 		m := metricFrom(mc)
 		for _, at := range looks {
-			m.Looks = append(m.Looks, eventLook(units, at, g.Timestamp != "", i, denom, m.Kind))
+			rows := upTo(units, at, g.Timestamp != "")
+			if g.Unit != "" {
+				d, ok := denom[i]
+				if !ok {
+					d = -1
+				}
+				rows = perUnit(rows, i, d, m.Kind)
+			}
+			l := eventLook(rows, i, denom, m.Kind)
+			l.At = at
+			m.Looks = append(m.Looks, l)
 		}
 		nodata, bad := checkLook(g.Events, [2]string{g.Control, g.Challenger}, m, mc)
 		if bad != nil {
@@ -179,22 +220,18 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 		}
 		in.Guardrails = append(in.Guardrails, gr)
 	}
-	var notes []string
 	if other > 0 {
 		notes = append(notes, fmt.Sprintf("%d rows of %s belong to neither %s nor %s and were left out.", other, g.Events, g.Control, g.Challenger))
 	}
 	return in, notes, nil
 }
 
-// eventLook aggregates metric i over the units up to at.
-func eventLook(units []unit, at time.Time, timed bool, i int, denom map[int]int, kind abtest.Kind) abtest.Look {
-	l := abtest.Look{At: at}
+// eventLook aggregates metric i over units.
+func eventLook(units []unit, i int, denom map[int]int, kind abtest.Kind) abtest.Look {
+	var l abtest.Look
 	var succ, trials [2]float64
 	var raw [2][]float64
 	for _, u := range units {
-		if timed && u.t.After(at) {
-			continue
-		}
 		v := u.vals[i]
 		if math.IsNaN(v) {
 			continue

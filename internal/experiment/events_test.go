@@ -135,3 +135,57 @@ func TestFromEventsErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestFromEventsPerUnit(t *testing.T) {
+	dir := t.TempDir()
+	body := `variant,user_id,converted,revenue,clicks,views,latency_ms
+control,a,0,0,1,10,100
+control,a,1,5,2,10,120
+control,b,0,0,0,5,110
+control,c,1,2,1,1,90
+challenger,d,1,3,3,6,130
+challenger,d,1,4,0,4,150
+challenger,e,0,0,1,2,140
+control,x,1,1,1,1,100
+challenger,x,0,0,0,1,100
+holdout,z,1,1,1,1,1
+`
+	p := filepath.Join(dir, "events.csv")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g := &config.ABTestGate{Events: p, Unit: "user_id", Start: "2026-11-20T00:00:00Z",
+		Metrics: []config.ABMetric{
+			{Name: "conversion", Kind: "proportion", Column: "converted"},
+			{Name: "revenue", Kind: "mean", Column: "revenue"},
+			{Name: "ctr", Kind: "proportion", Column: "clicks", DenominatorColumn: "views"},
+		},
+		Guardrails: []config.ABGuardrail{{Name: "latency", Column: "latency_ms", Max: ptr(200)}},
+	}
+	g.Defaults()
+	in, notes, err := FromEvents(g, day0.Add(72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Units != [2]float64{3, 2} {
+		t.Errorf("units %v, expected 3 control users (a, b, c) and 2 challenger (d, e); x is in both", in.Units)
+	}
+	if len(notes) != 2 || !strings.Contains(notes[0], "1 units (user_id) appear in both groups") {
+		t.Errorf("notes %q", notes)
+	}
+	conv := in.Metrics[0].Looks[0]
+	if conv.A != (abtest.Proportion{Successes: 2, Trials: 3}) || conv.B != (abtest.Proportion{Successes: 1, Trials: 2}) {
+		t.Errorf("conversion per user %+v %+v", conv.A, conv.B)
+	}
+	rev := in.Metrics[1].Looks[0]
+	if strings.Trim(fmt.Sprint(rev.RawA), "[]") != "5 0 2" || strings.Trim(fmt.Sprint(rev.RawB), "[]") != "7 0" {
+		t.Errorf("revenue per user %v %v", rev.RawA, rev.RawB)
+	}
+	ctr := in.Metrics[2].Looks[0]
+	if ctr.A != (abtest.Proportion{Successes: 4, Trials: 26}) || ctr.B != (abtest.Proportion{Successes: 4, Trials: 12}) {
+		t.Errorf("ctr %+v %+v", ctr.A, ctr.B)
+	}
+	if gr := in.Guardrails[0]; gr.Control != 105 || gr.Challenger != 140 {
+		t.Errorf("latency per row %v %v", gr.Control, gr.Challenger)
+	}
+}
