@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
+
 	"gitlab.com/mlgate/mlgate/internal/abtest"
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/gates"
@@ -187,5 +189,46 @@ holdout,z,1,1,1,1,1
 	}
 	if gr := in.Guardrails[0]; gr.Control != 105 || gr.Challenger != 140 {
 		t.Errorf("latency per row %v %v", gr.Control, gr.Challenger)
+	}
+}
+
+// eventRow is one row of the Parquet events file.
+type eventRow struct {
+	Variant   string  `parquet:"variant"`
+	UserID    string  `parquet:"user_id"`
+	Ts        int64   `parquet:"ts"`
+	Converted int64   `parquet:"converted"`
+	Latency   float64 `parquet:"latency_ms"`
+}
+
+func TestFromEventsParquet(t *testing.T) {
+	var rows []eventRow
+	for i := 0; i < 20000; i++ {
+		v, p := "control", 200
+		if i%10 == 0 {
+			v, p = "challenger", 150
+		}
+		conv := int64(0)
+		if (i*7919)%1000 < p {
+			conv = 1
+		}
+		rows = append(rows, eventRow{Variant: v, UserID: fmt.Sprint("u", i), Ts: day0.Unix() + int64(i)*15, Converted: conv, Latency: 100})
+	}
+	p := filepath.Join(t.TempDir(), "events.parquet")
+	if err := parquet.WriteFile(p, rows); err != nil {
+		t.Fatal(err)
+	}
+	g := &config.ABTestGate{Events: p, Unit: "user_id", Timestamp: "ts", Sequential: true,
+		Metrics:    []config.ABMetric{{Name: "conversion", Kind: "proportion", Column: "converted", MDE: 0.3}},
+		Guardrails: []config.ABGuardrail{{Name: "latency", Column: "latency_ms", Max: ptr(300)}}}
+	g.Defaults()
+	in, _, err := FromEvents(g, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := abtest.Decide(in)
+	d := res.Details.(*abtest.Details)
+	if d.Decision != abtest.Rollback || d.Metrics[0].Looks != 4 || in.Units != [2]float64{18000, 2000} {
+		t.Errorf("decision %s, looks %d, units %v: %s", d.Decision, d.Metrics[0].Looks, in.Units, res.Summary)
 	}
 }
