@@ -17,7 +17,7 @@ func runABTest(ctx context.Context, m *Main, args []string) error {
 	var promURL, events string
 	fs := m.flagSet("abtest", &c)
 	fs.StringVar(&promURL, "prometheus", "", "Prometheus URL (default $MLGATE_PROMETHEUS_URL, else the config's)")
-	fs.StringVar(&events, "events", "", "events file (CSV, JSONL or Parquet; one row per unit); replaces Prometheus")
+	fs.StringVar(&events, "events", "", "events file (CSV, JSONL or Parquet; one row per unit, or per event with gates.abtest.unit); replaces Prometheus")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
