@@ -53,14 +53,15 @@ def proportions():
 
 
 def lift_delta(ma, va, mb, vb, level=0.95):
-    """Delta-method interval of mb/ma - 1, by a numerical gradient of the
-    ratio (an independent route to the closed form the Go code uses)."""
+    """Delta-method interval of mb/ma - 1, with the gradient of the ratio
+    taken by complex-step differentiation (exact to rounding, and an
+    independent route to the closed form the Go code uses)."""
     if ma == 0:
         return None
     f = lambda a, b: b / a - 1
-    ha, hb = 1e-6 * abs(ma), 1e-6 * max(abs(mb), 1e-12)
-    ga = (f(ma + ha, mb) - f(ma - ha, mb)) / (2 * ha)
-    gb = (f(ma, mb + hb) - f(ma, mb - hb)) / (2 * hb)
+    h = 1e-30
+    ga = (f(complex(ma, h), mb)).imag / h
+    gb = (f(ma, complex(mb, h))).imag / h
     se = math.sqrt(ga * ga * va + gb * gb * vb)
     z = st.norm.ppf(1 - (1 - level) / 2)
     est = f(ma, mb)
