@@ -67,9 +67,13 @@ func (r *Report) Count(o Outcome) int {
 
 type xmlSuite struct {
 	XMLName xml.Name
-	Name    string     `xml:"name,attr"`
-	Suites  []xmlSuite `xml:"testsuite"`
-	Cases   []xmlCase  `xml:"testcase"`
+	Name    string `xml:"name,attr"`
+	// Failures and Errors are the writer's own counts, checked against
+	// the cases.
+	Failures string     `xml:"failures,attr"`
+	Errors   string     `xml:"errors,attr"`
+	Suites   []xmlSuite `xml:"testsuite"`
+	Cases    []xmlCase  `xml:"testcase"`
 }
 
 type xmlCase struct {
@@ -116,16 +120,41 @@ func Parse(name string, data []byte) (*Report, error) {
 	switch root.XMLName.Local {
 	case "testsuites":
 		for _, s := range root.Suites {
+			n := len(rep.Cases)
 			walk(rep, s, nil)
+			declared(rep, s, rep.Cases[n:])
 		}
 		// Some writers put cases straight under testsuites.
 		walkCases(rep, root.Cases, nil)
 	case "testsuite":
 		walk(rep, root, nil)
+		declared(rep, root, rep.Cases)
 	default:
 		return nil, fmt.Errorf("%s: %w: root element is <%s>, expected <testsuites> or <testsuite>", name, ErrMalformed, root.XMLName.Local)
 	}
 	return rep, nil
+}
+
+// declared adds an error case when a top-level suite declares more failures
+// and errors than its cases show (a crashed test process, say), so that a
+// report that says it failed never passes.
+func declared(rep *Report, s xmlSuite, cases []Case) {
+	f, _ := strconv.Atoi(strings.TrimSpace(s.Failures))
+	e, _ := strconv.Atoi(strings.TrimSpace(s.Errors))
+	listed := 0
+	for _, c := range cases {
+		if c.Outcome == Failed || c.Outcome == Errored {
+			listed++
+		}
+	}
+	if f+e > listed {
+		name := s.Name
+		if name == "" {
+			name = "(unnamed)"
+		}
+		rep.Cases = append(rep.Cases, Case{Suite: s.Name, Name: "suite " + name, Outcome: Errored,
+			Message: fmt.Sprintf("the suite declares %d failures and %d errors but lists %d failing test cases", f, e, listed)})
+	}
 }
 
 func walk(rep *Report, s xmlSuite, path []string) {

@@ -195,3 +195,19 @@ func FuzzParse(f *testing.F) {
 		_ = Gate([]*Report{r}, 1)
 	})
 }
+
+func TestDeclaredFailuresWithoutCases(t *testing.T) {
+	r, err := Parse("crash.xml", []byte(`<testsuites><testsuite name="com.acme.ForkTest" tests="3" failures="0" errors="1"><testcase name="a" classname="c"/></testsuite></testsuites>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := totals(r); got.Errors != 1 || got.Tests != 2 {
+		t.Fatalf("totals %+v, expected the declared error as a case", got)
+	}
+	if c := r.Cases[1]; c.Name != "suite com.acme.ForkTest" || c.Message != "the suite declares 0 failures and 1 errors but lists 0 failing test cases" {
+		t.Errorf("case %+v", c)
+	}
+	if res := Gate([]*Report{r}, 1); res.Status != gates.Fail {
+		t.Errorf("status %s", res.Status)
+	}
+}
