@@ -96,6 +96,16 @@ func TestPrometheusIntegration(t *testing.T) {
 				t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 			}
 		})
+		t.Run("a look before the data is skipped", func(t *testing.T) {
+			conf := strings.Replace(abConfig("better", end, true), "start: "+promT0.Format("2006-01-02T15:04:05Z"),
+				"start: "+promT0.Add(-24*3600e9).Format("2006-01-02T15:04:05Z"), 1)
+			cfg := mustWrite(t, t.TempDir(), "mlgate.yml", conf)
+			sub := filepath.Join(dir, "ab-early")
+			code, stdout, stderr := runMain(t, env, "abtest", "-c", cfg, "--out", sub)
+			if code != 0 || !strings.Contains(stdout, "Decision: promote") || !strings.Contains(stdout, "over 3 looks") {
+				t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+			}
+		})
 		t.Run("several series is an input error", func(t *testing.T) {
 			conf := strings.Replace(abConfig("better", end, false), `sum(increase(ab_clicks_total`, `(increase(ab_clicks_total`, 1)
 			conf = strings.Replace(conf, `experiment="better",variant="{{variant}}"}[{{window}}]))'`, `variant="{{variant}}"}[{{window}}]))'`, 1)

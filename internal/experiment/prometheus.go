@@ -67,13 +67,17 @@ func FromPrometheus(ctx context.Context, q Querier, g *config.ABTestGate, now ti
 		var err error
 		switch m.Kind {
 		case abtest.KindProportion:
-			for _, at := range looks {
+			for k, at := range looks {
 				l := abtest.Look{At: at}
 				var v [4]float64
 				for i, t := range []string{mc.Numerator, mc.Denominator, mc.Numerator, mc.Denominator} {
 					if v[i], err = value(t, groups[i/2], at); err != nil {
 						break
 					}
+				}
+				if err != nil && errors.Is(err, prom.ErrNoData) && k < len(looks)-1 {
+					err = nil // no data yet at an early look: skip the look
+					continue
 				}
 				if err != nil {
 					break
