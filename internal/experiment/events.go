@@ -149,6 +149,14 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 	if in.End.Before(in.Start) {
 		return in, nil, gates.Input(fmt.Errorf("%s: the end %s is before the start %s", g.Events, in.End.Format(time.RFC3339), in.Start.Format(time.RFC3339)))
 	}
+	if g.Timestamp != "" {
+		// Rows before the configured start or after the end are not part
+		// of the test.
+		units = upTo(units, in.Start, in.End, true)
+		if len(units) == 0 {
+			return in, nil, gates.Input(fmt.Errorf("%s: no rows between %s and %s", g.Events, in.Start.Format(time.RFC3339), in.End.Format(time.RFC3339)))
+		}
+	}
 	var notes []string
 	if g.Unit != "" {
 		var both int
@@ -185,7 +193,7 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 	for i, mc := range g.Metrics {
 		m := metricFrom(mc)
 		for _, at := range looks {
-			rows := upTo(units, at, g.Timestamp != "")
+			rows := upTo(units, in.Start, at, g.Timestamp != "")
 			if g.Unit != "" {
 				d, ok := denom[i]
 				if !ok {

@@ -232,3 +232,21 @@ func TestFromEventsParquet(t *testing.T) {
 		t.Errorf("decision %s, looks %d, units %v: %s", d.Decision, d.Metrics[0].Looks, in.Units, res.Summary)
 	}
 }
+
+func TestFromEventsWindow(t *testing.T) {
+	body := "variant,ts,converted\ncontrol,2026-11-19T00:00:00Z,1\ncontrol,2026-11-20T01:00:00Z,0\nchallenger,2026-11-20T02:00:00Z,1\ncontrol,2026-11-25T00:00:00Z,1\n"
+	p := filepath.Join(t.TempDir(), "events.csv")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g := &config.ABTestGate{Events: p, Timestamp: "ts", Start: "2026-11-20T00:00:00Z", End: "2026-11-22T00:00:00Z",
+		Metrics: []config.ABMetric{{Name: "conversion", Kind: "proportion", Column: "converted"}}}
+	g.Defaults()
+	in, _, err := FromEvents(g, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Units != [2]float64{1, 1} || in.Metrics[0].Looks[0].A != (abtest.Proportion{Successes: 0, Trials: 1}) {
+		t.Errorf("units %v, look %+v: rows outside the window were counted", in.Units, in.Metrics[0].Looks[0])
+	}
+}

@@ -7,15 +7,15 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/abtest"
 )
 
-// upTo returns the rows at or before at (all rows when the file has no
+// upTo returns the rows from start to at (all rows when the file has no
 // times).
-func upTo(rows []unit, at time.Time, timed bool) []unit {
+func upTo(rows []unit, start, at time.Time, timed bool) []unit {
 	if !timed {
 		return rows
 	}
 	out := make([]unit, 0, len(rows))
 	for _, r := range rows {
-		if !r.t.After(at) {
+		if !r.t.After(at) && !r.t.Before(start) {
 			out = append(out, r)
 		}
 	}
