@@ -26,7 +26,7 @@ func runTests(ctx context.Context, m *Main, args []string) error {
 	fset := m.flagSet("tests", &c)
 	fset.Var(&globs, "junit", "JUnit XML report files or globs (repeatable; ** matches any depth)")
 	fset.IntVar(&minTests, "min-tests", -1, "fewest tests that must run (default: the config's min_tests, else 1)")
-	if err := m.parse(fset, args); err != nil {
+	if err := m.parse(fset, junitArgs(args)); err != nil {
 		return err
 	}
 	if err := c.checkFormat(); err != nil {
@@ -56,6 +56,29 @@ func runTests(ctx context.Context, m *Main, args []string) error {
 	r := m.newReport(&c, cfg)
 	r.Add(res)
 	return m.finish(&c, cfg, r)
+}
+
+// junitArgs lets --junit take several files, as an unquoted glob expands
+// in the shell (--junit reports/a.xml reports/b.xml): the arguments after
+// a --junit value that are not flags become further --junit values.
+func junitArgs(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		out = append(out, a)
+		if a != "--junit" && a != "-junit" {
+			continue
+		}
+		if i+1 < len(args) {
+			i++
+			out = append(out, args[i])
+		}
+		for i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			i++
+			out = append(out, "--junit", args[i])
+		}
+	}
+	return out
 }
 
 // testsGate reads every report the globs match and applies Gate 1.

@@ -35,6 +35,7 @@ func TestTestsCommand(t *testing.T) {
 		{"glob without match", []string{"--junit", filepath.Join(dir, "*.junit")}, 2, []string{"*.junit\" matches no file"}},
 		{"malformed", []string{"--junit", filepath.Join(dir, "go/other.xml") + " " + filepath.Join(dir, "broken.xml")}, 2, []string{"broken.xml: not a JUnit XML report"}},
 		{"no reports", nil, 2, []string{"no JUnit reports"}},
+		{"shell-expanded glob", []string{"--junit", filepath.Join(dir, "go/other.xml"), filepath.Join(dir, "go/sub/report.xml"), "--min-tests", "4"}, 0, []string{"4 tests in 2 files"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
