@@ -14,6 +14,15 @@ type gateFunc func(ctx context.Context, m *Main, cfg *config.Config) (gates.Resu
 
 // gateFuncs are the gates `gate-runner run` can run, by config name.
 var gateFuncs = map[string]gateFunc{
+	"tests": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+		return testsGate(cfg.Gates.Tests)
+	},
+	"abtest": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+		return m.abtestGate(ctx, cfg.Gates.ABTest, "")
+	},
+	"canary": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+		return m.canaryGate(ctx, cfg.Gates.Canary, "")
+	},
 	"compare": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
 		return m.compareGate(ctx, cfg.Gates.Compare)
 	},
