@@ -28,3 +28,16 @@ type permanentError struct{ err error }
 
 func (p permanentError) Error() string   { return p.err.Error() }
 func (p permanentError) Unwrap() []error { return []error{p.err, ErrPermanent} }
+
+// ClassifyHTTP marks err permanent when the HTTP status says retrying will
+// not help: a 4xx other than 408 (timeout) and 429 (rate limit). A 5xx, a
+// timeout or a network error (status 0) stays retryable.
+func ClassifyHTTP(status int, err error) error {
+	if err == nil {
+		return nil
+	}
+	if status >= 400 && status < 500 && status != 408 && status != 429 {
+		return Permanent(err)
+	}
+	return err
+}
