@@ -207,7 +207,10 @@ func TestRunDrains(t *testing.T) {
 	s := mustStore(t)
 	done := make(chan struct{}, 10)
 	w := &Worker{Store: s, Config: cfg, Retrainers: map[string]Retrainer{"gitlab": RetrainerFunc(
-		func(context.Context, mlbot.RetrainTask) (mlbot.Run, error) { done <- struct{}{}; return mlbot.Run{}, nil })}}
+		func(context.Context, mlbot.RetrainTask) (mlbot.Run, error) {
+			done <- struct{}{}
+			return mlbot.Run{}, nil
+		})}}
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { w.Run(ctx); close(stopped) }()
