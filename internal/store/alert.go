@@ -11,30 +11,11 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
 
-// SaveAlerts stores alerts and what they ask for in one transaction. An
-// alert already stored (same group key, fingerprint and startsAt) is a
-// duplicate, unless it now arrives resolved: then it resolves the stored
-// firing. Only a newly stored firing alert is planned, so Alertmanager's
-// repeats and an HA pair's second copy never queue a second job.
-func (d *DB) SaveAlerts(ctx context.Context, alerts []mlbot.Alert, plan PlanFunc) (Intake, error) {
-	var in Intake
-	err := d.tx(ctx, func(tx *sql.Tx) error {
-		in = Intake{}
-		for _, a := range alerts {
-			r, err := d.saveAlert(ctx, tx, a, plan)
-			if err != nil {
-				return err
-			}
-			in = in.Add(r)
-		}
-		return nil
-	})
-	if err != nil {
-		return Intake{}, fmt.Errorf("save alerts: %w", err)
-	}
-	return in, nil
-}
-
+// saveAlert stores one alert. An alert already stored (same group key,
+// fingerprint and startsAt) is a duplicate, unless it now arrives
+// resolved: then it resolves the stored firing. Only a newly stored firing
+// alert is planned, so Alertmanager's repeats and an HA pair's second copy
+// never queue a second job.
 func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, a mlbot.Alert, plan PlanFunc) (Intake, error) {
 	labels, _ := json.Marshal(a.Labels)
 	ann, _ := json.Marshal(a.Annotations)
@@ -45,10 +26,7 @@ func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, a mlbot.Alert, plan Plan
 	if !a.Firing() {
 		resolvedAt = ms(a.ReceivedAt)
 	}
-	err := tx.QueryRowContext(ctx, d.q(`INSERT INTO alerts (group_key, fingerprint, starts_at, status, receiver, alertname,
-		labels, annotations, ends_at, generator_url, received_at, resolved_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (group_key, fingerprint, starts_at) DO NOTHING RETURNING id`),
+	err := tx.StmtContext(ctx, d.hot[qInsertAlert]).QueryRowContext(ctx,
 		a.GroupKey, a.Fingerprint, ms(a.StartsAt), a.Status, a.Receiver, a.Name(),
 		string(labels), string(ann), ms(a.EndsAt), a.GeneratorURL, ms(a.ReceivedAt), resolvedAt).Scan(&a.ID)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -8,13 +8,12 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
 
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-func (d *DB) insertAudit(ctx context.Context, x execer, e mlbot.AuditEntry) error {
-	_, err := x.ExecContext(ctx, d.q(`INSERT INTO audit (at, actor, action, subject, detail, alert_id, job_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`), ms(e.At), e.Actor, e.Action, e.Subject, e.Detail, e.AlertID, e.JobID)
+func (d *DB) insertAudit(ctx context.Context, tx *sql.Tx, e mlbot.AuditEntry) error {
+	st := d.hot[qInsertAudit]
+	if tx != nil {
+		st = tx.StmtContext(ctx, st)
+	}
+	_, err := st.ExecContext(ctx, ms(e.At), e.Actor, e.Action, e.Subject, e.Detail, e.AlertID, e.JobID)
 	if err != nil {
 		return fmt.Errorf("insert audit entry: %w", err)
 	}
@@ -23,7 +22,7 @@ func (d *DB) insertAudit(ctx context.Context, x execer, e mlbot.AuditEntry) erro
 
 // AddAudit appends an entry to the audit log.
 func (d *DB) AddAudit(ctx context.Context, e mlbot.AuditEntry) error {
-	return d.insertAudit(ctx, d.db, e)
+	return d.insertAudit(ctx, nil, e)
 }
 
 // ListAudit returns the newest entries first.

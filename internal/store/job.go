@@ -20,9 +20,7 @@ func (d *DB) insertJob(ctx context.Context, tx *sql.Tx, j mlbot.Job) (bool, erro
 	if err != nil {
 		return false, fmt.Errorf("encode job task: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, d.q(`INSERT INTO jobs (kind, alert_id, rule, model, dedup_key, task, state,
-		next_attempt_at, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (dedup_key) DO NOTHING`),
+	res, err := tx.StmtContext(ctx, d.hot[qInsertJob]).ExecContext(ctx,
 		j.Kind, j.AlertID, j.Rule, j.Model, j.DedupKey, string(task), string(j.State),
 		ms(j.NextAttemptAt), j.LastError, ms(j.CreatedAt), ms(j.UpdatedAt))
 	if err != nil {

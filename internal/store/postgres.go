@@ -29,5 +29,10 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 		pdb.Close()
 		return nil, err
 	}
+	if err := d.prepare(ctx); err != nil {
+		d.db.Close()
+		return nil, err
+	}
+	d.startGroupCommit()
 	return d, nil
 }

@@ -46,5 +46,10 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		sdb.Close()
 		return nil, err
 	}
+	if err := d.prepare(ctx); err != nil {
+		d.db.Close()
+		return nil, err
+	}
+	d.startGroupCommit()
 	return d, nil
 }

@@ -117,6 +117,8 @@ type PipelineEvent struct {
 type DB struct {
 	db      *sql.DB
 	dialect dialect
+	group   *groupCommit
+	hot     map[string]*sql.Stmt
 }
 
 type dialect struct {
@@ -146,8 +148,11 @@ func (d *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+// Close waits for alerts being saved, then closes the database.
+func (d *DB) Close() error {
+	d.stopGroupCommit()
+	return d.db.Close()
+}
 
 // Driver names the dialect ("sqlite" or "postgres").
 func (d *DB) Driver() string { return d.dialect.name }
