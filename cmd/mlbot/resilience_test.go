@@ -40,7 +40,7 @@ func TestCrashBeforeGitLabAnswers(t *testing.T) {
 	gl.setMode("hang")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "mlbot.db")
-	cfg := writeConfig(t, dir, "sqlite", db, gl.URL, "0s", "poll_interval: 100ms, lease: 2s, action_timeout: 30s")
+	cfg := writeConfig(t, dir, "sqlite", db, gl.URL, "0s", "poll_interval: 100ms, lease: 2s, action_timeout: 1500ms")
 	logs := filepath.Join(dir, "mlbot.log")
 	cmd, addr := startProcess(t, cfg, logs)
 

@@ -53,6 +53,7 @@ func TestLoadBad(t *testing.T) {
 		"two_kinds":    "testdata/conf.two_kinds.yml: invalid config: rules[0].actions[0]: 2 kinds set, expected exactly one of retrain, notify, propose_rollback",
 		"bad_driver":   "testdata/conf.bad_driver.yml: invalid config: store.driver: \"mysql\" is not a driver, expected sqlite or postgres",
 		"backoff":      "testdata/conf.backoff.yml: invalid config: worker.backoff_min: 1m0s is above backoff_max 1s",
+		"lease":        "testdata/conf.lease.yml: invalid config: worker.lease: 10s, expected more than action_timeout 30s",
 		"bad_duration": "testdata/conf.bad_duration.yml: invalid config: unmarshal errors:\n  line 7: cannot unmarshal !!str `soon` into time.Duration",
 		"bad_template": "testdata/conf.bad_template.yml: invalid config: rules[0].actions[0].notify.text: template \"{{ .Labels.x \" does not parse: template: rules[0].actions[0].notify.text:1: unclosed action",
 	}

@@ -190,6 +190,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("worker.max_attempts: %d, expected at least 1", w.MaxAttempts)
 	case w.BackoffMin > w.BackoffMax:
 		return fmt.Errorf("worker.backoff_min: %s is above backoff_max %s", w.BackoffMin, w.BackoffMax)
+	case w.Lease <= w.ActionTimeout:
+		// A lease that ends while the action still runs hands the job to
+		// another worker: it would be acted on twice.
+		return fmt.Errorf("worker.lease: %s, expected more than action_timeout %s", w.Lease, w.ActionTimeout)
 	}
 	if err := c.Backends.validate(); err != nil {
 		return err
