@@ -88,10 +88,13 @@ func (f *fixture) counts(t *testing.T) (alerts, jobs int) {
 	return alerts, len(js)
 }
 
-func firing(t *testing.T) string {
+func firing(t *testing.T) string { return firingBody(t) }
+
+func firingBody(tb testing.TB) string {
+	tb.Helper()
 	b, err := os.ReadFile("testdata/firing.json")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return string(b)
 }
