@@ -87,7 +87,7 @@ func (f *fakeGitLab) serve(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.refused++
 		f.mu.Unlock()
-		http.Error(w, `{"message":"503 Service Unavailable"}`, 503)
+		http.Error(w, `{"message":"503 Service Unavailable"}`, http.StatusServiceUnavailable)
 		return
 	}
 	f.mu.Lock()

@@ -49,9 +49,11 @@ func (s *Server) alertmanager(c *gin.Context) {
 	if in.Jobs > 0 && s.Wake != nil {
 		s.Wake()
 	}
-	for _, a := range alerts {
-		s.Log.Info("alert stored", "fingerprint", a.Fingerprint, "alertname", a.Name(), "status", a.Status,
-			"group_key", a.GroupKey)
+	fps := make([]string, len(alerts))
+	for i, a := range alerts {
+		fps[i] = a.Fingerprint
 	}
+	s.Log.Info("alertmanager notification stored", "group_key", msg.GroupKey, "status", msg.Status,
+		"fingerprints", fps, "new", in.New, "duplicate", in.Duplicate, "resolved", in.Resolved, "jobs", in.Jobs)
 	c.JSON(http.StatusOK, gin.H{"new": in.New, "duplicate": in.Duplicate, "resolved": in.Resolved, "jobs": in.Jobs})
 }
