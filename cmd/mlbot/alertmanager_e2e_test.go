@@ -202,3 +202,30 @@ func TestAlertmanagerEndToEnd(t *testing.T) {
 		t.Errorf("jobs by state %v, want 2 done and 1 skipped", counts)
 	}
 }
+
+// TestAlertmanagerHAPair has two Alertmanagers (an HA pair whose gossip
+// is off, the worst case) deliver the same alert: both copies are
+// stored once and start one pipeline.
+func TestAlertmanagerHAPair(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Alertmanager; skipped with -short")
+	}
+	gl := newFakeGitLab(t)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "sqlite", filepath.Join(dir, "mlbot.db"), gl.URL, "1h", "poll_interval: 100ms")
+	addr := startMain(t, cfg)
+	am1, am2 := startAlertmanager(t, addr), startAlertmanager(t, addr)
+	start := time.Now().UTC().Truncate(time.Millisecond)
+	postToAlertmanager(t, am1, start, time.Time{})
+	postToAlertmanager(t, am2, start, time.Time{})
+	waitFor(t, 10*time.Second, "both Alertmanagers to deliver, twice each", func() bool {
+		return metric(t, addr, "mlbot_alerts_received_total") >= 4
+	})
+	time.Sleep(300 * time.Millisecond)
+	if n := len(gl.calls()); n != 1 {
+		t.Errorf("%d pipelines from an HA pair, want 1", n)
+	}
+	if m := metric(t, addr, "mlbot_alerts_matched_total"); m != 1 {
+		t.Errorf("matched %v alerts, want 1", m)
+	}
+}

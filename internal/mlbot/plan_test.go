@@ -45,3 +45,47 @@ func TestPlanAlert(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanHTTPBackend(t *testing.T) {
+	c, err := Load([]byte(`
+store: {dsn: x.db}
+auth: {alertmanager: {bearer_token: t}}
+backends:
+  http:
+    airflow:
+      url: 'https://airflow.example.com/api/v1/dags/retrain_{{ .Labels.model }}/dagRuns'
+      headers: {Authorization: Bearer x}
+      body: '{"conf": {"model": {{ json .Variables.MODEL }}, "reason": {{ json .Labels.alertname }}}}'
+rules:
+  - name: r
+    matchers: ['alertname=~".+"']
+    continue: true
+    actions: [{retrain: {backend: airflow, variables: {MODEL: '{{ .Labels.model | upper }}'}}}]
+  - name: second
+    matchers: ['model="rec"']
+    actions: [{propose_rollback: {project: ml/rec, version: '{{ .Labels.previous }}'}}]
+  - name: never-reached
+    matchers: ['model="rec"']
+    actions: [{notify: {channel: c}}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	a := Alert{ID: 3, Status: StatusFiring, Labels: map[string]string{"alertname": `Drift "x"`, "model": "rec", "previous": "v1.2.3"}}
+	p := c.PlanAlert(a, now)
+	if len(p.Jobs) != 1 || len(p.Approvals) != 1 {
+		t.Fatalf("plan %+v: want one job (rule r) and one approval (rule second, via continue)", p)
+	}
+	rt := p.Jobs[0].Task.Retrain
+	if rt.URL != "https://airflow.example.com/api/v1/dags/retrain_rec/dagRuns" {
+		t.Errorf("url %q", rt.URL)
+	}
+	if want := `{"conf": {"model": "REC", "reason": "Drift \"x\""}}`; rt.Body != want {
+		t.Errorf("body\n got %s\nwant %s", rt.Body, want)
+	}
+	ap := p.Approvals[0]
+	if ap.Version != "v1.2.3" || ap.State != ApprovalProposed || !ap.ExpiresAt.Equal(now.Add(time.Hour)) || ap.Model != "rec" {
+		t.Errorf("approval %+v", ap)
+	}
+}
