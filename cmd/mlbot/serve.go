@@ -71,7 +71,7 @@ func backends(cfg *mlbot.Config) (map[string]outbox.Retrainer, error) {
 		if err != nil {
 			return nil, err
 		}
-		out["gitlab"] = gitlab.NewPipelines(c)
+		out["gitlab"] = gitlab.NewPipelines(c, g.TriggerToken)
 	}
 	if g := cfg.Backends.GitHub; g != nil {
 		w, err := github.New(g.URL, g.Token, hc)

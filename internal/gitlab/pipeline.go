@@ -10,14 +10,20 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
 
-// Pipelines starts retraining pipelines (POST /projects/:id/pipeline).
+// Pipelines starts retraining pipelines: POST /projects/:id/pipeline with
+// the client's token, or POST /projects/:id/trigger/pipeline with a
+// pipeline trigger token when one is set.
 type Pipelines struct {
-	client *gl.Client
+	client       *gl.Client
+	triggerToken string
 }
 
-// NewPipelines wraps a client made by New. Give New Options{RetryMax: -1}
+// NewPipelines wraps a client made by New; triggerToken, when not empty,
+// makes it use the pipeline trigger API. Give New Options{RetryMax: -1}
 // when the caller retries itself (mlbot's outbox does).
-func NewPipelines(c *gl.Client) *Pipelines { return &Pipelines{client: c} }
+func NewPipelines(c *gl.Client, triggerToken string) *Pipelines {
+	return &Pipelines{client: c, triggerToken: triggerToken}
+}
 
 // Retrain creates a pipeline on t.Project at t.Ref with t.Variables as
 // env_var pipeline variables. A 4xx answer (unknown project or ref, a
@@ -35,8 +41,16 @@ func (p *Pipelines) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run
 			Key: gl.Ptr(k), Value: gl.Ptr(t.Variables[k]), VariableType: gl.Ptr(gl.EnvVariableType),
 		})
 	}
-	opt := &gl.CreatePipelineOptions{Ref: gl.Ptr(t.Ref), Variables: &vars}
-	pl, resp, err := p.client.Pipelines.CreatePipeline(t.Project, opt, gl.WithContext(ctx))
+	var pl *gl.Pipeline
+	var resp *gl.Response
+	var err error
+	if p.triggerToken != "" {
+		opt := &gl.RunPipelineTriggerOptions{Ref: gl.Ptr(t.Ref), Token: gl.Ptr(p.triggerToken), Variables: t.Variables}
+		pl, resp, err = p.client.PipelineTriggers.RunPipelineTrigger(t.Project, opt, gl.WithContext(ctx))
+	} else {
+		opt := &gl.CreatePipelineOptions{Ref: gl.Ptr(t.Ref), Variables: &vars}
+		pl, resp, err = p.client.Pipelines.CreatePipeline(t.Project, opt, gl.WithContext(ctx))
+	}
 	if err != nil {
 		status := 0
 		if resp != nil {

@@ -30,7 +30,7 @@ func TestRetrainCreatesPipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := NewPipelines(c).Retrain(context.Background(), mlbot.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main",
+	run, err := NewPipelines(c, "").Retrain(context.Background(), mlbot.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main",
 		Variables: map[string]string{"MODEL": "rec", "MLGATE_TRIGGER": "alert"}})
 	if err != nil {
 		t.Fatal(err)
@@ -57,10 +57,35 @@ func TestRetrainErrorKinds(t *testing.T) {
 			io.WriteString(w, `{"message":"no"}`)
 		}))
 		c, _ := New(srv.URL+"/api/v4", Token{Value: "x"}, Options{RetryMax: -1})
-		_, err := NewPipelines(c).Retrain(context.Background(), mlbot.RetrainTask{Project: "1", Ref: "main"})
+		_, err := NewPipelines(c, "").Retrain(context.Background(), mlbot.RetrainTask{Project: "1", Ref: "main"})
 		srv.Close()
 		if err == nil || errors.Is(err, mlbot.ErrPermanent) != tc.permanent {
 			t.Errorf("status %d: err %v, permanent %v", tc.status, err, errors.Is(err, mlbot.ErrPermanent))
 		}
+	}
+}
+
+func TestRetrainWithTriggerToken(t *testing.T) {
+	var path, privateToken string
+	var body map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path, privateToken = r.URL.EscapedPath(), r.Header.Get("PRIVATE-TOKEN")
+		b, _ := io.ReadAll(r.Body)
+		json.Unmarshal(b, &body)
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{"id": 12, "status": "created"}`)
+	}))
+	defer srv.Close()
+	c, _ := New(srv.URL+"/api/v4", Token{}, Options{RetryMax: -1})
+	run, err := NewPipelines(c, "glptt-trigger").Retrain(context.Background(), mlbot.RetrainTask{Project: "42", Ref: "main",
+		Variables: map[string]string{"MODEL": "rec"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if path != "/api/v4/projects/42/trigger/pipeline" || privateToken != "" || run.ExternalID != 12 {
+		t.Errorf("path %s, PRIVATE-TOKEN %q, run %+v", path, privateToken, run)
+	}
+	if b, _ := json.Marshal(body); string(b) != `{"ref":"main","token":"glptt-trigger","variables":{"MODEL":"rec"}}` {
+		t.Errorf("body %s", b)
 	}
 }

@@ -82,6 +82,10 @@ type GitLabBackend struct {
 	URL string `yaml:"url"`
 	// Token is a project access token with the api scope.
 	Token string `yaml:"token"`
+	// TriggerToken, when set, starts pipelines through the pipeline
+	// trigger API (POST /projects/:id/trigger/pipeline) instead; then
+	// token may be empty.
+	TriggerToken string `yaml:"trigger_token"`
 }
 
 // GitHubBackend is GitHub's API.

@@ -88,7 +88,8 @@ func (c *Config) expand(lookup func(string) (string, bool)) error {
 		{"auth.github_secret", &c.Auth.GitHubSecret},
 	}
 	if g := c.Backends.GitLab; g != nil {
-		fs = append(fs, field{"backends.gitlab.url", &g.URL}, field{"backends.gitlab.token", &g.Token})
+		fs = append(fs, field{"backends.gitlab.url", &g.URL}, field{"backends.gitlab.token", &g.Token},
+			field{"backends.gitlab.trigger_token", &g.TriggerToken})
 	}
 	if g := c.Backends.GitHub; g != nil {
 		fs = append(fs, field{"backends.github.url", &g.URL}, field{"backends.github.token", &g.Token})
@@ -226,8 +227,8 @@ func (b *BackendsConfig) validate() error {
 		if err := checkURL("backends.gitlab.url", g.URL); err != nil {
 			return err
 		}
-		if g.Token == "" {
-			return errors.New("backends.gitlab.token: missing, expected a token with the api scope")
+		if g.Token == "" && g.TriggerToken == "" {
+			return errors.New("backends.gitlab.token: missing, expected a token with the api scope (or a trigger_token)")
 		}
 	}
 	if g := b.GitHub; g != nil {
