@@ -20,7 +20,7 @@ func newCSV(file string, r io.Reader, comma rune, closer func() error) (*csvRead
 	cr := csv.NewReader(r)
 	cr.Comma = comma
 	cr.ReuseRecord = true
-	cr.FieldsPerRecord = 0
+	cr.FieldsPerRecord = -1 // checked in Next, with a better message
 	head, err := cr.Read()
 	if err == io.EOF {
 		return nil, &RowError{File: file, Msg: "empty file: expected a header row"}

@@ -126,9 +126,10 @@ func applyRule(r Rule, cand Side, base *Side) []Check {
 			c.Status = Pass
 		default:
 			c.Status = bad
-			c.Message = fmt.Sprintf("candidate %s = %s does not meet %s", r.Metric, num(cv), rule)
 			if relative {
-				c.Message += fmt.Sprintf(" (production %s)", num(bv))
+				c.Message = fmt.Sprintf("candidate %s is %s (production %s); required: %s", r.Metric, num(cv), num(bv), rule)
+			} else {
+				c.Message = fmt.Sprintf("candidate %s is %s; required: %s", r.Metric, num(cv), rule)
 			}
 		}
 		out = append(out, c)

@@ -69,7 +69,11 @@ type Result struct {
 	// absolute bounds were applied").
 	Notes  []string `json:"notes,omitempty"`
 	Checks []Check  `json:"checks"`
-	Charts []Chart  `json:"charts,omitempty"`
+	// BaselineLabel and CandidateLabel head the two value columns of the
+	// report's table; empty means "production" and "candidate".
+	BaselineLabel  string  `json:"baseline_label,omitempty"`
+	CandidateLabel string  `json:"candidate_label,omitempty"`
+	Charts         []Chart `json:"charts,omitempty"`
 	// Details holds gate-specific data (drift features, an A/B decision)
 	// as the gate's own JSON.
 	Details  any           `json:"details,omitempty"`

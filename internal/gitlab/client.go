@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-retryablehttp"
 	gl "gitlab.com/gitlab-org/api/client-go"
 )
 
@@ -35,13 +36,18 @@ type Token struct {
 func (t Token) String() string { return "token from " + t.Source }
 
 // ErrNoToken means no token variable was set.
-var ErrNoToken = errors.New("no GitLab token: set MLGATE_GITLAB_TOKEN (a project access token with the api scope)")
+var ErrNoToken = errors.New("no GitLab token")
 
 // TokenFromEnv returns the token of the first variable set among envs, in
-// order; a variable named CI_JOB_TOKEN gives a JobToken.
-func TokenFromEnv(envs ...string) (Token, error) {
+// order, read with getenv (os.Getenv when nil); a variable named
+// CI_JOB_TOKEN gives a JobToken. With none set it returns an error wrapping
+// ErrNoToken that names the variables.
+func TokenFromEnv(getenv func(string) string, envs ...string) (Token, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	for _, e := range envs {
-		if v := strings.TrimSpace(os.Getenv(e)); v != "" {
+		if v := strings.TrimSpace(getenv(e)); v != "" {
 			k := PrivateToken
 			if e == "CI_JOB_TOKEN" {
 				k = JobToken
@@ -49,7 +55,7 @@ func TokenFromEnv(envs ...string) (Token, error) {
 			return Token{Value: v, Kind: k, Source: e}, nil
 		}
 	}
-	return Token{}, ErrNoToken
+	return Token{}, fmt.Errorf("%w: set %s", ErrNoToken, strings.Join(envs, " or "))
 }
 
 // Options tune a client.
@@ -88,7 +94,9 @@ func New(baseURL string, tok Token, o Options) (*gl.Client, error) {
 	if wmax == 0 {
 		wmax = 5 * time.Second
 	}
-	opts = append(opts, gl.WithCustomRetryWaitMinMax(wmin, wmax))
+	// client-go's own backoff ignores the bounds (700-900 ms, linear); the
+	// exponential one of retryablehttp honours them and Retry-After.
+	opts = append(opts, gl.WithCustomRetryWaitMinMax(wmin, wmax), gl.WithCustomBackoff(retryablehttp.DefaultBackoff))
 	var c *gl.Client
 	var err error
 	if tok.Kind == JobToken {

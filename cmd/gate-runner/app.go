@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/gates"
+)
+
+// Main is one invocation of gate-runner. Tests build one with their own
+// writers and environment and call Run.
+type Main struct {
+	Stdout, Stderr io.Writer
+	// Getenv reads the environment (os.Getenv unless a test replaces it).
+	Getenv func(string) string
+	// Now is the clock (time.Now unless a test replaces it).
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// NewMain returns a Main wired to the process.
+func NewMain() *Main {
+	return &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+}
+
+// command is one subcommand.
+type command struct {
+	usage   string // the argument synopsis
+	summary string
+	run     func(ctx context.Context, m *Main, args []string) error
+}
+
+// commands is the subcommand table; each lives in its own file.
+var commands = map[string]command{
+	"run":      {"[-c .mlgate.yml] [--gate NAME]... [--out DIR]", "run every gate the config names, in order", runRun},
+	"metrics":  {"--predictions FILE --labels FILE [--k 5,10] [--task T]", "offline metrics from raw predictions and labels", runMetrics},
+	"compare":  {"--candidate FILE [--baseline FILE] [-c FILE] [--rule R]...", "Gate 3: candidate vs production metrics", runCompare},
+	"report":   {"--in DIR... [--out DIR]", "render the report files again from results.json", runReport},
+	"validate": {"-c FILE", "check a config and say exactly what is wrong", runValidate},
+	"demo":     {"[--out DIR]", "every gate on bundled sample data, no network", runDemo},
+	"version":  {"", "print the version", runVersion},
+}
+
+// Run runs the subcommand named by args[0] and returns the exit code: 0
+// pass (or warn), 1 a gate failed, 2 wrong input or config.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		m.usage(m.Stdout)
+		if len(args) == 0 {
+			return gates.ExitInput
+		}
+		return gates.ExitPass
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(m.Stderr, "gate-runner: unknown command %q: expected one of %s\n", args[0], strings.Join(commandNames(), ", "))
+		return gates.ExitInput
+	}
+	err := cmd.run(ctx, m, args[1:])
+	switch {
+	case err == nil:
+		return gates.ExitPass
+	case errors.Is(err, flag.ErrHelp):
+		return gates.ExitPass
+	case errors.Is(err, gates.ErrFailed):
+		return gates.ExitFailed
+	}
+	fmt.Fprintf(m.Stderr, "gate-runner %s: %s\n", args[0], oneLine(err.Error()))
+	return gates.ExitCode(err)
+}
+
+func (m *Main) usage(w io.Writer) {
+	fmt.Fprintln(w, "gate-runner: quality gates for machine-learning models in GitLab pipelines")
+	fmt.Fprintln(w, "\nUsage: gate-runner COMMAND [flags]  (gate-runner COMMAND -h for its flags)")
+	fmt.Fprintln(w)
+	for _, n := range commandNames() {
+		c := commands[n]
+		fmt.Fprintf(w, "  %-9s %s\n            %s\n", n, c.usage, c.summary)
+	}
+	fmt.Fprintln(w, "\nExit codes: 0 pass (or warn), 1 a gate failed, 2 wrong input or config.")
+}
+
+func commandNames() []string {
+	var n []string
+	for k := range commands {
+		n = append(n, k)
+	}
+	sort.Strings(n)
+	return n
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func runVersion(_ context.Context, m *Main, args []string) error {
+	fmt.Fprintf(m.Stdout, "gate-runner %s\n", version)
+	return nil
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"gitlab.com/mlgate/mlgate/internal/config"
+	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/report"
+)
+
+// common are the flags every gate command takes.
+type common struct {
+	config string
+	format string
+	out    string
+	name   string
+}
+
+// flagSet returns a FlagSet for a command with the common flags bound to c.
+// Flag errors are returned, not printed, so that a user sees one line.
+func (m *Main) flagSet(name string, c *common) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if c != nil {
+		fs.StringVar(&c.config, "c", "", "config file (default "+config.DefaultFile+" when it exists)")
+		fs.StringVar(&c.config, "config", "", "same as -c")
+		fs.StringVar(&c.format, "format", "table", "what to print: table, json or markdown")
+		fs.StringVar(&c.out, "out", "", "output directory (default: the config's report.out, else mlgate-out)")
+		fs.StringVar(&c.name, "name", "", "report name, to tell reports on one merge request apart (default: the config's, else mlgate)")
+	}
+	return fs
+}
+
+// parse parses args; -h prints the command's flags to stdout and returns
+// flag.ErrHelp; any other problem is an input error naming the flag.
+func (m *Main) parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(m.Stdout)
+		fmt.Fprintf(m.Stdout, "Usage of gate-runner %s:\n", fs.Name())
+		fs.PrintDefaults()
+		return err
+	}
+	if err != nil {
+		return gates.Input(err)
+	}
+	if fs.NArg() > 0 {
+		return gates.Input(fmt.Errorf("unexpected argument %q (flags go before it? see gate-runner %s -h)", fs.Arg(0), fs.Name()))
+	}
+	return nil
+}
+
+// loadConfig reads the config named by -c, or .mlgate.yml when it exists
+// and required is false; with neither it returns an empty config.
+func (c *common) loadConfig(required bool) (*config.Config, error) {
+	path := c.config
+	if path == "" {
+		if _, err := os.Stat(config.DefaultFile); err == nil {
+			path = config.DefaultFile
+		} else if required {
+			return nil, gates.Input(fmt.Errorf("no config: give -c FILE or create %s", config.DefaultFile))
+		}
+	}
+	if path == "" {
+		cfg := &config.Config{}
+		_ = cfg.Validate()
+		return cfg, nil
+	}
+	cfg, err := config.LoadFile(path)
+	if err != nil {
+		return nil, gates.Input(err)
+	}
+	return cfg, nil
+}
+
+func (c *common) checkFormat() error {
+	switch c.format {
+	case "table", "json", "markdown":
+		return nil
+	}
+	return gates.Input(fmt.Errorf("--format is %q, expected table, json or markdown", c.format))
+}
+
+// newReport starts a report named and described by the flags and config.
+func (m *Main) newReport(c *common, cfg *config.Config) *gates.Report {
+	name := c.name
+	if name == "" {
+		name = cfg.Report.Name
+	}
+	r := &gates.Report{Schema: gates.SchemaVersion, Name: name, Model: cfg.Model.Name, ModelVersion: cfg.Model.Version, Created: m.Now().UTC()}
+	if sha := m.Getenv("CI_COMMIT_SHA"); sha != "" {
+		r.Lineage = &gates.Lineage{Commit: sha, Pipeline: m.Getenv("CI_PIPELINE_URL"), Job: m.Getenv("CI_JOB_URL")}
+	}
+	return r
+}
+
+// finish writes every output file for r, prints it in the chosen format
+// and returns gates.ErrFailed when a gate failed.
+func (m *Main) finish(c *common, cfg *config.Config, r *gates.Report) error {
+	out := c.out
+	if out == "" {
+		out = cfg.Report.Out
+	}
+	paths, err := report.Write(out, r)
+	if err != nil {
+		return err
+	}
+	switch c.format {
+	case "json":
+		b, err := report.JSON(r)
+		if err != nil {
+			return err
+		}
+		m.Stdout.Write(b)
+	case "markdown":
+		fmt.Fprint(m.Stdout, report.Markdown(r, report.MarkdownOptions{}))
+	default:
+		printTable(m.Stdout, r)
+		fmt.Fprintf(m.Stdout, "\nWrote %s\n", strings.Join(paths, ", "))
+	}
+	if r.Overall() == gates.Fail {
+		return gates.ErrFailed
+	}
+	return nil
+}

@@ -1,0 +1,21 @@
+// Command gate-runner runs mlgate's quality gates in a merge-request
+// pipeline, on a laptop or in a scheduled pipeline. It is wiring only: flags,
+// config, signals; the gates live in internal/.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := NewMain().Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"gitlab.com/mlgate/mlgate/internal/config"
+	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/report"
+)
+
+// runReport is `gate-runner report --in DIR`: it gathers every
+// results.json under the given directories (one per gate job, as GitLab
+// hands artifacts of earlier jobs to a later one), merges them into one
+// report and writes all output files again.
+func runReport(_ context.Context, m *Main, args []string) error {
+	var c common
+	var in listFlag
+	fs := m.flagSet("report", &c)
+	fs.Var(&in, "in", "a directory (searched recursively) or results.json file; repeatable")
+	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	if err := c.checkFormat(); err != nil {
+		return err
+	}
+	if len(in) == 0 {
+		return gates.Input(errors.New("no --in: give the directory that holds results.json"))
+	}
+	files, err := findResults(in)
+	if err != nil {
+		return err
+	}
+	cfg, err := c.loadConfig(false)
+	if err != nil {
+		return err
+	}
+	merged, err := mergeResults(files)
+	if err != nil {
+		return err
+	}
+	if c.name != "" {
+		merged.Name = c.name
+	}
+	if c.out == "" {
+		c.out = in[0]
+		if st, err := os.Stat(in[0]); err == nil && !st.IsDir() {
+			c.out = filepath.Dir(in[0])
+		}
+	}
+	return m.finish(&c, cfg, merged)
+}
+
+func findResults(in []string) ([]string, error) {
+	var files []string
+	for _, p := range in {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, gates.Input(fmt.Errorf("--in %s: %w", p, err))
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && d.Name() == report.ResultsFile {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, gates.Input(fmt.Errorf("--in %s: %w", p, err))
+		}
+	}
+	if len(files) == 0 {
+		return nil, gates.Input(fmt.Errorf("--in %v: no %s found", in, report.ResultsFile))
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// mergeResults joins reports; a gate that appears in several keeps the
+// newest result.
+func mergeResults(files []string) (*gates.Report, error) {
+	var out *gates.Report
+	byGate := map[string]int{}
+	var created = map[string]int64{}
+	for _, f := range files {
+		r, err := report.ReadJSON(f)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			cp := *r
+			cp.Gates = nil
+			cp.Status = ""
+			out = &cp
+		}
+		for _, g := range r.Gates {
+			if i, ok := byGate[g.Gate]; ok {
+				if r.Created.UnixNano() >= created[g.Gate] {
+					out.Gates[i] = g
+					created[g.Gate] = r.Created.UnixNano()
+				}
+				continue
+			}
+			byGate[g.Gate] = len(out.Gates)
+			created[g.Gate] = r.Created.UnixNano()
+			out.Gates = append(out.Gates, g)
+		}
+		if r.Created.After(out.Created) {
+			out.Created = r.Created
+		}
+	}
+	sort.SliceStable(out.Gates, func(i, j int) bool { return gateOrder(out.Gates[i].Gate) < gateOrder(out.Gates[j].Gate) })
+	out.Status = out.Overall()
+	return out, nil
+}
+
+func gateOrder(g string) int {
+	for i, n := range (config.Gates{}).AllNames() {
+		if n == g {
+			return i
+		}
+	}
+	return 1 << 20
+}

@@ -1,0 +1,23 @@
+# gate-runner image: a static binary on distroless, running as non-root.
+# Build (no Docker daemon needed in CI: see .gitlab-ci.yml's kaniko job):
+#   docker build -f deploy/gate-runner.Dockerfile -t mlgate/gate-runner .
+# syntax=docker/dockerfile:1
+
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=dev
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" \
+      -o /out/gate-runner ./cmd/gate-runner \
+ && /out/gate-runner version
+
+# distroless/static has CA certificates (for GitLab, MLflow, Prometheus over
+# TLS) and a nonroot user, and no shell.
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/gate-runner /usr/local/bin/gate-runner
+USER nonroot:nonroot
+WORKDIR /work
+ENTRYPOINT ["/usr/local/bin/gate-runner"]
+CMD ["--help"]

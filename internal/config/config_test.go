@@ -1,0 +1,73 @@
+package config
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoadFileGood(t *testing.T) {
+	c, err := LoadFile("testdata/conf.good.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Model.Version != "recommender-v1.4.0" || c.Report.Name != "offline" || c.Report.Out != "mlgate-out" {
+		t.Errorf("model/report = %+v %+v", c.Model, c.Report)
+	}
+	cg := c.Gates.Compare
+	if cg == nil || len(cg.Rules) != 3 || cg.Baseline.GitLab.Job != "evaluate" || !cg.Baseline.Optional {
+		t.Fatalf("compare = %+v", cg)
+	}
+	if r := cg.Rules[2]; r.Higher() || *r.Max != 300 {
+		t.Errorf("latency rule = %+v", r)
+	}
+	if got := strings.Join(c.Gates.Names(), ","); got != "compare" {
+		t.Errorf("Names() = %s", got)
+	}
+}
+
+// TestLoadFileErrors asserts the exact message of every invalid fixture:
+// the message is the user interface.
+func TestLoadFileErrors(t *testing.T) {
+	cases := map[string]string{
+		"unknown-key":    `testdata/conf.unknown-key.yml:6: unknown key "min_ration" in gates.compare.rules[0]: expected one of higher_is_better, max, max_drop, metric, min, min_delta, min_ratio, severity`,
+		"unknown-top":    `testdata/conf.unknown-top.yml:3: unknown key "gate" in the top level: expected one of gates, model, report, version`,
+		"bad-type":       "testdata/conf.bad-type.yml:6: cannot unmarshal !!str `ninety-...` into float64",
+		"no-condition":   `testdata/conf.no-condition.yml: gates.compare.rules[0]: rule for precision@5 sets no condition: expected one of min, max, min_ratio, max_drop, min_delta`,
+		"two-baselines":  `testdata/conf.two-baselines.yml: gates.compare.baseline: found 2 sources, expected exactly one of file, predictions+labels, gitlab, mlflow`,
+		"bad-mlflow-uri": `testdata/conf.bad-mlflow-uri.yml: gates.compare.baseline.mlflow.uri: "models:/recommender/3" is not of the form models:/NAME@ALIAS`,
+		"bad-version":    `testdata/conf.bad-version.yml: model.version is "1.4", expected MODEL-vMAJOR.MINOR.PATCH (e.g. recommender-v1.4.0)`,
+		"dup-key":        `testdata/conf.dup-key.yml:6: key "compare" appears twice in gates`,
+		"syntax":         `testdata/conf.syntax.yml:2: did not find expected ',' or '}'`,
+		"unused-section": `testdata/conf.unused-section.yml:3: unknown key "psi_warn" in gates.drift: expected one of no keys (this section takes none yet)`,
+	}
+	for name, want := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := LoadFile(filepath.Join("testdata", "conf."+name+".yml"))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if err.Error() != want {
+				t.Errorf("error\n got: %s\nwant: %s", err, want)
+			}
+		})
+	}
+}
+
+func TestLoadEmpty(t *testing.T) {
+	if _, err := Load(nil); err == nil || err.Error() != "config: empty config: expected at least a gates: section" {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	for _, s := range []string{"gates: {compare: {candidate: {file: a}, rules: [{metric: m, min: 1}]}}", "a: [", "gates:\n  compare:\n    baseline: {mlflow: {uri: 'models:/a@b'}}\n", "&a [*a]"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := Load(b)
+		if err == nil && c == nil {
+			t.Fatal("nil config without error")
+		}
+	})
+}

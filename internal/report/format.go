@@ -1,0 +1,68 @@
+package report
+
+import (
+	"strings"
+
+	"gitlab.com/mlgate/mlgate/internal/gates"
+)
+
+// cell formats an optional number for a table: "—" when absent.
+func cell(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return gates.FormatNumber(*p)
+}
+
+// deltaCell formats a signed change: "+0.012" or "−0.004".
+func deltaCell(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	s := gates.FormatNumber(*p)
+	if *p > 0 {
+		return "+" + s
+	}
+	return strings.Replace(s, "-", "−", 1)
+}
+
+// ratioCell formats a ratio as a percentage: "96.0%".
+func ratioCell(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return gates.FormatNumber(roundTo(*p*100, 1)) + "%"
+}
+
+func roundTo(v float64, digits int) float64 {
+	p := 1.0
+	for i := 0; i < digits; i++ {
+		p *= 10
+	}
+	if v < 0 {
+		return -float64(int64(-v*p+0.5)) / p
+	}
+	return float64(int64(v*p+0.5)) / p
+}
+
+// verdictWord is the overall verdict in words.
+func verdictWord(s gates.Status) string {
+	switch s {
+	case gates.Pass:
+		return "passed"
+	case gates.Warn:
+		return "passed with warnings"
+	case gates.Fail:
+		return "failed"
+	}
+	return "skipped"
+}
+
+// Marker is the hidden line that identifies a report's comment on a merge
+// request, so that later pipelines edit it instead of adding another.
+func Marker(name string) string {
+	if name == "" {
+		name = "mlgate"
+	}
+	return "<!-- mlgate:report:" + name + " -->"
+}

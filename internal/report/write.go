@@ -1,0 +1,81 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"gitlab.com/mlgate/mlgate/internal/gates"
+)
+
+// The output files, relative to the output directory.
+const (
+	ResultsFile  = "results.json"
+	MarkdownFile = "report.md"
+	HTMLFile     = "report.html"
+	JUnitFile    = "junit.xml"
+	MetricsFile  = "metrics.txt"
+	DotenvFile   = "gates.env"
+)
+
+// Files lists every output file in the order Write writes them.
+var Files = []string{ResultsFile, MarkdownFile, HTMLFile, JUnitFile, MetricsFile, DotenvFile}
+
+// Write renders r into dir (created if needed) and returns the paths
+// written.
+func Write(dir string, r *gates.Report) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create output directory: %w", err)
+	}
+	render := map[string]func(*gates.Report) ([]byte, error){
+		ResultsFile:  JSON,
+		MarkdownFile: func(r *gates.Report) ([]byte, error) { return []byte(Markdown(r, MarkdownOptions{})), nil },
+		HTMLFile:     HTML,
+		JUnitFile:    JUnit,
+		MetricsFile:  func(r *gates.Report) ([]byte, error) { return []byte(OpenMetrics(r)), nil },
+		DotenvFile:   func(r *gates.Report) ([]byte, error) { return []byte(Dotenv(r)), nil },
+	}
+	var paths []string
+	for _, name := range Files {
+		b, err := render[name](r)
+		if err != nil {
+			return paths, fmt.Errorf("render %s: %w", name, err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return paths, fmt.Errorf("write %s: %w", name, err)
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
+
+// JSON renders results.json.
+func JSON(r *gates.Report) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// ReadJSON reads a results.json written by JSON.
+func ReadJSON(path string) (*gates.Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, gates.Input(fmt.Errorf("read results: %w", err))
+	}
+	var r gates.Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, gates.Input(fmt.Errorf("%s: not a results.json: %v", path, err))
+	}
+	if r.Schema != gates.SchemaVersion {
+		return nil, gates.Input(fmt.Errorf("%s: schema %d, expected %d", path, r.Schema, gates.SchemaVersion))
+	}
+	return &r, nil
+}
