@@ -54,6 +54,8 @@ func (s *Server) alertmanager(c *gin.Context) {
 		fps[i] = a.Fingerprint
 	}
 	s.Log.Info("alertmanager notification stored", "group_key", msg.GroupKey, "status", msg.Status,
-		"fingerprints", fps, "new", in.New, "duplicate", in.Duplicate, "resolved", in.Resolved, "jobs", in.Jobs)
+		"fingerprints", fps, "new", in.New, "duplicate", in.Duplicate, "resolved", in.Resolved, "jobs", in.Jobs,
+		"remote", c.ClientIP())
+	c.Set(loggedKey, true)
 	c.JSON(http.StatusOK, gin.H{"new": in.New, "duplicate": in.Duplicate, "resolved": in.Resolved, "jobs": in.Jobs})
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -56,4 +57,42 @@ func TestSaveAfterClose(t *testing.T) {
 	if !errors.Is(err, ErrClosed) {
 		t.Errorf("save after close = %v, want ErrClosed", err)
 	}
+}
+
+// TestBatchSavepoints runs three writes in one shared transaction; the
+// middle one fails after writing: only its write is undone.
+func TestBatchSavepoints(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *DB) {
+		ctx := context.Background()
+		audit := func(subject string, fail bool) *writeOp {
+			return &writeOp{res: make(chan error, 1), fn: func(ctx context.Context, tx *sql.Tx) error {
+				if err := s.insertAudit(ctx, tx, mlbot.AuditEntry{At: t0, Actor: "t", Action: "a", Subject: subject}); err != nil {
+					return err
+				}
+				if fail {
+					return errors.New("boom")
+				}
+				return nil
+			}}
+		}
+		batch := []*writeOp{audit("one", false), audit("two", true), audit("three", false)}
+		s.commitBatch(batch)
+		for i, want := range []string{"", "boom", ""} {
+			err := <-batch[i].res
+			if (err == nil && want != "") || (err != nil && err.Error() != want) {
+				t.Errorf("op %d: %v, want %q", i, err, want)
+			}
+		}
+		entries, err := s.ListAudit(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			got = append(got, e.Subject)
+		}
+		if fmt.Sprint(got) != "[three one]" {
+			t.Errorf("audit subjects %v, want [three one]", got)
+		}
+	})
 }

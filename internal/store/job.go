@@ -48,11 +48,15 @@ func (d *DB) ClaimJobs(ctx context.Context, c Claim) ([]mlbot.Job, error) {
 		WHERE id IN (SELECT id FROM jobs WHERE kind IN (?` + strings.Repeat(", ?", len(c.Kinds)-1) + `)
 		AND ((state = ? AND next_attempt_at <= ?) OR (state = ? AND locked_until <= ?))
 		ORDER BY next_attempt_at, id LIMIT ?` + d.dialect.skipLocked + `) RETURNING ` + jobCols
-	rows, err := d.db.QueryContext(ctx, d.q(query), args...)
-	if err != nil {
-		return nil, fmt.Errorf("claim jobs: %w", err)
-	}
-	jobs, err := scanJobs(rows)
+	var jobs []mlbot.Job
+	err := d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, d.q(query), args...)
+		if err != nil {
+			return err
+		}
+		jobs, err = scanJobs(rows)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", err)
 	}
@@ -62,7 +66,7 @@ func (d *DB) ClaimJobs(ctx context.Context, c Claim) ([]mlbot.Job, error) {
 // FinishJob records a job's outcome if f.Lease still holds it, with the
 // pipeline and audit entry, in one transaction.
 func (d *DB) FinishJob(ctx context.Context, f Finish) error {
-	return d.tx(ctx, func(tx *sql.Tx) error {
+	return d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, d.q(`UPDATE jobs SET state = ?, result = ?, last_error = ?, next_attempt_at = ?,
 			locked_until = 0, lease = '', updated_at = ? WHERE id = ? AND lease = ? AND state = ?`),
 			string(f.State), f.Result, f.Error, ms(f.NextAttemptAt), ms(f.Now), f.ID, f.Lease, string(mlbot.JobRunning))
