@@ -89,3 +89,15 @@ rules:
 		t.Errorf("approval %+v", ap)
 	}
 }
+
+func TestApprovalExpired(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	a := Approval{State: ApprovalProposed, ExpiresAt: now.Add(time.Hour)}
+	if a.Expired(now) || !a.Expired(now.Add(time.Hour)) {
+		t.Error("a proposal expires exactly at ExpiresAt")
+	}
+	a.State = ApprovalApproved
+	if a.Expired(now.Add(2 * time.Hour)) {
+		t.Error("a decided proposal does not expire")
+	}
+}

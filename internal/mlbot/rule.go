@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"text/template"
-	"time"
 )
 
 func (r *Rule) compile(c *Config, key string) error {
@@ -134,19 +133,6 @@ func (r *Rule) Matches(labels map[string]string) bool {
 func (r *Rule) ModelOf(a Alert) (string, error) {
 	return render(r.model, NewTemplateData(a, r.Name))
 }
-
-// RuleByName returns the named rule.
-func (c *Config) RuleByName(name string) (*Rule, error) {
-	for _, r := range c.Rules {
-		if r.Name == name {
-			return r, nil
-		}
-	}
-	return nil, fmt.Errorf("rule %q: %w", name, ErrNotFound)
-}
-
-// CooldownUntil returns when a cooldown that began at t ends.
-func (r *Rule) CooldownUntil(t time.Time) time.Time { return t.Add(r.Cooldown) }
 
 func splitRepo(s string) (owner, name string, ok bool) {
 	owner, name, ok = strings.Cut(s, "/")
