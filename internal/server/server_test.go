@@ -152,6 +152,9 @@ func TestAlertmanagerStoresOnce(t *testing.T) {
 	if a, j := f.counts(t); a != 1 || j != 1 {
 		t.Errorf("%d alerts, %d jobs; want 1, 1", a, j)
 	}
+	if code, _ := f.do(t, "/v1/alertmanager", firing(t), map[string]string{"Authorization": "Bearer wrong"}); code != 401 {
+		t.Errorf("wrong token: %d", code)
+	}
 	resp, err := http.Get(f.srv.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +162,8 @@ func TestAlertmanagerStoresOnce(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, want := range []string{"mlbot_alerts_received_total 2", "mlbot_alerts_duplicate_total 1", "mlbot_alerts_matched_total 1",
-		`mlbot_jobs{state="pending"} 1`, "mlbot_outbox_depth 1", "mlbot_store_up 1"} {
+		`mlbot_jobs{state="pending"} 1`, `mlbot_jobs{state="dead"} 0`, "mlbot_outbox_depth 1", "mlbot_store_up 1",
+		`mlbot_webhook_auth_failures_total{endpoint="alertmanager"} 1`} {
 		if !strings.Contains(string(b), want+"\n") {
 			t.Errorf("metrics lack %q", want)
 		}
