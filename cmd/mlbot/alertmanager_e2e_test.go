@@ -123,7 +123,9 @@ func TestAlertmanagerEndToEnd(t *testing.T) {
 	gl := newFakeGitLab(t)
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "mlbot.db")
-	cfg := writeConfig(t, dir, "sqlite", dbPath, gl.URL, "4s", "poll_interval: 100ms")
+	// Long enough for steps 1-3 on a loaded machine, short for a test.
+	const cooldown = 8 * time.Second
+	cfg := writeConfig(t, dir, "sqlite", dbPath, gl.URL, cooldown.String(), "poll_interval: 100ms")
 	addr := startMain(t, cfg)
 	am := startAlertmanager(t, addr)
 	st, err := store.OpenSQLite(context.Background(), dbPath)
@@ -190,7 +192,7 @@ func TestAlertmanagerEndToEnd(t *testing.T) {
 	// 4. Resolved, then firing again after the cooldown: a second pipeline.
 	postToAlertmanager(t, am, start2, time.Now().UTC())
 	waitFor(t, 10*time.Second, "the second resolve", resolved(jobIn(mlbot.JobSkipped).AlertID))
-	time.Sleep(time.Until(first.UpdatedAt.Add(4 * time.Second)))
+	time.Sleep(time.Until(first.UpdatedAt.Add(cooldown)))
 	postToAlertmanager(t, am, time.Now().UTC(), time.Time{})
 	waitFor(t, 10*time.Second, "the second pipeline", func() bool { return len(gl.calls()) == 2 })
 	dups := metric(t, addr, "mlbot_alerts_duplicate_total")

@@ -115,7 +115,8 @@ func (w *Worker) Run(ctx context.Context) error {
 			slots <- struct{}{}
 			wg.Add(1)
 			go func() {
-				defer func() { <-slots; wg.Done() }()
+				// A freed slot looks at the outbox again at once.
+				defer func() { <-slots; w.Wake(); wg.Done() }()
 				w.runJob(context.WithoutCancel(ctx), j)
 			}()
 		}
