@@ -52,3 +52,25 @@ func TestParseMatcherErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseMatcher checks that any input parses or fails without a panic,
+// and that a parsed matcher written back parses to the same matcher.
+func FuzzParseMatcher(f *testing.F) {
+	for _, s := range []string{`a="b"`, `a!="b"`, `a=~"x|y"`, `a!~".*"`, `a=b`, `a="\"q\""`, `=`, `a=~"("`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseMatcher(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseMatcher(m.String())
+		if err != nil {
+			t.Fatalf("%q parsed to %s, which does not parse: %v", s, m, err)
+		}
+		if again.Name != m.Name || again.Type != m.Type || again.Value != m.Value {
+			t.Fatalf("%q: %s parses back to %s", s, m, again)
+		}
+		m.Matches(map[string]string{m.Name: m.Value})
+	})
+}
