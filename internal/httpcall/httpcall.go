@@ -44,12 +44,12 @@ func (b *Backend) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, 
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return mlbot.Run{}, fmt.Errorf("backend %s: %s %s: %w", b.Name, b.Method, req.URL.Redacted(), err)
+		return mlbot.Run{}, fmt.Errorf("backend %s: %s %s: %w", b.Name, b.Method, safeURL(req), err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		err := fmt.Errorf("backend %s: %s %s: %s: %.300s", b.Name, b.Method, req.URL.Redacted(), resp.Status, bytes.TrimSpace(body))
+		err := fmt.Errorf("backend %s: %s %s: %s: %.300s", b.Name, b.Method, safeURL(req), resp.Status, bytes.TrimSpace(body))
 		return mlbot.Run{}, mlbot.ClassifyHTTP(resp.StatusCode, err)
 	}
 	run := mlbot.Run{Backend: b.Name, Project: req.URL.Host, Status: resp.Status}
@@ -73,4 +73,10 @@ func runID(body []byte) string {
 		}
 	}
 	return ""
+}
+
+// safeURL names the endpoint without credentials or query (an API key may
+// ride in either), for errors and logs.
+func safeURL(r *http.Request) string {
+	return r.URL.Scheme + "://" + r.URL.Host + r.URL.Path
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
@@ -45,5 +46,16 @@ func TestRetrain(t *testing.T) {
 	}
 	if _, err := b.Retrain(context.Background(), mlbot.RetrainTask{URL: srv.URL, Body: `{"conf":`}); !errors.Is(err, mlbot.ErrPermanent) {
 		t.Errorf("bad JSON body: %v", err)
+	}
+}
+
+func TestErrorsHideSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
+	defer srv.Close()
+	b := &Backend{Name: "x", Method: "POST"}
+	u := strings.Replace(srv.URL, "http://", "http://user:pw@", 1) + "/run?api_key=s3cret"
+	_, err := b.Retrain(context.Background(), mlbot.RetrainTask{URL: u, Body: "{}"})
+	if err == nil || strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "pw") {
+		t.Errorf("error leaks a secret: %v", err)
 	}
 }
