@@ -52,6 +52,7 @@ func New(cfg *mlbot.Config, st Store, log *slog.Logger, reg prometheus.Registere
 func (s *Server) Handler(gatherer prometheus.Gatherer) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	r.HandleMethodNotAllowed = true
 	r.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
 		s.Log.Error("panic in handler", "path", c.FullPath(), "panic", err)
 		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})

@@ -170,6 +170,18 @@ func TestAlertmanagerStoresOnce(t *testing.T) {
 	}
 }
 
+func TestMethodNotAllowed(t *testing.T) {
+	f := newFixture(t)
+	resp, err := http.Get(f.srv.URL + "/v1/alertmanager")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET /v1/alertmanager = %d, want 405", resp.StatusCode)
+	}
+}
+
 func TestStoreFailureIs500(t *testing.T) {
 	f := newFixture(t)
 	f.st.Close()
