@@ -63,7 +63,9 @@ func (m *Main) serve(ctx context.Context) error {
 // backends builds the retraining backends the config names. Their clients
 // do not retry: the outbox retries with backoff, durably.
 func backends(cfg *mlbot.Config) (map[string]outbox.Retrainer, error) {
-	hc := &http.Client{Timeout: cfg.Worker.ActionTimeout}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = cfg.Worker.Concurrency // keep one connection per worker slot alive
+	hc := &http.Client{Timeout: cfg.Worker.ActionTimeout, Transport: tr}
 	out := map[string]outbox.Retrainer{}
 	if g := cfg.Backends.GitLab; g != nil {
 		c, err := gitlab.New(g.URL, gitlab.Token{Value: g.Token, Kind: gitlab.PrivateToken, Source: "backends.gitlab.token"},

@@ -30,8 +30,9 @@ func (d *DB) insertJob(ctx context.Context, tx *sql.Tx, j mlbot.Job) (bool, erro
 	return n == 1, nil
 }
 
-// ClaimJobs leases up to c.N jobs that are pending and due, or running
-// with an expired lease (their worker died). On PostgreSQL concurrent
+// ClaimJobs leases up to c.N jobs: first running ones whose lease ended
+// (their worker died), then pending ones that are due, oldest first. Each
+// part is one statement on its own index. On PostgreSQL concurrent
 // claimers skip each other's rows (FOR UPDATE SKIP LOCKED); SQLite has one
 // writer. Each claim counts as an attempt.
 func (d *DB) ClaimJobs(ctx context.Context, c Claim) ([]mlbot.Job, error) {
@@ -39,22 +40,31 @@ func (d *DB) ClaimJobs(ctx context.Context, c Claim) ([]mlbot.Job, error) {
 		return nil, nil
 	}
 	now := ms(c.Now)
-	args := []any{string(mlbot.JobRunning), now + c.Lease.Milliseconds(), c.Token, now}
-	for _, k := range c.Kinds {
-		args = append(args, k)
-	}
-	args = append(args, string(mlbot.JobPending), now, string(mlbot.JobRunning), now, c.N)
-	query := `UPDATE jobs SET state = ?, attempts = attempts + 1, locked_until = ?, lease = ?, updated_at = ?
-		WHERE id IN (SELECT id FROM jobs WHERE kind IN (?` + strings.Repeat(", ?", len(c.Kinds)-1) + `)
-		AND ((state = ? AND next_attempt_at <= ?) OR (state = ? AND locked_until <= ?))
-		ORDER BY next_attempt_at, id LIMIT ?` + d.dialect.skipLocked + `) RETURNING ` + jobCols
-	var jobs []mlbot.Job
-	err := d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	kinds := `kind IN (?` + strings.Repeat(", ?", len(c.Kinds)-1) + `)`
+	claim := func(ctx context.Context, tx *sql.Tx, state mlbot.JobState, timeCol, order string, n int) ([]mlbot.Job, error) {
+		args := []any{string(mlbot.JobRunning), now + c.Lease.Milliseconds(), c.Token, now, string(state), now}
+		for _, k := range c.Kinds {
+			args = append(args, k)
+		}
+		args = append(args, n)
+		query := `UPDATE jobs SET state = ?, attempts = attempts + 1, locked_until = ?, lease = ?, updated_at = ?
+			WHERE id IN (SELECT id FROM jobs WHERE state = ? AND ` + timeCol + ` <= ? AND ` + kinds + `
+			ORDER BY ` + order + ` LIMIT ?` + d.dialect.skipLocked + `) RETURNING ` + jobCols
 		rows, err := tx.QueryContext(ctx, d.q(query), args...)
 		if err != nil {
+			return nil, err
+		}
+		return scanJobs(rows)
+	}
+	var jobs []mlbot.Job
+	err := d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		jobs, err = claim(ctx, tx, mlbot.JobRunning, "locked_until", "locked_until, id", c.N)
+		if err != nil || len(jobs) == c.N {
 			return err
 		}
-		jobs, err = scanJobs(rows)
+		more, err := claim(ctx, tx, mlbot.JobPending, "next_attempt_at", "next_attempt_at, id", c.N-len(jobs))
+		jobs = append(jobs, more...)
 		return err
 	})
 	if err != nil {
