@@ -1,8 +1,7 @@
+# syntax=docker/dockerfile:1
 # gate-runner image: a static binary on distroless, running as non-root.
 # Build (no Docker daemon needed in CI: see .gitlab-ci.yml's kaniko job):
 #   docker build -f deploy/gate-runner.Dockerfile -t mlgate/gate-runner .
-# syntax=docker/dockerfile:1
-
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./

@@ -41,14 +41,17 @@ type command struct {
 
 // commands is the subcommand table; each lives in its own file.
 var commands = map[string]command{
-	"run":      {"[-c .mlgate.yml] [--gate NAME]... [--out DIR]", "run every gate the config names, in order", runRun},
+	"run":      {"[-c .mlgate.yml] [--gate NAME]... [--out DIR] [--post]", "run every gate the config names, in order", runRun},
 	"metrics":  {"--predictions FILE --labels FILE [--k 5,10] [--task T]", "offline metrics from raw predictions and labels", runMetrics},
 	"compare":  {"--candidate FILE [--baseline FILE] [-c FILE] [--rule R]...", "Gate 3: candidate vs production metrics", runCompare},
 	"concept":  {"--old FILE --new FILE --label COL [--fail-drop 0.1]", "concept drift: AUC drop of a logistic model", runConcept},
 	"data":     {"--data FILE [--reference FILE|PROFILE] [-c FILE]", "Gate 2: data quality and distribution", runData},
 	"drift":    {"--reference FILE --current FILE [--push URL] [-c FILE]", "feature drift of current data against a reference", runDrift},
 	"profile":  {"--data FILE --out NAME.profile.json [--bins N] [--sketch K]", "store a reference profile for drift", runProfile},
-	"report":   {"--in DIR... [--out DIR]", "render the report files again from results.json", runReport},
+	"report":   {"--in DIR... [--out DIR] [--post]", "render the report files again from results.json; --post comments on the merge request", runReport},
+	"tests":    {"--junit GLOB... [--min-tests N] [-c FILE]", "Gate 1: JUnit XML reports of the model's tests", runTests},
+	"abtest":   {"[-c FILE] [--prometheus URL | --events FILE]", "Gate 4: online A/B test (promote, continue or rollback)", runABTest},
+	"canary":   {"[-c FILE] [--prometheus URL]", "canary health: PromQL checks and canary vs baseline", runCanary},
 	"validate": {"-c FILE", "check a config and say exactly what is wrong", runValidate},
 	"demo":     {"[--out DIR]", "every gate on bundled sample data, no network", runDemo},
 	"version":  {"", "print the version", runVersion},

@@ -103,18 +103,31 @@ func (m *Main) compareGate(ctx context.Context, g *config.CompareGate) (gates.Re
 // metricSource reads one side's metrics from a metrics file, or computes
 // them from predictions and labels.
 func (m *Main) metricSource(ctx context.Context, s config.MetricSource, side string) (*gates.Side, error) {
+	out := &gates.Side{Metrics: gates.Metrics{}}
+	var sources []string
+	if s.Predictions != "" {
+		mt, err := m.computeMetrics(ctx, s)
+		if err != nil {
+			return nil, fmt.Errorf("%s metrics: %w", side, err)
+		}
+		out.Metrics = mt
+		sources = append(sources, s.Predictions+" against "+s.Labels)
+	}
 	if s.File != "" {
 		mt, err := metricsfile.LoadFile(s.File)
 		if err != nil {
 			return nil, err
 		}
-		return &gates.Side{Metrics: mt, Source: s.File}, nil
+		for k, v := range mt {
+			if _, dup := out.Metrics[k]; dup {
+				return nil, gates.Input(fmt.Errorf("%s: metric %s is also computed from %s; rename it in one of them", s.File, k, s.Predictions))
+			}
+			out.Metrics[k] = v
+		}
+		sources = append(sources, s.File)
 	}
-	mt, err := m.computeMetrics(ctx, s)
-	if err != nil {
-		return nil, fmt.Errorf("%s metrics: %w", side, err)
-	}
-	return &gates.Side{Metrics: mt, Source: s.Predictions + " against " + s.Labels}, nil
+	out.Source = strings.Join(sources, " and ")
+	return out, nil
 }
 
 // noBaselineError says a remote source has no baseline yet.

@@ -27,8 +27,14 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for _, c := range r.Gates[0].Checks {
+	var gateNames, names []string
+	for _, g := range r.Gates {
+		gateNames = append(gateNames, g.Gate)
+	}
+	if strings.Join(gateNames, ",") != "tests,compare,abtest" {
+		t.Errorf("gates %v", gateNames)
+	}
+	for _, c := range r.Gates[1].Checks {
 		if c.Candidate == nil || c.Baseline == nil {
 			t.Errorf("%s lacks a value: %+v", c.Name, c)
 		}
@@ -36,6 +42,13 @@ func TestDemo(t *testing.T) {
 	}
 	if got := strings.Join(names, ","); !strings.Contains(got, "precision@5,recall@10") || !strings.Contains(got, "serving.latency_p95_ms") {
 		t.Errorf("checks %s", got)
+	}
+	if !strings.Contains(stdout, "Decision: promote") {
+		t.Errorf("the A/B gate did not promote:\n%s", stdout)
+	}
+	// The config the demo wrote runs again with gate-runner run.
+	if code, stdout, stderr := runMain(t, nil, "run", "-c", filepath.Join(out, "mlgate.yml"), "--out", filepath.Join(out, "again")); code != 0 {
+		t.Errorf("run -c mlgate.yml: exit %d\n%s%s", code, stdout, stderr)
 	}
 	if !strings.Contains(stdout, filepath.Join(out, "report.html")) {
 		t.Errorf("stdout does not say where the HTML report is:\n%s", stdout)

@@ -14,6 +14,15 @@ type gateFunc func(ctx context.Context, m *Main, cfg *config.Config) (gates.Resu
 
 // gateFuncs are the gates `gate-runner run` can run, by config name.
 var gateFuncs = map[string]gateFunc{
+	"tests": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+		return testsGate(cfg.Gates.Tests)
+	},
+	"abtest": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+		return m.abtestGate(ctx, cfg.Gates.ABTest, "")
+	},
+	"canary": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+		return m.canaryGate(ctx, cfg.Gates.Canary, "")
+	},
 	"compare": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
 		return m.compareGate(ctx, cfg.Gates.Compare)
 	},
@@ -33,7 +42,9 @@ var gateFuncs = map[string]gateFunc{
 func runRun(ctx context.Context, m *Main, args []string) error {
 	var c common
 	var only listFlag
+	var pf postFlags
 	fs := m.flagSet("run", &c)
+	pf.bind(fs)
 	fs.Var(&only, "gate", "run only this gate (repeatable)")
 	if err := m.parse(fs, args); err != nil {
 		return err
@@ -61,21 +72,35 @@ func runRun(ctx context.Context, m *Main, args []string) error {
 	if len(names) == 0 {
 		return gates.Input(fmt.Errorf("%s: no gates configured: add a section under \"gates\"", cfg.File))
 	}
-	r := m.newReport(&c, cfg)
+	r, err := m.runGates(ctx, &c, cfg, names)
+	if err != nil {
+		return err
+	}
+	if err := m.addLineage(r, cfg, pf.params); err != nil {
+		return err
+	}
+	return m.finishAndPost(ctx, &c, cfg, r, pf)
+}
+
+// runGates runs the named gates of cfg in order into one report, each in a
+// collapsible log section in GitLab CI. A gate that cannot run (bad input)
+// stops the run; a failing gate does not.
+func (m *Main) runGates(ctx context.Context, c *common, cfg *config.Config, names []string) (*gates.Report, error) {
+	r := m.newReport(c, cfg)
 	for _, n := range names {
 		f, ok := gateFuncs[n]
 		if !ok {
-			return gates.Input(fmt.Errorf("gate %s cannot run from `gate-runner run` in this version; run `gate-runner %s` instead", n, n))
+			return nil, gates.Input(fmt.Errorf("gate %s cannot run from `gate-runner run` in this version; run `gate-runner %s` instead", n, n))
 		}
 		done := m.section(n, "mlgate gate "+n)
 		start := m.Now()
 		res, err := f(ctx, m, cfg)
 		done()
 		if err != nil {
-			return fmt.Errorf("gate %s: %w", n, err)
+			return nil, fmt.Errorf("gate %s: %w", n, err)
 		}
 		res.Duration = m.Now().Sub(start)
 		r.Add(res)
 	}
-	return m.finish(&c, cfg, r)
+	return r, nil
 }

@@ -30,9 +30,16 @@ func printTable(w io.Writer, r *gates.Report) {
 			cl = "candidate"
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "  check\t%s\t%s\tdelta\tratio\trule\tstatus\n", bl, cl)
-		for _, c := range g.Checks {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, num(c.Baseline), num(c.Candidate), num(c.Delta), pct(c.Ratio), c.Rule, c.Status)
+		if hasBaseline(g.Checks) {
+			fmt.Fprintf(tw, "  check\t%s\t%s\tdelta\tratio\trule\tstatus\n", bl, cl)
+			for _, c := range g.Checks {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, num(c.Baseline), num(c.Candidate), num(c.Delta), pct(c.Ratio), c.Rule, c.Status)
+			}
+		} else {
+			fmt.Fprintf(tw, "  check\tvalue\trule\tstatus\n")
+			for _, c := range g.Checks {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Name, num(c.Candidate), c.Rule, c.Status)
+			}
 		}
 		tw.Flush()
 		for _, c := range g.Checks {
@@ -57,4 +64,13 @@ func pct(p *float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.1f%%", *p*100)
+}
+
+func hasBaseline(cs []gates.Check) bool {
+	for _, c := range cs {
+		if c.Baseline != nil {
+			return true
+		}
+	}
+	return false
 }

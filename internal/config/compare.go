@@ -22,7 +22,9 @@ type CompareGate struct {
 // `gate-runner metrics` computes the metrics.
 type MetricSource struct {
 	// File is a JSON or YAML metrics file; nested keys are flattened with
-	// "." as DVC writes them.
+	// "." as DVC writes them. Given with Predictions and Labels, its
+	// metrics join the computed ones (serving latency from a load test
+	// beside offline ranking metrics, say); a name in both is an error.
 	File string `yaml:"file"`
 	// Predictions and Labels are raw files for internal/metrics.
 	Predictions string `yaml:"predictions"`
@@ -141,9 +143,7 @@ func (g *CompareGate) validate(file string) error {
 
 func (s *MetricSource) validate() error {
 	switch {
-	case s.File != "" && (s.Predictions != "" || s.Labels != ""):
-		return fmt.Errorf("give file or predictions and labels, not both")
-	case s.File == "" && (s.Predictions == "") != (s.Labels == ""):
+	case (s.Predictions == "") != (s.Labels == ""):
 		return fmt.Errorf("predictions and labels go together; only one is set")
 	case s.File == "" && s.Predictions == "":
 		return fmt.Errorf("no source: expected file (a metrics JSON/YAML) or predictions and labels")

@@ -9,10 +9,19 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 //go:embed data/*
 var data embed.FS
+
+//go:embed mlgate.yml.tmpl
+var configTemplate string
+
+// Config returns the demo's .mlgate.yml for files extracted under out.
+func Config(out string) []byte {
+	return []byte(strings.NewReplacer("{{OUT}}", out, "{{DATA}}", filepath.Join(out, "data")).Replace(configTemplate))
+}
 
 // Files are the bundled files, by name.
 const (
@@ -23,6 +32,8 @@ const (
 	CandidateServing  = "candidate-serving.json"
 	Reference         = "reference.csv.gz"
 	Current           = "current.csv.gz"
+	ABEvents          = "ab-events.csv.gz"
+	JUnit             = "junit.xml"
 )
 
 // Extract writes every bundled file into dir/data and returns that

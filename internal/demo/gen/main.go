@@ -98,6 +98,62 @@ func main() {
 
 	features(dir, "reference.csv.gz", rng, 6000, false)
 	features(dir, "current.csv.gz", rng, 6000, true)
+	abEvents(dir, rng)
+	junit(dir)
+}
+
+// abEvents writes three days of a staging A/B test: 10% of 30,000 users see
+// the candidate, whose click-through rate is 12% higher and whose latency
+// is a little higher but within the guardrails.
+func abEvents(dir string, rng *rand.Rand) {
+	const n = 30000
+	start := int64(1794787200) // 2026-11-16T00:00:00Z
+	var rows [][]string
+	for u := 0; u < n; u++ {
+		variant, ctr, lat := "control", 0.050, 120.0
+		if rng.Float64() < 0.1 {
+			variant, ctr, lat = "challenger", 0.056, 126.0
+		}
+		imps := 1 + rng.IntN(20)
+		clicks := 0
+		for i := 0; i < imps; i++ {
+			if rng.Float64() < ctr {
+				clicks++
+			}
+		}
+		ts := start + int64(float64(u)/n*72*3600)
+		rows = append(rows, []string{fmt.Sprint(ts), fmt.Sprintf("s%05d", u), variant, fmt.Sprint(imps), fmt.Sprint(clicks), fmt.Sprintf("%.1f", math.Max(20, lat+rng.NormFloat64()*25))})
+	}
+	write(dir, "ab-events.csv.gz", []string{"ts", "user_id", "variant", "impressions", "clicks", "latency_ms"}, rows)
+}
+
+// junit writes the JUnit report of the model's unit tests as pytest does.
+func junit(dir string) {
+	tests := []struct{ class, name, skip string }{
+		{"tests.test_features", "test_session_length_is_positive", ""},
+		{"tests.test_features", "test_device_categories", ""},
+		{"tests.test_features", "test_missing_age_is_imputed", ""},
+		{"tests.test_model", "test_scores_are_finite", ""},
+		{"tests.test_model", "test_top_k_has_no_duplicates", ""},
+		{"tests.test_model", "test_cold_start_falls_back_to_popularity", ""},
+		{"tests.test_model", "test_deterministic_with_seed", ""},
+		{"tests.test_serving", "test_latency_budget", ""},
+		{"tests.test_serving", "test_gpu_batching", "no GPU on this runner"},
+	}
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
+	fmt.Fprintf(&b, `<testsuites><testsuite name="pytest" errors="0" failures="0" skipped="1" tests="%d" time="3.412" timestamp="2026-11-23T09:00:00" hostname="runner">`+"\n", len(tests))
+	for i, t := range tests {
+		if t.skip != "" {
+			fmt.Fprintf(&b, `<testcase classname="%s" name="%s" time="0.001"><skipped type="pytest.skip" message="%s">%s</skipped></testcase>`+"\n", t.class, t.name, t.skip, t.skip)
+			continue
+		}
+		fmt.Fprintf(&b, `<testcase classname="%s" name="%s" time="0.%03d" />`+"\n", t.class, t.name, 100+i*37)
+	}
+	b.WriteString("</testsuite></testsuites>\n")
+	if err := os.WriteFile(filepath.Join(dir, "junit.xml"), []byte(b.String()), 0o644); err != nil {
+		log.Fatal(err)
+	}
 }
 
 // features writes a table of per-request features; drifted shifts

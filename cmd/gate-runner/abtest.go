@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"gitlab.com/mlgate/mlgate/internal/abtest"
+	"gitlab.com/mlgate/mlgate/internal/config"
+	"gitlab.com/mlgate/mlgate/internal/experiment"
+	"gitlab.com/mlgate/mlgate/internal/gates"
+)
+
+// runABTest is `gate-runner abtest`: Gate 4 from the config's
+// gates.abtest, with data from Prometheus or an events file (--events).
+func runABTest(ctx context.Context, m *Main, args []string) error {
+	var c common
+	var promURL, events string
+	fs := m.flagSet("abtest", &c)
+	fs.StringVar(&promURL, "prometheus", "", "Prometheus URL (default $MLGATE_PROMETHEUS_URL, else the config's)")
+	fs.StringVar(&events, "events", "", "events file (CSV, JSONL or Parquet; one row per unit, or per event with gates.abtest.unit); replaces Prometheus")
+	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	if err := c.checkFormat(); err != nil {
+		return err
+	}
+	cfg, err := c.loadConfig(true)
+	if err != nil {
+		return err
+	}
+	g := cfg.Gates.ABTest
+	if g == nil {
+		return gates.Input(errors.New(cfg.File + ": no gates.abtest section: the A/B gate needs its metrics, split and start there"))
+	}
+	if events != "" {
+		g.Events = events
+	}
+	res, err := m.abtestGate(ctx, g, promURL)
+	if err != nil {
+		return err
+	}
+	r := m.newReport(&c, cfg)
+	r.Add(res)
+	return m.finish(&c, cfg, r)
+}
+
+// abtestGate gathers the test's data and decides.
+func (m *Main) abtestGate(ctx context.Context, g *config.ABTestGate, promURL string) (gates.Result, error) {
+	if g == nil {
+		return gates.Result{}, gates.Input(errors.New("no gates.abtest section"))
+	}
+	var in abtest.Input
+	var notes []string
+	var err error
+	if g.Events != "" {
+		in, notes, err = experiment.FromEvents(g, m.Now())
+	} else {
+		client, cerr := m.promClient(promURL, g.Prometheus, "gates.abtest")
+		if cerr != nil {
+			return gates.Result{}, cerr
+		}
+		in, err = experiment.FromPrometheus(ctx, client, g, m.Now())
+	}
+	if err != nil {
+		return gates.Result{}, err
+	}
+	res := abtest.Decide(in)
+	res.Notes = append(res.Notes, notes...)
+	return res, nil
+}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"fmt"
+
+	"gitlab.com/mlgate/mlgate/internal/config"
+	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/prom"
+)
+
+// promClient returns a client for the Prometheus a gate names: the
+// --prometheus flag, else MLGATE_PROMETHEUS_URL, else the config's url.
+func (m *Main) promClient(flagURL string, p *config.Prometheus, section string) (*prom.Client, error) {
+	var cfg config.Prometheus
+	if p != nil {
+		cfg = *p
+	}
+	url := firstOf(flagURL, m.Getenv("MLGATE_PROMETHEUS_URL"), cfg.URL)
+	if url == "" {
+		return nil, gates.Input(fmt.Errorf("no Prometheus: give --prometheus URL, set MLGATE_PROMETHEUS_URL or %s.prometheus.url", section))
+	}
+	opts := prom.Options{Timeout: cfg.Timeout, Logger: m.Logger}
+	if cfg.TokenEnv != "" {
+		opts.BearerToken = m.Getenv(cfg.TokenEnv)
+		if opts.BearerToken == "" {
+			return nil, gates.Input(fmt.Errorf("%s.prometheus.token_env names %s, which is unset or empty", section, cfg.TokenEnv))
+		}
+	}
+	c, err := prom.New(url, opts)
+	if err != nil {
+		return nil, gates.Input(err)
+	}
+	return c, nil
+}

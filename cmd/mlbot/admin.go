@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/store"
+)
+
+func (m *Main) validate() error {
+	cfg, err := mlbot.LoadFile(m.configPath)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%s: ok (%d rules, store %s)\n", m.configPath, len(cfg.Rules), cfg.Store.Driver)
+	for _, r := range cfg.Rules {
+		for _, a := range r.Actions {
+			if a.Notify != nil {
+				fmt.Fprintf(m.Stdout, "note: rule %s: notify jobs are stored and wait in the outbox until a Slack notifier is configured\n", r.Name)
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func (m *Main) migrate(ctx context.Context) error {
+	// Opening migrates; Migrate again is a no-op that proves it.
+	_, st, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, "schema up to date")
+	return nil
+}
+
+func (m *Main) jobs(ctx context.Context) error {
+	if len(m.args) == 0 {
+		return fmt.Errorf("%w: jobs list | jobs retry ID", errUsage)
+	}
+	switch m.args[0] {
+	case "list":
+		if m.state != "" && !slices.Contains(mlbot.JobStates, mlbot.JobState(m.state)) {
+			return fmt.Errorf("%w: --state %q, expected one of %v", errUsage, m.state, mlbot.JobStates)
+		}
+		_, st, err := m.open(ctx)
+		if err != nil {
+			return err
+		}
+		jobs, err := st.ListJobs(ctx, store.JobFilter{State: mlbot.JobState(m.state), Limit: m.limit})
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSTATE\tKIND\tRULE\tMODEL\tATTEMPTS\tNEXT ATTEMPT\tRESULT / LAST ERROR")
+		for _, j := range jobs {
+			next := "-"
+			if j.State == mlbot.JobPending {
+				next = j.NextAttemptAt.Format(time.RFC3339)
+			}
+			out := j.Result
+			if out == "" {
+				out = oneLine(j.LastError)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", j.ID, j.State, j.Kind, j.Rule, j.Model, j.Attempts, next, out)
+		}
+		return tw.Flush()
+	case "retry":
+		if len(m.args) != 2 {
+			return fmt.Errorf("%w: jobs retry ID", errUsage)
+		}
+		id, err := strconv.ParseInt(m.args[1], 10, 64)
+		if err != nil {
+			return fmt.Errorf("%w: job id %q is not a number", errUsage, m.args[1])
+		}
+		_, st, err := m.open(ctx)
+		if err != nil {
+			return err
+		}
+		if err := st.RetryJob(ctx, id, "cli", time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "job %d is pending again\n", id)
+		return nil
+	}
+	return fmt.Errorf("%w: jobs %s: expected list or retry", errUsage, m.args[0])
+}
+
+func (m *Main) audit(ctx context.Context) error {
+	_, st, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	entries, err := st.ListAudit(ctx, m.limit)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHEN\tACTOR\tACTION\tSUBJECT\tALERT\tJOB\tDETAIL")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", e.At.Format(time.RFC3339), e.Actor, e.Action, e.Subject, e.AlertID, e.JobID, oneLine(e.Detail))
+	}
+	return tw.Flush()
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > 160 {
+		s = s[:157] + "..."
+	}
+	return s
+}

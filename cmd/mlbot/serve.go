@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"gitlab.com/mlgate/mlgate/internal/github"
+	"gitlab.com/mlgate/mlgate/internal/gitlab"
+	"gitlab.com/mlgate/mlgate/internal/httpcall"
+	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/outbox"
+	"gitlab.com/mlgate/mlgate/internal/server"
+	"gitlab.com/mlgate/mlgate/internal/store"
+)
+
+// serve runs the HTTP server and the outbox worker until ctx ends; then
+// requests in flight finish, and after them the jobs in flight.
+func (m *Main) serve(ctx context.Context) error {
+	cfg, st, err := m.open(ctx)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(m.Stderr, nil)).With("service", "mlbot")
+	retrainers, err := backends(cfg)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv := server.New(cfg, st, log, reg)
+	w := &outbox.Worker{Store: st, Retrainers: retrainers, Config: cfg.Worker, Log: log, Observer: srv.Metrics}
+	srv.Wake = w.Wake
+
+	addr := cfg.Listen
+	if v := os.Getenv("MLBOT_LISTEN"); v != "" {
+		addr = v
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	log.Info("mlbot listening", "addr", l.Addr().String(), "store", cfg.Store.Driver, "rules", len(cfg.Rules), "version", version)
+	if m.Listening != nil {
+		m.Listening <- l.Addr().String()
+	}
+	wctx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	wdone := make(chan struct{})
+	go func() { w.Run(wctx); close(wdone) }()
+	err = srv.Serve(ctx, l, srv.Handler(reg))
+	stopWorker()
+	<-wdone
+	log.Info("mlbot stopped")
+	return err
+}
+
+// backends builds the retraining backends the config names. Their clients
+// do not retry: the outbox retries with backoff, durably.
+func backends(cfg *mlbot.Config) (map[string]outbox.Retrainer, error) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = cfg.Worker.Concurrency // keep one connection per worker slot alive
+	hc := &http.Client{Timeout: cfg.Worker.ActionTimeout, Transport: tr}
+	out := map[string]outbox.Retrainer{}
+	if g := cfg.Backends.GitLab; g != nil {
+		c, err := gitlab.New(g.URL, gitlab.Token{Value: g.Token, Kind: gitlab.PrivateToken, Source: "backends.gitlab.token"},
+			gitlab.Options{HTTPClient: hc, RetryMax: -1})
+		if err != nil {
+			return nil, err
+		}
+		out["gitlab"] = gitlab.NewPipelines(c, g.TriggerToken)
+	}
+	if g := cfg.Backends.GitHub; g != nil {
+		w, err := github.NewWorkflows(g.URL, g.Token, hc)
+		if err != nil {
+			return nil, err
+		}
+		out["github"] = w
+	}
+	for name, h := range cfg.Backends.HTTP {
+		out[name] = &httpcall.Backend{Name: name, Method: h.Method, Headers: h.Headers, Client: hc}
+	}
+	return out, nil
+}
+
+var _ store.Store = (*store.DB)(nil)

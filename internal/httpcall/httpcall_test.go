@@ -1,0 +1,61 @@
+package httpcall
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"gitlab.com/mlgate/mlgate/internal/mlbot"
+)
+
+func TestRetrain(t *testing.T) {
+	var method, path, auth, ctype, body string
+	status := 200
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		method, path, auth, ctype, body = r.Method, r.URL.Path, r.Header.Get("Authorization"), r.Header.Get("Content-Type"), string(b)
+		w.WriteHeader(status)
+		io.WriteString(w, `{"dag_run_id": "manual__2026"}`)
+	}))
+	defer srv.Close()
+	b := &Backend{Name: "airflow", Method: "POST", Headers: map[string]string{"Authorization": "Bearer a"}}
+	task := mlbot.RetrainTask{URL: srv.URL + "/api/v1/dags/retrain/dagRuns", Body: `{"conf":{"model":"rec"}}`}
+	run, err := b.Retrain(context.Background(), task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if method != "POST" || path != "/api/v1/dags/retrain/dagRuns" || auth != "Bearer a" || ctype != "application/json" || body != task.Body {
+		t.Errorf("request %s %s %q %q %s", method, path, auth, ctype, body)
+	}
+	if run.Detail != "run manual__2026" || run.Backend != "airflow" {
+		t.Errorf("run %+v", run)
+	}
+	for _, tc := range []struct {
+		status    int
+		permanent bool
+	}{{409, true}, {500, false}, {502, false}} {
+		status = tc.status
+		_, err := b.Retrain(context.Background(), task)
+		if err == nil || errors.Is(err, mlbot.ErrPermanent) != tc.permanent {
+			t.Errorf("status %d: %v", tc.status, err)
+		}
+	}
+	if _, err := b.Retrain(context.Background(), mlbot.RetrainTask{URL: srv.URL, Body: `{"conf":`}); !errors.Is(err, mlbot.ErrPermanent) {
+		t.Errorf("bad JSON body: %v", err)
+	}
+}
+
+func TestErrorsHideSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
+	defer srv.Close()
+	b := &Backend{Name: "x", Method: "POST"}
+	u := strings.Replace(srv.URL, "http://", "http://user:pw@", 1) + "/run?api_key=s3cret"
+	_, err := b.Retrain(context.Background(), mlbot.RetrainTask{URL: u, Body: "{}"})
+	if err == nil || strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "pw") {
+		t.Errorf("error leaks a secret: %v", err)
+	}
+}

@@ -1,0 +1,127 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/store"
+)
+
+// runJob carries out one claimed job and records the outcome.
+func (w *Worker) runJob(ctx context.Context, j mlbot.Job) {
+	log := w.Log.With("job_id", j.ID, "kind", j.Kind, "rule", j.Rule, "model", j.Model, "attempt", j.Attempts)
+	start := w.Now()
+	var f store.Finish
+	switch j.Kind {
+	case mlbot.KindRetrain:
+		f = w.retrain(ctx, j)
+	case mlbot.KindNotify:
+		f = w.outcome(j, "notify", w.call(ctx, func(ctx context.Context) error { return w.Notifier.Notify(ctx, j) }), "sent")
+	default:
+		f = w.outcome(j, j.Kind, mlbot.Permanent(fmt.Errorf("job kind %q is unknown", j.Kind)), "")
+	}
+	f.ID, f.Lease, f.Now = j.ID, j.Lease, w.Now()
+	if w.Observer != nil {
+		w.Observer.JobFinished(j.Kind, f.State, w.Now().Sub(start))
+	}
+	if err := w.Store.FinishJob(ctx, f); err != nil {
+		if errors.Is(err, mlbot.ErrLeaseLost) {
+			log.Warn("job outcome not recorded: its lease ran out and another worker took it", "state", f.State)
+			return
+		}
+		log.Error("record job outcome", "err", err, "state", f.State)
+		return
+	}
+	attrs := []any{"state", f.State, "duration_ms", w.Now().Sub(start).Milliseconds()}
+	switch f.State {
+	case mlbot.JobDone:
+		log.Info("job done", append(attrs, "result", f.Result)...)
+	case mlbot.JobPending:
+		log.Warn("job will be retried", append(attrs, "err", f.Error, "next_attempt_at", f.NextAttemptAt)...)
+	case mlbot.JobSkipped:
+		log.Info("job skipped", append(attrs, "reason", f.Error)...)
+	default:
+		log.Error("job gave up", append(attrs, "err", f.Error)...)
+	}
+}
+
+func (w *Worker) call(ctx context.Context, fn func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, w.Config.ActionTimeout)
+	defer cancel()
+	return fn(ctx)
+}
+
+func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
+	t := j.Task.Retrain
+	if t == nil {
+		return w.outcome(j, "retrain", mlbot.Permanent(errors.New("retrain job without a task")), "")
+	}
+	if t.Cooldown > 0 && j.Model != "" {
+		now := w.Now()
+		c, err := w.Store.TakeCooldown(ctx, j.Model, j.ID, now.Add(t.Cooldown), now)
+		if err != nil {
+			return w.outcome(j, "retrain", err, "")
+		}
+		if !c.Taken {
+			reason := fmt.Sprintf("cooldown: model %s was retrained by job %d; no second retraining until %s",
+				j.Model, c.HolderJob, c.Until.Format(time.RFC3339))
+			return store.Finish{State: mlbot.JobSkipped, Error: reason, Audit: &mlbot.AuditEntry{At: now,
+				Actor: mlbot.ActorWorker, Action: "cooldown", Subject: j.Model, Detail: reason, AlertID: j.AlertID, JobID: j.ID}}
+		}
+	}
+	r := w.Retrainers[t.Backend]
+	var run mlbot.Run
+	var err error
+	if r == nil {
+		err = w.errNoRetrainer(t.Backend)
+	} else {
+		err = w.call(ctx, func(ctx context.Context) error {
+			var e error
+			run, e = r.Retrain(ctx, *t)
+			return e
+		})
+	}
+	f := w.outcome(j, "retrain", err, run.WebURL)
+	if f.State != mlbot.JobDone && f.State != mlbot.JobPending && t.Cooldown > 0 && j.Model != "" {
+		// The retraining never started: the next alert may try again.
+		if rerr := w.Store.ReleaseCooldown(ctx, j.Model, j.ID); rerr != nil {
+			w.Log.Error("release cooldown", "job_id", j.ID, "model", j.Model, "err", rerr)
+		}
+	}
+	if f.State == mlbot.JobDone {
+		where := t.Project
+		if t.Repository != "" {
+			where = t.Repository
+		}
+		f.Audit.Detail = fmt.Sprintf("%s %s@%s started run %d %s %s", t.Backend, where, t.Ref, run.ExternalID, run.WebURL, run.Detail)
+		if run.ExternalID != 0 {
+			f.Pipeline = &mlbot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: run.Backend, Project: run.Project,
+				ExternalID: run.ExternalID, Ref: t.Ref, WebURL: run.WebURL, Status: run.Status}
+		}
+	}
+	return f
+}
+
+// outcome turns an action's error into the job's next state: done,
+// pending with backoff (retryable, attempts left), dead (retryable, none
+// left) or failed (permanent).
+func (w *Worker) outcome(j mlbot.Job, action string, err error, result string) store.Finish {
+	now := w.Now()
+	audit := &mlbot.AuditEntry{At: now, Actor: mlbot.ActorWorker, Action: action, Subject: j.Model, AlertID: j.AlertID, JobID: j.ID}
+	switch {
+	case err == nil:
+		return store.Finish{State: mlbot.JobDone, Result: result, Audit: audit}
+	case errors.Is(err, mlbot.ErrPermanent):
+		audit.Action, audit.Detail = action+"_failed", err.Error()
+		return store.Finish{State: mlbot.JobFailed, Error: err.Error(), Audit: audit}
+	case j.Attempts >= w.Config.MaxAttempts:
+		audit.Action, audit.Detail = action+"_dead", fmt.Sprintf("gave up after %d attempts: %v", j.Attempts, err)
+		return store.Finish{State: mlbot.JobDead, Error: audit.Detail, Audit: audit}
+	default:
+		next := now.Add(Backoff(w.Config, j.Attempts, w.Jitter()))
+		return store.Finish{State: mlbot.JobPending, Error: err.Error(), NextAttemptAt: next}
+	}
+}

@@ -1,0 +1,178 @@
+package outbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"sync"
+	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/store"
+)
+
+// Retrainer starts a retraining; errors wrapping mlbot.ErrPermanent are
+// not retried.
+type Retrainer interface {
+	Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, error)
+}
+
+// RetrainerFunc adapts a function to Retrainer.
+type RetrainerFunc func(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, error)
+
+// Retrain calls f.
+func (f RetrainerFunc) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, error) {
+	return f(ctx, t)
+}
+
+// Notifier delivers notify jobs; with none configured they wait in the
+// outbox (counted as pending) until one is.
+type Notifier interface {
+	Notify(ctx context.Context, job mlbot.Job) error
+}
+
+// Observer is told how each job attempt ended and how long its action took.
+type Observer interface {
+	JobFinished(kind string, state mlbot.JobState, d time.Duration)
+}
+
+// Store is what the worker needs of the store.
+type Store interface {
+	ClaimJobs(ctx context.Context, c store.Claim) ([]mlbot.Job, error)
+	FinishJob(ctx context.Context, f store.Finish) error
+	TakeCooldown(ctx context.Context, model string, jobID int64, until, now time.Time) (store.Cooldown, error)
+	ReleaseCooldown(ctx context.Context, model string, jobID int64) error
+}
+
+// Worker drains the outbox.
+type Worker struct {
+	Store      Store
+	Retrainers map[string]Retrainer // by backend name: gitlab, github, an HTTP backend's name
+	Notifier   Notifier
+	Config     mlbot.WorkerConfig
+	Log        *slog.Logger
+	Observer   Observer
+	// Now and Jitter are replaced by tests; Jitter returns [0, 1).
+	Now    func() time.Time
+	Jitter func() float64
+
+	wake chan struct{}
+	once sync.Once
+}
+
+func (w *Worker) init() {
+	w.once.Do(func() {
+		w.wake = make(chan struct{}, 1)
+		if w.Now == nil {
+			w.Now = time.Now
+		}
+		if w.Jitter == nil {
+			w.Jitter = mrand.Float64
+		}
+		if w.Log == nil {
+			w.Log = slog.New(slog.DiscardHandler)
+		}
+	})
+}
+
+// Wake makes an idle worker look at the outbox now (a job was stored).
+func (w *Worker) Wake() {
+	w.init()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run claims and runs jobs until ctx ends, then waits for the jobs in
+// flight: they finish on a context that outlives ctx by at most the
+// action timeout, so a graceful stop does not waste a started call.
+func (w *Worker) Run(ctx context.Context) error {
+	w.init()
+	kinds := []string{mlbot.KindRetrain}
+	if w.Notifier != nil {
+		kinds = append(kinds, mlbot.KindNotify)
+	}
+	slots := make(chan struct{}, w.Config.Concurrency)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		free := cap(slots) - len(slots)
+		var jobs []mlbot.Job
+		if free > 0 {
+			var err error
+			jobs, err = w.Store.ClaimJobs(ctx, store.Claim{Kinds: kinds, N: free, Lease: w.Config.Lease,
+				Token: newToken(), Now: w.Now()})
+			if err != nil && ctx.Err() == nil {
+				w.Log.Error("claim jobs", "err", err)
+			}
+		}
+		for _, j := range jobs {
+			slots <- struct{}{}
+			wg.Add(1)
+			go func() {
+				// A freed slot looks at the outbox again at once.
+				defer func() { <-slots; w.Wake(); wg.Done() }()
+				w.runJob(context.WithoutCancel(ctx), j)
+			}()
+		}
+		if len(jobs) > 0 && len(jobs) == free {
+			continue // more may be waiting
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.wake:
+		case <-time.After(w.Config.PollInterval):
+		}
+	}
+}
+
+// RunOnce claims and runs one batch of jobs and returns how many ran.
+func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	w.init()
+	kinds := []string{mlbot.KindRetrain}
+	if w.Notifier != nil {
+		kinds = append(kinds, mlbot.KindNotify)
+	}
+	jobs, err := w.Store.ClaimJobs(ctx, store.Claim{Kinds: kinds, N: w.Config.Concurrency, Lease: w.Config.Lease,
+		Token: newToken(), Now: w.Now()})
+	if err != nil {
+		return 0, err
+	}
+	for _, j := range jobs {
+		w.runJob(ctx, j)
+	}
+	return len(jobs), nil
+}
+
+func newToken() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Backoff returns the delay before the attempt after attempt (1-based):
+// BackoffMin doubled per earlier attempt, capped at BackoffMax, with
+// "equal jitter" (between half and all of it) so that many jobs failing
+// together do not retry together.
+func Backoff(c mlbot.WorkerConfig, attempt int, jitter float64) time.Duration {
+	d := c.BackoffMin
+	for i := 1; i < attempt && d < c.BackoffMax; i++ {
+		d *= 2
+	}
+	if d > c.BackoffMax {
+		d = c.BackoffMax
+	}
+	return d/2 + time.Duration(jitter*float64(d/2))
+}
+
+var errNoBackend = errors.New("no such retraining backend")
+
+func (w *Worker) errNoRetrainer(backend string) error {
+	return mlbot.Permanent(fmt.Errorf("backend %q: %w (configure backends.%s)", backend, errNoBackend, backend))
+}

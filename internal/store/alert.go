@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/mlbot"
+)
+
+// saveAlert stores one alert. An alert already stored (same group key,
+// fingerprint and startsAt) is a duplicate, unless it now arrives
+// resolved: then it resolves the stored firing. Only a newly stored firing
+// alert is planned, so Alertmanager's repeats and an HA pair's second copy
+// never queue a second job.
+func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, a mlbot.Alert, plan PlanFunc) (Intake, error) {
+	labels, _ := json.Marshal(a.Labels)
+	ann, _ := json.Marshal(a.Annotations)
+	if a.ReceivedAt.IsZero() {
+		a.ReceivedAt = time.Now()
+	}
+	resolvedAt := int64(0)
+	if !a.Firing() {
+		resolvedAt = ms(a.ReceivedAt)
+	}
+	err := tx.StmtContext(ctx, d.hot[qInsertAlert]).QueryRowContext(ctx,
+		a.GroupKey, a.Fingerprint, ms(a.StartsAt), a.Status, a.Receiver, a.Name(),
+		string(labels), string(ann), ms(a.EndsAt), a.GeneratorURL, ms(a.ReceivedAt), resolvedAt).Scan(&a.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d.seenAlert(ctx, tx, a)
+	}
+	if err != nil {
+		return Intake{}, fmt.Errorf("insert alert %s: %w", a.Fingerprint, err)
+	}
+	in := Intake{New: 1}
+	if !a.Firing() || plan == nil {
+		return in, nil
+	}
+	p := plan(a)
+	if len(p.Jobs) > 0 || len(p.Approvals) > 0 {
+		in.Matched = 1
+	}
+	for _, j := range p.Jobs {
+		j.AlertID = a.ID
+		ok, err := d.insertJob(ctx, tx, j)
+		if err != nil {
+			return Intake{}, err
+		}
+		if ok {
+			in.Jobs++
+		}
+	}
+	for _, ap := range p.Approvals {
+		ap.AlertID = a.ID
+		if err := d.insertApproval(ctx, tx, ap); err != nil {
+			return Intake{}, err
+		}
+	}
+	for _, e := range p.Audit {
+		e.AlertID = a.ID
+		if err := d.insertAudit(ctx, tx, e); err != nil {
+			return Intake{}, err
+		}
+	}
+	return in, nil
+}
+
+// seenAlert handles an alert already stored: a resolved copy of a stored
+// firing alert resolves it; anything else is a duplicate.
+func (d *DB) seenAlert(ctx context.Context, tx *sql.Tx, a mlbot.Alert) (Intake, error) {
+	if a.Firing() {
+		return Intake{Duplicate: 1}, nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, d.q(`UPDATE alerts SET status = ?, ends_at = ?, resolved_at = ?
+		WHERE group_key = ? AND fingerprint = ? AND starts_at = ? AND status = ? RETURNING id`),
+		mlbot.StatusResolved, ms(a.EndsAt), ms(a.ReceivedAt), a.GroupKey, a.Fingerprint, ms(a.StartsAt), mlbot.StatusFiring).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Intake{Duplicate: 1}, nil
+	}
+	if err != nil {
+		return Intake{}, fmt.Errorf("resolve alert %s: %w", a.Fingerprint, err)
+	}
+	e := mlbot.AuditEntry{At: a.ReceivedAt, Actor: "alertmanager", Action: "resolved", Subject: a.Name(),
+		Detail: "alert " + a.Fingerprint + " resolved", AlertID: id}
+	if err := d.insertAudit(ctx, tx, e); err != nil {
+		return Intake{}, err
+	}
+	return Intake{Resolved: 1}, nil
+}
+
+// GetAlert returns the stored alert with id.
+func (d *DB) GetAlert(ctx context.Context, id int64) (mlbot.Alert, error) {
+	var a mlbot.Alert
+	var labels, ann string
+	var starts, ends, recv int64
+	err := d.db.QueryRowContext(ctx, d.q(`SELECT id, group_key, fingerprint, starts_at, status, receiver, labels, annotations,
+		ends_at, generator_url, received_at FROM alerts WHERE id = ?`), id).
+		Scan(&a.ID, &a.GroupKey, &a.Fingerprint, &starts, &a.Status, &a.Receiver, &labels, &ann, &ends, &a.GeneratorURL, &recv)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("alert %d: %w", id, mlbot.ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("get alert %d: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
+		return a, fmt.Errorf("alert %d labels: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(ann), &a.Annotations); err != nil {
+		return a, fmt.Errorf("alert %d annotations: %w", id, err)
+	}
+	a.StartsAt, a.EndsAt, a.ReceivedAt = fromMS(starts), fromMS(ends), fromMS(recv)
+	return a, nil
+}

@@ -1,0 +1,1 @@
+CREATE INDEX jobs_leases ON jobs (state, locked_until);
