@@ -31,10 +31,10 @@ func TestDemo(t *testing.T) {
 	for _, g := range r.Gates {
 		gateNames = append(gateNames, g.Gate)
 	}
-	if strings.Join(gateNames, ",") != "tests,compare,abtest" {
+	if strings.Join(gateNames, ",") != "tests,data,compare,abtest,drift" {
 		t.Errorf("gates %v", gateNames)
 	}
-	for _, c := range r.Gates[1].Checks {
+	for _, c := range r.Gates[2].Checks {
 		if c.Candidate == nil || c.Baseline == nil {
 			t.Errorf("%s lacks a value: %+v", c.Name, c)
 		}

@@ -26,7 +26,7 @@ const (
 // Check runs Gate 2 on g.Data. Problems with the data are failed checks
 // naming the column and the numbers; an unreadable file is an error.
 func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gates.Result, error) {
-	res := gates.Result{Gate: "data", Title: "Data quality"}
+	res := gates.Result{Gate: "data", Title: "Gate 2: data quality"}
 	t, err := dataset.Load(ctx, g.Data, dataset.LoadOptions{})
 	if err != nil {
 		return res, err

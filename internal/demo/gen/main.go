@@ -166,7 +166,7 @@ func features(dir, name string, rng *rand.Rand, n int, drifted bool) {
 	}
 	var rows [][]string
 	for r := 0; r < n; r++ {
-		age := 18 + rng.ExpFloat64()*14
+		age := math.Min(18+rng.ExpFloat64()*14, 95)
 		sess := math.Exp(rng.NormFloat64()*0.6 + 3.2)
 		if drifted {
 			sess *= 1.35
