@@ -18,7 +18,10 @@ demo: build
 ## test: every unit and integration test (integration tests skip, saying why,
 ## when Prometheus, Alertmanager, Pushgateway or PostgreSQL are absent).
 test:
+	@touch $${TMPDIR:-/tmp}/.mlgate-test-start
 	$(GO) test -count=1 -timeout 15m ./...
+	@find $${TMPDIR:-/tmp} -maxdepth 2 -path '*mlgate-*-screenshot/report.png' -newer $${TMPDIR:-/tmp}/.mlgate-test-start \
+	  -printf 'screenshot of report.html in headless Chromium: %p\n' 2>/dev/null; true
 
 lint:
 	$(GO) vet ./...
