@@ -81,4 +81,3 @@ func readLabels(ctx context.Context, path string, items *interner) (*labelSet, e
 	}
 	return ls, nil
 }
-
