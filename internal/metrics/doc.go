@@ -67,18 +67,21 @@
 //
 // # Classification
 //
-// Predictions have an id column ("id", "user_id" or "row_id") and a score
-// column ("score", "probability", "proba" or "prediction"): the probability
-// of class 1. Labels have the same id column and "label" or "target" with
-// values 0 or 1 (also "true"/"false"). Rows are joined by id; an id on one
-// side only is an error naming the file and the id. accuracy, precision,
+// Predictions have an id column (the first of "id", "row_id", "user_id")
+// and a score column (the first of "score", "probability", "proba",
+// "prediction"): the probability of class 1. Labels have an id column and
+// "label" or "target" with values 0 or 1 (also "true"/"false"). Rows are
+// joined by id; an id on one side only, or twice on one side, is an error
+// naming the file, row and id. accuracy, precision,
 // recall and f1 use score >= Threshold (default 0.5) as class 1, and are 0
 // when undefined (scikit-learn's zero_division=0 with a warning noted);
 // roc_auc is the area under the ROC curve with ties handled as
-// sklearn.metrics.roc_auc_score; pr_auc is
+// sklearn.metrics.roc_auc_score (left out, with a note, when the labels
+// hold one class); pr_auc is
 // sklearn.metrics.average_precision_score; log_loss is
-// sklearn.metrics.log_loss with probabilities clipped to
-// [eps, 1-eps], eps = the float64 machine epsilon (as scikit-learn >= 1.5).
+// sklearn.metrics.log_loss with probabilities clipped to [eps, 1-eps],
+// eps = the float64 machine epsilon (scikit-learn's eps="auto" for float64
+// input).
 //
 // # Regression
 //
