@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
 	"gitlab.com/mlgate/mlgate/internal/gates"
@@ -115,7 +118,7 @@ func refTables(t *testing.T) (dir string, preds, labels []string) {
 }
 
 // TestRankingTableFormats checks that CSV (fast path, quoted slow path,
-// shuffled rows) and JSONL give the TREC files' values.
+// shuffled rows), JSONL and Parquet give the TREC files' values.
 func TestRankingTableFormats(t *testing.T) {
 	want := mustCompute(t, Input{Predictions: refRun, Labels: refQrels})
 	dir, preds, labels := refTables(t)
@@ -130,7 +133,26 @@ func TestRankingTableFormats(t *testing.T) {
 		quoted[i] = fmt.Sprintf("%q,%s,%s", f[0], f[1], f[2])
 		jsonl[i] = fmt.Sprintf(`{"user_id":%q,"item_id":%q,"score":%s}`, f[0], f[1], f[2])
 	}
+	type pqRow struct {
+		User  string  `parquet:"user_id"`
+		Item  string  `parquet:"item_id"`
+		Score float64 `parquet:"score"`
+	}
+	var pq []pqRow
+	for _, p := range preds {
+		f := strings.Split(p, ",")
+		v, err := strconv.ParseFloat(f[2], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pq = append(pq, pqRow{f[0], f[1], v})
+	}
+	pqPath := filepath.Join(dir, "p.parquet")
+	if err := parquet.WriteFile(pqPath, pq); err != nil {
+		t.Fatal(err)
+	}
 	cases := map[string]string{
+		"parquet":  pqPath,
 		"csv":      mustWrite(t, dir, "p.csv", append([]string{"user_id,item_id,score"}, preds...)),
 		"shuffled": mustWrite(t, dir, "s.csv", append([]string{"score,item_id,user_id"}, reorder(shuffled)...)),
 		"quoted":   mustWrite(t, dir, "q.csv", append([]string{"user_id,item_id,score"}, quoted...)),
