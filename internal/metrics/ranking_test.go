@@ -304,3 +304,32 @@ func TestRankingErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRankingCanceled checks that a canceled context stops Compute with
+// the context's error, not an input error.
+func TestRankingCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir, preds, labels := refTables(t)
+	p := mustWrite(t, dir, "p.csv", append([]string{"user_id,item_id,score"}, preds...))
+	l := mustWrite(t, dir, "l.csv", append([]string{"user_id,item_id,relevance"}, labels...))
+	for _, in := range []Input{
+		{Predictions: p, Labels: l},
+		{Predictions: refRun, Labels: refQrels},
+		{Predictions: "testdata/cls_predictions.csv.gz", Labels: "testdata/cls_labels.csv.gz", Task: Classification},
+	} {
+		_, err := Compute(ctx, in)
+		if !errors.Is(err, context.Canceled) || errors.Is(err, gates.ErrInput) {
+			t.Errorf("%s: error %v, want context.Canceled only", in.Predictions, err)
+		}
+	}
+}
+
+// TestParseScoreRange checks atof's handling of out-of-range numbers.
+func TestParseScoreRange(t *testing.T) {
+	for in, want := range map[string]bool{"1e400": true, "-1e400": true, "1e-400": true, "0x1p3": true, "nan": false, "1,5": false} {
+		if _, ok := parseScore([]byte(in)); ok != want {
+			t.Errorf("parseScore(%q) ok = %v, want %v", in, ok, want)
+		}
+	}
+}

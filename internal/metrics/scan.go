@@ -110,11 +110,12 @@ func bstr(b []byte) string {
 	return unsafe.String(&b[0], len(b))
 }
 
-// parseScore parses a finite or infinite float; NaN is refused because it
-// cannot be ranked.
+// parseScore parses a float as C's atof (trec_eval's reader) does: out of
+// range values become ±Inf or 0; NaN is refused because it cannot be
+// ranked.
 func parseScore(b []byte) (float64, bool) {
 	v, err := strconv.ParseFloat(bstr(b), 64)
-	if err != nil || math.IsNaN(v) {
+	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(v) {
 		return 0, false
 	}
 	return v, true
@@ -177,7 +178,7 @@ func scanTREC(ctx context.Context, path string, want int, layout string, fn func
 			continue
 		}
 		row++
-		if row&(1<<20-1) == 0 && ctx.Err() != nil {
+		if row&(1<<20-1) == 1 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		if n != want {
