@@ -77,9 +77,9 @@ func (s *lineScanner) next() ([]byte, error) {
 	return b, nil
 }
 
-// fields splits b at runs of spaces and tabs into dst, returning at most
-// len(dst)+1 fields' worth of count (the count tells a caller about extra
-// fields).
+// fields splits b at runs of spaces and tabs, stores the first len(dst)
+// fields in dst and returns the number of fields found, so that a caller
+// can tell a line with too many fields.
 func fields(b []byte, dst [][]byte) int {
 	n := 0
 	i := 0
