@@ -262,9 +262,19 @@ func TestRankingErrors(t *testing.T) {
 	dir := t.TempDir()
 	goodQrels := mustWrite(t, dir, "good.qrels", []string{"u1 0 d1 1"})
 	goodRun := mustWrite(t, dir, "good.run", []string{"u1 Q0 d1 1 0.5 r"})
+	// More than one reading block (1 MiB) before the bad line.
+	long := make([]string, 0, 60001)
+	for i := 0; i < 60000; i++ {
+		long = append(long, fmt.Sprintf("u%d Q0 d%d 1 0.5 run-with-a-long-tag", i/10, i))
+	}
+	long = append(long, "u9 Q0 d1 1 x r")
 	cases := []struct {
 		name, preds, labels, want string
 	}{
+		{"bad score after blocks", mustWrite(t, dir, "long.run", long), goodQrels,
+			`long.run: row 60001 (line 60001), column "score": found "x"`},
+		{"line too long", mustWrite(t, dir, "huge.run", []string{"u1 Q0 d1 1 0.5 r", strings.Repeat("x", 1<<20+10)}), goodQrels,
+			`huge.run: line 2: line longer than 1048576 bytes`},
 		{"duplicate item", mustWrite(t, dir, "dup.run", []string{"u1 Q0 d1 1 0.5 r", "u1 Q0 d1 2 0.4 r"}), goodQrels,
 			`dup.run: row 2 (line 2), column "item_id": user "u1" lists item "d1" twice`},
 		{"bad score", mustWrite(t, dir, "score.run", []string{"u1 Q0 d1 1 high r"}), goodQrels,

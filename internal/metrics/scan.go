@@ -3,7 +3,6 @@ package metrics
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -131,67 +130,6 @@ func parseRelevance(b []byte) (float64, bool) {
 		return 0, false
 	}
 	return v, true
-}
-
-// scanRun reads a TREC run file: "qid Q0 docno rank score tag" per line.
-// Blank lines and lines starting with '#' are skipped.
-func scanRun(ctx context.Context, path string, fn rowFunc) error {
-	return scanTREC(ctx, path, 6, "qid Q0 docno rank score tag", func(f [][]byte, row, line int) error {
-		v, ok := parseScore(f[4])
-		if !ok {
-			return &dataset.RowError{File: path, Row: row, Line: line, Column: "score", Msg: fmt.Sprintf("found %q, expected a number (field 5 of qid Q0 docno rank score tag)", clip(f[4]))}
-		}
-		return fn(f[0], f[2], v, row, line)
-	})
-}
-
-// scanQrels reads a TREC qrels file: "qid iter docno rel" per line.
-func scanQrels(ctx context.Context, path string, fn rowFunc) error {
-	return scanTREC(ctx, path, 4, "qid iter docno rel", func(f [][]byte, row, line int) error {
-		v, ok := parseRelevance(f[3])
-		if !ok {
-			return &dataset.RowError{File: path, Row: row, Line: line, Column: "rel", Msg: fmt.Sprintf("found %q, expected an integer relevance (field 4 of qid iter docno rel)", clip(f[3]))}
-		}
-		return fn(f[0], f[2], v, row, line)
-	})
-}
-
-func scanTREC(ctx context.Context, path string, want int, layout string, fn func(f [][]byte, row, line int) error) error {
-	r, closeFn, err := openText(path)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	s := lineScanner{file: path, r: r}
-	var fs [6][]byte
-	row := 0
-	for {
-		b, err := s.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		n := fields(b, fs[:want])
-		if n == 0 || fs[0][0] == '#' {
-			continue
-		}
-		row++
-		if row&(1<<20-1) == 1 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if n != want {
-			return &dataset.RowError{File: path, Row: row, Line: s.line, Msg: fmt.Sprintf("has %d fields, expected %d (%s)", n, want, layout)}
-		}
-		if err := fn(fs[:want], row, s.line); err != nil {
-			return err
-		}
-	}
-	if row == 0 {
-		return &dataset.RowError{File: path, Msg: fmt.Sprintf("empty file: expected lines of %q", layout)}
-	}
-	return nil
 }
 
 // clip shortens a field for an error message.
