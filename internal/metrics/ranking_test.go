@@ -343,3 +343,25 @@ func TestParseScoreRange(t *testing.T) {
 		}
 	}
 }
+
+// TestRankingDefaultRelevance checks that labels without a relevance
+// column count every listed item as relevance 1, and that the task is
+// detected from the item_id column.
+func TestRankingDefaultRelevance(t *testing.T) {
+	dir := t.TempDir()
+	p := mustWrite(t, dir, "p.csv", []string{"user_id,item_id,score", "u1,a,0.9", "u1,b,0.8", "u1,c,0.7"})
+	l := mustWrite(t, dir, "l.csv", []string{"user_id,item_id", "u1,b", "u1,z"})
+	res := mustCompute(t, Input{Predictions: p, Labels: l, K: []int{2}})
+	if res.Task != Ranking {
+		t.Fatalf("task %q", res.Task)
+	}
+	// b at rank 2: P@2 = 1/2, recall@2 = 1/2, mrr = 1/2, map@2 = (1/2)/2,
+	// ndcg@2 = (1/log2(3)) / (1 + 1/log2(3)).
+	d := 1 / 1.5849625007211562
+	want := map[string]float64{"precision@2": 0.5, "recall@2": 0.5, "mrr": 0.5, "map@2": 0.25, "ndcg@2": d / (1 + d), "coverage@2": 2.0 / 4}
+	for k, w := range want {
+		if !closeTo(res.Values[k], w, 1e-12) {
+			t.Errorf("%s = %v, want %v", k, res.Values[k], w)
+		}
+	}
+}
