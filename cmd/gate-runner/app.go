@@ -41,10 +41,10 @@ type command struct {
 
 // commands is the subcommand table; each lives in its own file.
 var commands = map[string]command{
-	"run":      {"[-c .mlgate.yml] [--gate NAME]... [--out DIR]", "run every gate the config names, in order", runRun},
+	"run":      {"[-c .mlgate.yml] [--gate NAME]... [--out DIR] [--post]", "run every gate the config names, in order", runRun},
 	"metrics":  {"--predictions FILE --labels FILE [--k 5,10] [--task T]", "offline metrics from raw predictions and labels", runMetrics},
 	"compare":  {"--candidate FILE [--baseline FILE] [-c FILE] [--rule R]...", "Gate 3: candidate vs production metrics", runCompare},
-	"report":   {"--in DIR... [--out DIR]", "render the report files again from results.json", runReport},
+	"report":   {"--in DIR... [--out DIR] [--post]", "render the report files again from results.json; --post comments on the merge request", runReport},
 	"validate": {"-c FILE", "check a config and say exactly what is wrong", runValidate},
 	"demo":     {"[--out DIR]", "every gate on bundled sample data, no network", runDemo},
 	"version":  {"", "print the version", runVersion},

@@ -106,7 +106,7 @@ func (m *Main) finish(c *common, cfg *config.Config, r *gates.Report) error {
 	if out == "" {
 		out = cfg.Report.Out
 	}
-	paths, err := report.Write(out, r)
+	paths, err := report.WriteWith(out, r, m.markdownOptions(out))
 	if err != nil {
 		return err
 	}

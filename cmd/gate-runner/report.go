@@ -14,14 +14,17 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/report"
 )
 
-// runReport is `gate-runner report --in DIR`: it gathers every
+// runReport is `gate-runner report --in DIR [--post]`: it gathers every
 // results.json under the given directories (one per gate job, as GitLab
 // hands artifacts of earlier jobs to a later one), merges them into one
-// report and writes all output files again.
-func runReport(_ context.Context, m *Main, args []string) error {
+// report, writes all output files again and, with --post, posts it to the
+// merge or pull request.
+func runReport(ctx context.Context, m *Main, args []string) error {
 	var c common
 	var in listFlag
+	var pf postFlags
 	fs := m.flagSet("report", &c)
+	pf.bind(fs)
 	fs.Var(&in, "in", "a directory (searched recursively) or results.json file; repeatable")
 	if err := m.parse(fs, args); err != nil {
 		return err
@@ -53,7 +56,10 @@ func runReport(_ context.Context, m *Main, args []string) error {
 			c.out = filepath.Dir(in[0])
 		}
 	}
-	return m.finish(&c, cfg, merged)
+	if err := m.addLineage(merged, cfg, pf.params); err != nil {
+		return err
+	}
+	return m.finishAndPost(ctx, &c, cfg, merged, pf)
 }
 
 func findResults(in []string) ([]string, error) {
@@ -119,6 +125,7 @@ func mergeResults(files []string) (*gates.Report, error) {
 		if r.Created.After(out.Created) {
 			out.Created = r.Created
 		}
+		out.Lineage = mergeLineage(out.Lineage, r.Lineage)
 	}
 	sort.SliceStable(out.Gates, func(i, j int) bool { return gateOrder(out.Gates[i].Gate) < gateOrder(out.Gates[j].Gate) })
 	out.Status = out.Overall()
@@ -132,4 +139,34 @@ func gateOrder(g string) int {
 		}
 	}
 	return 1 << 20
+}
+
+// mergeLineage joins the lineage of several gate jobs: the data files of
+// all, the first commit, links and parameters found.
+func mergeLineage(a, b *gates.Lineage) *gates.Lineage {
+	if a == nil || b == nil {
+		if a == nil {
+			return b
+		}
+		return a
+	}
+	out := *a
+	out.Files = map[string]string{}
+	for _, l := range []*gates.Lineage{a, b} {
+		for k, v := range l.Files {
+			if _, ok := out.Files[k]; !ok {
+				out.Files[k] = v
+			}
+		}
+	}
+	if len(out.Files) == 0 {
+		out.Files = nil
+	}
+	out.Commit = firstNonEmpty(a.Commit, b.Commit)
+	out.Pipeline = firstNonEmpty(a.Pipeline, b.Pipeline)
+	out.Job = firstNonEmpty(a.Job, b.Job)
+	if len(out.Params) == 0 {
+		out.Params, out.ParamsFile = b.Params, b.ParamsFile
+	}
+	return &out
 }

@@ -26,7 +26,9 @@ var gateFuncs = map[string]gateFunc{
 func runRun(ctx context.Context, m *Main, args []string) error {
 	var c common
 	var only listFlag
+	var pf postFlags
 	fs := m.flagSet("run", &c)
+	pf.bind(fs)
 	fs.Var(&only, "gate", "run only this gate (repeatable)")
 	if err := m.parse(fs, args); err != nil {
 		return err
@@ -70,5 +72,8 @@ func runRun(ctx context.Context, m *Main, args []string) error {
 		res.Duration = m.Now().Sub(start)
 		r.Add(res)
 	}
-	return m.finish(&c, cfg, r)
+	if err := m.addLineage(r, cfg, pf.params); err != nil {
+		return err
+	}
+	return m.finishAndPost(ctx, &c, cfg, r, pf)
 }

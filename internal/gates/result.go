@@ -100,6 +100,9 @@ type Lineage struct {
 	Job      string            `json:"job_url,omitempty"`
 	Files    map[string]string `json:"files,omitempty"` // path → sha256 or .dvc md5
 	Params   map[string]any    `json:"params,omitempty"`
+	// ParamsFile is where Params were read (params.yaml), flattened with
+	// "." between nested keys.
+	ParamsFile string `json:"params_file,omitempty"`
 }
 
 // Report is every gate of one run.

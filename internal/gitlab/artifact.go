@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
 )
@@ -39,24 +38,11 @@ func DownloadArtifact(ctx context.Context, c *gl.Client, a Artifact) ([]byte, er
 	r, resp, err := c.Jobs.DownloadSingleArtifactsFileByTagOrBranch(a.Project, a.Ref, a.Path,
 		&gl.DownloadArtifactsFileOptions{Job: &job}, gl.WithContext(ctx))
 	if err != nil {
-		return nil, apiError(resp, err, a.String())
+		err = apiError(resp, err, a.String(), "read_api and at least the Reporter role")
+		if errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("%s: %w (HTTP 404)", a, ErrNoArtifact)
+		}
+		return nil, err
 	}
 	return io.ReadAll(r)
-}
-
-// apiError turns a client-go error into one a user can act on.
-func apiError(resp *gl.Response, err error, what string) error {
-	status := 0
-	if resp != nil && resp.Response != nil {
-		status = resp.StatusCode
-	}
-	switch {
-	case errors.Is(err, gl.ErrNotFound) || status == http.StatusNotFound:
-		return fmt.Errorf("%s: %w (HTTP 404)", what, ErrNoArtifact)
-	case status == http.StatusUnauthorized:
-		return fmt.Errorf("%s: GitLab answered 401 Unauthorized: the token is invalid or expired", what)
-	case status == http.StatusForbidden:
-		return fmt.Errorf("%s: GitLab answered 403 Forbidden: the token may not read this project (it needs read_api and at least the Reporter role)", what)
-	}
-	return fmt.Errorf("%s: %w", what, err)
 }

@@ -3,6 +3,7 @@ package gitlab
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -67,6 +68,9 @@ type Options struct {
 	RetryMax int
 	// RetryWaitMin and RetryWaitMax bound the backoff (default 500ms, 5s).
 	RetryWaitMin, RetryWaitMax time.Duration
+	// Logger receives the retry messages of the HTTP client (method and
+	// URL, never a header); nil: none.
+	Logger *slog.Logger
 }
 
 // New returns a client for the API at baseURL (such as CI_API_V4_URL,
@@ -94,9 +98,13 @@ func New(baseURL string, tok Token, o Options) (*gl.Client, error) {
 	if wmax == 0 {
 		wmax = 5 * time.Second
 	}
-	// client-go's own backoff ignores the bounds (700-900 ms, linear); the
-	// exponential one of retryablehttp honours them and Retry-After.
+	// client-go's own backoff ignores these bounds for 5xx (a fixed
+	// 0.7-0.9 s × attempt); retryablehttp's default is exponential between
+	// them and honours Retry-After on 429 and 503.
 	opts = append(opts, gl.WithCustomRetryWaitMinMax(wmin, wmax), gl.WithCustomBackoff(retryablehttp.DefaultBackoff))
+	if o.Logger != nil {
+		opts = append(opts, gl.WithCustomLeveledLogger(o.Logger))
+	}
 	var c *gl.Client
 	var err error
 	if tok.Kind == JobToken {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"html/template"
+	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/gates"
 )
@@ -17,6 +18,7 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"ratio":   ratioCell,
 	"verdict": verdictWord,
 	"svg":     func(c gates.Chart) template.HTML { return template.HTML(SVG(c)) }, // SVG escapes every text it draws
+	"details": htmlDetails,
 	"labels": func(g gates.Result) []string {
 		b, c := labels(g)
 		return []string{b, c}
@@ -31,9 +33,37 @@ func HTML(r *gates.Report) ([]byte, error) {
 		*gates.Report
 		Overall gates.Status
 		Summary string
-	}{r, r.Overall(), overallLine(r)}
+	}{r, r.Overall(), strings.ReplaceAll(overallLine(r), "**", "")}
 	if err := htmlTmpl.Execute(&buf, data); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// detailRow is one line of a gate's Details in report.html.
+type detailRow struct{ K, V string }
+
+// htmlDetails returns a gate's decision (when its Details has one) and its
+// Details as flattened rows: only the numbers when there is a decision.
+func htmlDetails(g gates.Result) struct {
+	Decision, Reason string
+	Rows             []detailRow
+} {
+	var out struct {
+		Decision, Reason string
+		Rows             []detailRow
+	}
+	m := detailsMap(g.Details)
+	out.Decision, _ = m["decision"].(string)
+	out.Reason, _ = m["reason"].(string)
+	for i, r := range flatten(m, "", nil) {
+		if i == maxDetailRows {
+			break
+		}
+		if out.Decision != "" && !r.num {
+			continue
+		}
+		out.Rows = append(out.Rows, detailRow{r.k, r.v})
+	}
+	return out
 }

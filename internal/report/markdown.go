@@ -14,8 +14,11 @@ type MarkdownOptions struct {
 	JobURL      string
 	HTMLURL     string
 	// MaxRows caps the rows of each gate's table (0: no cap); the rest
-	// are counted and left to the HTML report.
+	// go into a collapsed section below it.
 	MaxRows int
+	// Images are the URLs of uploaded chart images by ChartKey; without
+	// one a histogram is drawn as a line of text.
+	Images map[string]string
 }
 
 // Markdown renders the merge-request comment. It starts with Marker(r.Name)
@@ -23,6 +26,19 @@ type MarkdownOptions struct {
 // GitLab's and GitHub's Markdown and as plain text in a notification email.
 func Markdown(r *gates.Report, o MarkdownOptions) string {
 	var b strings.Builder
+	header(&b, r)
+	b.WriteString(overallLine(r) + "\n\n")
+	gateTable(&b, r)
+	for _, g := range r.Gates {
+		gateMarkdown(&b, g, o)
+	}
+	footer(&b, r, o)
+	return b.String()
+}
+
+// header writes the marker and the heading with the verdict and the model
+// version.
+func header(b *strings.Builder, r *gates.Report) {
 	st := r.Overall()
 	b.WriteString(Marker(r.Name) + "\n")
 	title := "mlgate"
@@ -36,21 +52,19 @@ func Markdown(r *gates.Report, o MarkdownOptions) string {
 	if what != "" {
 		what = " for " + "`" + what + "`"
 	}
-	fmt.Fprintf(&b, "## %s %s%s: %s\n\n", st.Mark(), title, what, verdictWord(st))
-	b.WriteString(overallLine(r) + "\n\n")
+	fmt.Fprintf(b, "## %s %s%s: %s\n\n", st.Mark(), title, what, verdictWord(st))
+}
 
-	if len(r.Gates) > 1 {
-		b.WriteString("| gate | status | summary |\n|---|---|---|\n")
-		for _, g := range r.Gates {
-			fmt.Fprintf(&b, "| %s | %s %s | %s |\n", esc(g.Title), g.Status.Mark(), g.Status, esc(g.Summary))
-		}
-		b.WriteString("\n")
+// gateTable lists the gates with their verdicts when there are several.
+func gateTable(b *strings.Builder, r *gates.Report) {
+	if len(r.Gates) < 2 {
+		return
 	}
+	b.WriteString("| gate | status | summary |\n|---|---|---|\n")
 	for _, g := range r.Gates {
-		gateMarkdown(&b, g, o)
+		fmt.Fprintf(b, "| %s | %s %s | %s |\n", esc(g.Title), g.Status.Mark(), g.Status, esc(g.Summary))
 	}
-	footer(&b, r, o)
-	return b.String()
+	b.WriteString("\n")
 }
 
 func overallLine(r *gates.Report) string {
@@ -67,6 +81,14 @@ func overallLine(r *gates.Report) string {
 	switch {
 	case n == 0:
 		return "No gate ran."
+	case n == 1 && len(failed) == 1:
+		return fmt.Sprintf("**The gate failed:** %s. The pipeline stops here.", failed[0])
+	case n == 1 && len(warned) == 1:
+		return fmt.Sprintf("**The gate passed with warnings:** %s.", warned[0])
+	case n == 1 && r.Gates[0].Status == gates.Skip:
+		return "**The gate was skipped.**"
+	case n == 1:
+		return "**The gate passed.**"
 	case len(failed) > 0:
 		return fmt.Sprintf("**%d of %d gates failed:** %s. The pipeline stops here.", len(failed), n, strings.Join(failed, ", "))
 	case len(warned) > 0:
@@ -83,25 +105,61 @@ func gateMarkdown(b *strings.Builder, g gates.Result, o MarkdownOptions) {
 	if len(g.Notes) > 0 {
 		b.WriteString("\n")
 	}
-	if len(g.Checks) == 0 {
+	decision(b, g)
+	if len(g.Checks) > 0 {
+		rows := g.Checks
+		var hidden []gates.Check
+		if o.MaxRows > 0 && len(rows) > o.MaxRows {
+			sorted := worstFirst(rows)
+			rows, hidden = sorted[:o.MaxRows], sorted[o.MaxRows:]
+		}
+		checkTable(b, g, rows)
+		if len(hidden) > 0 {
+			fmt.Fprintf(b, "<details><summary>%s (passing or less severe)</summary>\n\n", plural(len(hidden), "more check", "more checks"))
+			checkTable(b, g, hidden)
+			b.WriteString("</details>\n\n")
+		}
+		failures(b, g)
+	}
+	charts(b, g, o)
+	details(b, g)
+}
+
+// checkTable writes a table of checks. A gate whose checks have no
+// baseline (tests, drift) gets the short form without the baseline, Δ and
+// ratio columns, which would be all dashes.
+func checkTable(b *strings.Builder, g gates.Result, rows []gates.Check) {
+	bl, cl := labels(g)
+	if !hasBaseline(g) {
+		if g.CandidateLabel == "" {
+			cl = "value"
+		}
+		fmt.Fprintf(b, "| check | %s | rule | status |\n|---|---:|---|---|\n", esc(cl))
+		for _, c := range rows {
+			fmt.Fprintf(b, "| %s | %s | %s | %s %s |\n", esc(c.Name), cell(c.Candidate), esc(c.Rule), c.Status.Mark(), c.Status)
+		}
+		b.WriteString("\n")
 		return
 	}
-	bl, cl := labels(g)
-	fmt.Fprintf(b, "| check | %s | %s | Δ | ratio | rule | status |\n|---|---:|---:|---:|---:|---|---|\n", bl, cl)
-	rows := g.Checks
-	hidden := 0
-	if o.MaxRows > 0 && len(rows) > o.MaxRows {
-		rows = worstFirst(rows)[:o.MaxRows]
-		hidden = len(g.Checks) - o.MaxRows
-	}
+	fmt.Fprintf(b, "| check | %s | %s | Δ | ratio | rule | status |\n|---|---:|---:|---:|---:|---|---|\n", esc(bl), esc(cl))
 	for _, c := range rows {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s %s |\n", esc(c.Name), cell(c.Baseline), cell(c.Candidate),
 			deltaCell(c.Delta), ratioCell(c.Ratio), esc(c.Rule), c.Status.Mark(), c.Status)
 	}
-	if hidden > 0 {
-		fmt.Fprintf(b, "\n_%d more checks (all passing or less severe) are in the HTML report._\n", hidden)
-	}
 	b.WriteString("\n")
+}
+
+func hasBaseline(g gates.Result) bool {
+	for _, c := range g.Checks {
+		if c.Baseline != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// failures lists every failing and warning check with its message.
+func failures(b *strings.Builder, g gates.Result) {
 	var msgs []string
 	for _, c := range g.Checks {
 		if c.Message != "" && (c.Status == gates.Fail || c.Status == gates.Warn) {
@@ -137,29 +195,15 @@ func labels(g gates.Result) (string, string) {
 	return bl, cl
 }
 
-func footer(b *strings.Builder, r *gates.Report, o MarkdownOptions) {
-	var links []string
-	for _, l := range []struct{ name, url string }{{"pipeline", o.PipelineURL}, {"job", o.JobURL}, {"full HTML report", o.HTMLURL}} {
-		if l.url != "" {
-			links = append(links, fmt.Sprintf("[%s](%s)", l.name, l.url))
-		}
-	}
-	if lin := r.Lineage; lin != nil {
-		if lin.Commit != "" {
-			c := lin.Commit
-			if len(c) > 12 {
-				c = c[:12]
-			}
-			links = append(links, "commit `"+c+"`")
-		}
-	}
-	if len(links) > 0 {
-		b.WriteString("---\n" + strings.Join(links, " · ") + "\n")
-	}
-}
-
 // esc makes text safe inside a Markdown table cell.
 func esc(s string) string {
 	s = strings.ReplaceAll(s, "|", "\\|")
 	return strings.ReplaceAll(s, "\n", " ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

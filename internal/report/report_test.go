@@ -70,11 +70,9 @@ func TestGolden(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := fixture(t, c.scale, c.warn)
-			if r.Overall() != c.want {
-				t.Fatalf("status %s, want %s", r.Overall(), c.want)
-			}
-			golden(t, c.name+".md", []byte(Markdown(r, MarkdownOptions{PipelineURL: "https://gitlab.example.com/ml/rec/-/pipelines/7", JobURL: "https://gitlab.example.com/ml/rec/-/jobs/9"})))
+			r := richFixture(t, c.want)
+			golden(t, c.name+".md", []byte(Markdown(r, MarkdownOptions{PipelineURL: "https://gitlab.example.com/ml/rec/-/pipelines/7", JobURL: "https://gitlab.example.com/ml/rec/-/jobs/9",
+				HTMLURL: "https://gitlab.example.com/ml/rec/-/jobs/9/artifacts/file/mlgate-out/report.html", MaxRows: 2})))
 			j, err := JUnit(r)
 			if err != nil {
 				t.Fatal(err)

@@ -26,12 +26,17 @@ var Files = []string{ResultsFile, MarkdownFile, HTMLFile, JUnitFile, MetricsFile
 // Write renders r into dir (created if needed) and returns the paths
 // written.
 func Write(dir string, r *gates.Report) ([]string, error) {
+	return WriteWith(dir, r, MarkdownOptions{})
+}
+
+// WriteWith is Write with the links and limits of report.md.
+func WriteWith(dir string, r *gates.Report, o MarkdownOptions) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create output directory: %w", err)
 	}
 	render := map[string]func(*gates.Report) ([]byte, error){
 		ResultsFile:  JSON,
-		MarkdownFile: func(r *gates.Report) ([]byte, error) { return []byte(Markdown(r, MarkdownOptions{})), nil },
+		MarkdownFile: func(r *gates.Report) ([]byte, error) { return []byte(Markdown(r, o)), nil },
 		HTMLFile:     HTML,
 		JUnitFile:    JUnit,
 		MetricsFile:  func(r *gates.Report) ([]byte, error) { return []byte(OpenMetrics(r)), nil },
