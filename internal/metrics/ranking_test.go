@@ -29,7 +29,8 @@ type trecRef struct {
 
 // TestRankingAgainstTrecEval checks the means of every metric against
 // trec_eval 9.0.8 on the generated reference set: at full precision (a
-// build printing %.17g) to 1e-9 and against the stock build's 4 decimals.
+// build printing %.17g) to 1e-9, against the stock build's 4 decimals, and
+// against an independent Python implementation (python_reference.py).
 func TestRankingAgainstTrecEval(t *testing.T) {
 	res := mustCompute(t, Input{Task: Ranking, Predictions: refRun, Labels: refQrels, K: []int{10, 5}})
 	for _, tc := range []struct {
@@ -38,6 +39,7 @@ func TestRankingAgainstTrecEval(t *testing.T) {
 	}{
 		{"testdata/trec_eval_full.json", 1e-9},
 		{"testdata/trec_eval_stock.json", 5e-5},
+		{"testdata/python_reference.json", 1e-9},
 	} {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
 			var ref trecRef
