@@ -65,8 +65,8 @@
 // a streaming pass with reused buffers; otherwise the rows are held as
 // (user, item, score, row, line) records of 24 bytes and grouped in
 // memory. TREC files are split into fields and parsed by a second
-// goroutine while the first evaluates; 1M users x top-100 (100M rows) take
-// about 45 s of CPU and 650 MB (bench/bench-metrics.sh).
+// goroutine while the first evaluates; 1M users x top-100 (100M rows) took
+// 36 s of CPU and 640 MB here (bench/bench-metrics.sh).
 //
 // # Classification
 //
