@@ -48,7 +48,7 @@ func readColumn(ctx context.Context, path string, valueCols []string, what strin
 		if err != nil {
 			return nil, nil, err
 		}
-		if r.Row()&(1<<16-1) == 0 && ctx.Err() != nil {
+		if r.Row()&(1<<16-1) == 1 && ctx.Err() != nil {
 			return nil, nil, ctx.Err()
 		}
 		if dataset.IsMissing(row[ic]) {

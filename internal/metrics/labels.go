@@ -7,32 +7,6 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/dataset"
 )
 
-// interner maps ids to dense int32 numbers, keeping each id string once.
-type interner struct {
-	ids   map[string]int32
-	names []string
-}
-
-func newInterner() *interner { return &interner{ids: make(map[string]int32)} }
-
-// intern returns b's number, adding b when it is new.
-func (t *interner) intern(b []byte) int32 {
-	if v, ok := t.ids[bstr(b)]; ok {
-		return v
-	}
-	s := string(b)
-	id := int32(len(t.names))
-	t.ids[s] = id
-	t.names = append(t.names, s)
-	return id
-}
-
-// lookup returns b's number and whether b is known.
-func (t *interner) lookup(b []byte) (int32, bool) {
-	v, ok := t.ids[bstr(b)]
-	return v, ok
-}
-
 // labelSet holds every label grouped by user: the labels of user u are
 // items[off[u]:off[u+1]] with relevance rels[...].
 type labelSet struct {
@@ -106,12 +80,4 @@ func readLabels(ctx context.Context, path string, items *interner) (*labelSet, e
 		}
 	}
 	return ls, nil
-}
-
-// truncate forgets every id numbered n or above.
-func (t *interner) truncate(n int) {
-	for _, s := range t.names[n:] {
-		delete(t.ids, s)
-	}
-	t.names = t.names[:n]
 }

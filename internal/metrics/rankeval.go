@@ -145,7 +145,7 @@ func (e *rankEval) start(user []byte) error {
 	return nil
 }
 
-// before reports whether a ranks above b: higher score first, ties by item
+// cmp orders a before b when a ranks higher: higher score first, ties by item
 // id descending in byte order, as trec_eval's comp_sim_docno.
 func (e *rankEval) cmp(a, b entry) int {
 	if a.score > b.score {

@@ -16,7 +16,6 @@ func computeRanking(ctx context.Context, predictions, labels string, k []int) (R
 	if err != nil {
 		return Result{}, err
 	}
-	labelItems := len(items.names)
 	ev := newRankEval(predictions, lab, items, ks)
 	err = scanPredictions(ctx, predictions, func(user, item []byte, score float64, row, line int) error {
 		return ev.add(user, items.intern(item), score, row, line)
@@ -24,7 +23,8 @@ func computeRanking(ctx context.Context, predictions, labels string, k []int) (R
 	var note string
 	if errors.Is(err, errNotGrouped) {
 		// Start again holding every row in memory, grouped by user.
-		items.truncate(labelItems)
+		// Items interned by the partial pass come from the same file, so
+		// the catalogue is unchanged.
 		ev = newRankEval(predictions, lab, items, ks)
 		err = evalUngrouped(ctx, predictions, items, ev)
 		note = "the predictions were not grouped by user, so they were held in memory and grouped before evaluation"

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
 	"gitlab.com/mlgate/mlgate/internal/gates"
@@ -26,7 +29,8 @@ type trecRef struct {
 
 // TestRankingAgainstTrecEval checks the means of every metric against
 // trec_eval 9.0.8 on the generated reference set: at full precision (a
-// build printing %.17g) to 1e-9 and against the stock build's 4 decimals.
+// build printing %.17g) to 1e-9, against the stock build's 4 decimals, and
+// against an independent Python implementation (python_reference.py).
 func TestRankingAgainstTrecEval(t *testing.T) {
 	res := mustCompute(t, Input{Task: Ranking, Predictions: refRun, Labels: refQrels, K: []int{10, 5}})
 	for _, tc := range []struct {
@@ -35,6 +39,7 @@ func TestRankingAgainstTrecEval(t *testing.T) {
 	}{
 		{"testdata/trec_eval_full.json", 1e-9},
 		{"testdata/trec_eval_stock.json", 5e-5},
+		{"testdata/python_reference.json", 1e-9},
 	} {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
 			var ref trecRef
@@ -115,7 +120,7 @@ func refTables(t *testing.T) (dir string, preds, labels []string) {
 }
 
 // TestRankingTableFormats checks that CSV (fast path, quoted slow path,
-// shuffled rows) and JSONL give the TREC files' values.
+// shuffled rows), JSONL and Parquet give the TREC files' values.
 func TestRankingTableFormats(t *testing.T) {
 	want := mustCompute(t, Input{Predictions: refRun, Labels: refQrels})
 	dir, preds, labels := refTables(t)
@@ -130,7 +135,26 @@ func TestRankingTableFormats(t *testing.T) {
 		quoted[i] = fmt.Sprintf("%q,%s,%s", f[0], f[1], f[2])
 		jsonl[i] = fmt.Sprintf(`{"user_id":%q,"item_id":%q,"score":%s}`, f[0], f[1], f[2])
 	}
+	type pqRow struct {
+		User  string  `parquet:"user_id"`
+		Item  string  `parquet:"item_id"`
+		Score float64 `parquet:"score"`
+	}
+	var pq []pqRow
+	for _, p := range preds {
+		f := strings.Split(p, ",")
+		v, err := strconv.ParseFloat(f[2], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pq = append(pq, pqRow{f[0], f[1], v})
+	}
+	pqPath := filepath.Join(dir, "p.parquet")
+	if err := parquet.WriteFile(pqPath, pq); err != nil {
+		t.Fatal(err)
+	}
 	cases := map[string]string{
+		"parquet":  pqPath,
 		"csv":      mustWrite(t, dir, "p.csv", append([]string{"user_id,item_id,score"}, preds...)),
 		"shuffled": mustWrite(t, dir, "s.csv", append([]string{"score,item_id,user_id"}, reorder(shuffled)...)),
 		"quoted":   mustWrite(t, dir, "q.csv", append([]string{"user_id,item_id,score"}, quoted...)),
@@ -240,9 +264,19 @@ func TestRankingErrors(t *testing.T) {
 	dir := t.TempDir()
 	goodQrels := mustWrite(t, dir, "good.qrels", []string{"u1 0 d1 1"})
 	goodRun := mustWrite(t, dir, "good.run", []string{"u1 Q0 d1 1 0.5 r"})
+	// More than one reading block (1 MiB) before the bad line.
+	long := make([]string, 0, 60001)
+	for i := 0; i < 60000; i++ {
+		long = append(long, fmt.Sprintf("u%d Q0 d%d 1 0.5 run-with-a-long-tag", i/10, i))
+	}
+	long = append(long, "u9 Q0 d1 1 x r")
 	cases := []struct {
 		name, preds, labels, want string
 	}{
+		{"bad score after blocks", mustWrite(t, dir, "long.run", long), goodQrels,
+			`long.run: row 60001 (line 60001), column "score": found "x"`},
+		{"line too long", mustWrite(t, dir, "huge.run", []string{"u1 Q0 d1 1 0.5 r", strings.Repeat("x", 1<<20+10)}), goodQrels,
+			`huge.run: line 2: line longer than 1048576 bytes`},
 		{"duplicate item", mustWrite(t, dir, "dup.run", []string{"u1 Q0 d1 1 0.5 r", "u1 Q0 d1 2 0.4 r"}), goodQrels,
 			`dup.run: row 2 (line 2), column "item_id": user "u1" lists item "d1" twice`},
 		{"bad score", mustWrite(t, dir, "score.run", []string{"u1 Q0 d1 1 high r"}), goodQrels,
@@ -280,5 +314,56 @@ func TestRankingErrors(t *testing.T) {
 				t.Errorf("error %q\nwant it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestRankingCanceled checks that a canceled context stops Compute with
+// the context's error, not an input error.
+func TestRankingCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir, preds, labels := refTables(t)
+	p := mustWrite(t, dir, "p.csv", append([]string{"user_id,item_id,score"}, preds...))
+	l := mustWrite(t, dir, "l.csv", append([]string{"user_id,item_id,relevance"}, labels...))
+	for _, in := range []Input{
+		{Predictions: p, Labels: l},
+		{Predictions: refRun, Labels: refQrels},
+		{Predictions: "testdata/cls_predictions.csv.gz", Labels: "testdata/cls_labels.csv.gz", Task: Classification},
+	} {
+		_, err := Compute(ctx, in)
+		if !errors.Is(err, context.Canceled) || errors.Is(err, gates.ErrInput) {
+			t.Errorf("%s: error %v, want context.Canceled only", in.Predictions, err)
+		}
+	}
+}
+
+// TestParseScoreRange checks atof's handling of out-of-range numbers.
+func TestParseScoreRange(t *testing.T) {
+	for in, want := range map[string]bool{"1e400": true, "-1e400": true, "1e-400": true, "0x1p3": true, "nan": false, "1,5": false} {
+		if _, ok := parseScore([]byte(in)); ok != want {
+			t.Errorf("parseScore(%q) ok = %v, want %v", in, ok, want)
+		}
+	}
+}
+
+// TestRankingDefaultRelevance checks that labels without a relevance
+// column count every listed item as relevance 1, and that the task is
+// detected from the item_id column.
+func TestRankingDefaultRelevance(t *testing.T) {
+	dir := t.TempDir()
+	p := mustWrite(t, dir, "p.csv", []string{"user_id,item_id,score", "u1,a,0.9", "u1,b,0.8", "u1,c,0.7"})
+	l := mustWrite(t, dir, "l.csv", []string{"user_id,item_id", "u1,b", "u1,z"})
+	res := mustCompute(t, Input{Predictions: p, Labels: l, K: []int{2}})
+	if res.Task != Ranking {
+		t.Fatalf("task %q", res.Task)
+	}
+	// b at rank 2: P@2 = 1/2, recall@2 = 1/2, mrr = 1/2, map@2 = (1/2)/2,
+	// ndcg@2 = (1/log2(3)) / (1 + 1/log2(3)).
+	d := 1 / 1.5849625007211562
+	want := map[string]float64{"precision@2": 0.5, "recall@2": 0.5, "mrr": 0.5, "map@2": 0.25, "ndcg@2": d / (1 + d), "coverage@2": 2.0 / 4}
+	for k, w := range want {
+		if !closeTo(res.Values[k], w, 1e-12) {
+			t.Errorf("%s = %v, want %v", k, res.Values[k], w)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package metrics
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -77,9 +76,9 @@ func (s *lineScanner) next() ([]byte, error) {
 	return b, nil
 }
 
-// fields splits b at runs of spaces and tabs into dst, returning at most
-// len(dst)+1 fields' worth of count (the count tells a caller about extra
-// fields).
+// fields splits b at runs of spaces and tabs, stores the first len(dst)
+// fields in dst and returns the number of fields found, so that a caller
+// can tell a line with too many fields.
 func fields(b []byte, dst [][]byte) int {
 	n := 0
 	i := 0
@@ -110,11 +109,12 @@ func bstr(b []byte) string {
 	return unsafe.String(&b[0], len(b))
 }
 
-// parseScore parses a finite or infinite float; NaN is refused because it
-// cannot be ranked.
+// parseScore parses a float as C's atof (trec_eval's reader) does: out of
+// range values become ±Inf or 0; NaN is refused because it cannot be
+// ranked.
 func parseScore(b []byte) (float64, bool) {
 	v, err := strconv.ParseFloat(bstr(b), 64)
-	if err != nil || math.IsNaN(v) {
+	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(v) {
 		return 0, false
 	}
 	return v, true
@@ -130,67 +130,6 @@ func parseRelevance(b []byte) (float64, bool) {
 		return 0, false
 	}
 	return v, true
-}
-
-// scanRun reads a TREC run file: "qid Q0 docno rank score tag" per line.
-// Blank lines and lines starting with '#' are skipped.
-func scanRun(ctx context.Context, path string, fn rowFunc) error {
-	return scanTREC(ctx, path, 6, "qid Q0 docno rank score tag", func(f [][]byte, row, line int) error {
-		v, ok := parseScore(f[4])
-		if !ok {
-			return &dataset.RowError{File: path, Row: row, Line: line, Column: "score", Msg: fmt.Sprintf("found %q, expected a number (field 5 of qid Q0 docno rank score tag)", clip(f[4]))}
-		}
-		return fn(f[0], f[2], v, row, line)
-	})
-}
-
-// scanQrels reads a TREC qrels file: "qid iter docno rel" per line.
-func scanQrels(ctx context.Context, path string, fn rowFunc) error {
-	return scanTREC(ctx, path, 4, "qid iter docno rel", func(f [][]byte, row, line int) error {
-		v, ok := parseRelevance(f[3])
-		if !ok {
-			return &dataset.RowError{File: path, Row: row, Line: line, Column: "rel", Msg: fmt.Sprintf("found %q, expected an integer relevance (field 4 of qid iter docno rel)", clip(f[3]))}
-		}
-		return fn(f[0], f[2], v, row, line)
-	})
-}
-
-func scanTREC(ctx context.Context, path string, want int, layout string, fn func(f [][]byte, row, line int) error) error {
-	r, closeFn, err := openText(path)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	s := lineScanner{file: path, r: r}
-	var fs [6][]byte
-	row := 0
-	for {
-		b, err := s.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		n := fields(b, fs[:want])
-		if n == 0 || fs[0][0] == '#' {
-			continue
-		}
-		row++
-		if row&(1<<20-1) == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if n != want {
-			return &dataset.RowError{File: path, Row: row, Line: s.line, Msg: fmt.Sprintf("has %d fields, expected %d (%s)", n, want, layout)}
-		}
-		if err := fn(fs[:want], row, s.line); err != nil {
-			return err
-		}
-	}
-	if row == 0 {
-		return &dataset.RowError{File: path, Msg: fmt.Sprintf("empty file: expected lines of %q", layout)}
-	}
-	return nil
 }
 
 // clip shortens a field for an error message.

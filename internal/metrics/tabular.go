@@ -106,7 +106,7 @@ func scanFastCSV(ctx context.Context, path string, rc rankingColumns, fn rowFunc
 		if bytes.IndexByte(b, '"') >= 0 {
 			return errSlowPath
 		}
-		if row&(1<<20-1) == 0 && ctx.Err() != nil {
+		if row&(1<<20-1) == 1 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		n := splitSep(b, sep, parts)
@@ -208,7 +208,7 @@ func scanDataset(ctx context.Context, path string, rc rankingColumns, fn rowFunc
 			return err
 		}
 		n++
-		if n&(1<<16-1) == 0 && ctx.Err() != nil {
+		if n&(1<<16-1) == 1 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		for i, c := range rec {
