@@ -39,9 +39,7 @@ func runABTest(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	r := m.newReport(&c, cfg)
-	r.Add(res)
-	return m.finish(&c, cfg, r)
+	return m.finishOne(&c, cfg, res)
 }
 
 // abtestGate gathers the test's data and decides.

@@ -33,9 +33,7 @@ func runCanary(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	r := m.newReport(&c, cfg)
-	r.Add(res)
-	return m.finish(&c, cfg, r)
+	return m.finishOne(&c, cfg, res)
 }
 
 // canaryGate runs the canary checks against Prometheus.

@@ -128,3 +128,23 @@ func (m *Main) finish(c *common, cfg *config.Config, r *gates.Report) error {
 	}
 	return nil
 }
+
+// parseGate parses a gate command's flags, checks --format and loads the
+// config (-c, or .mlgate.yml when present): the start every gate command
+// shares.
+func (m *Main) parseGate(fs *flag.FlagSet, c *common, args []string) (*config.Config, error) {
+	if err := m.parse(fs, args); err != nil {
+		return nil, err
+	}
+	if err := c.checkFormat(); err != nil {
+		return nil, err
+	}
+	return c.loadConfig(false)
+}
+
+// finishOne writes and prints the report of a single gate's result.
+func (m *Main) finishOne(c *common, cfg *config.Config, res gates.Result) error {
+	r := m.newReport(c, cfg)
+	r.Add(res)
+	return m.finish(c, cfg, r)
+}

@@ -29,13 +29,7 @@ func runCompare(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&cand, "candidate", "", "candidate metrics file (JSON or YAML; nested keys flattened with '.')")
 	fs.StringVar(&base, "baseline", "", "production metrics file; omit for a first model (only min/max apply)")
 	fs.Var(&rules, "rule", "a rule METRIC:COND=VALUE[,…], e.g. precision@5:min_ratio=0.95 (repeatable; replaces the config's rules)")
-	if err := m.parse(fs, args); err != nil {
-		return err
-	}
-	if err := c.checkFormat(); err != nil {
-		return err
-	}
-	cfg, err := c.loadConfig(false)
+	cfg, err := m.parseGate(fs, &c, args)
 	if err != nil {
 		return err
 	}
@@ -69,9 +63,7 @@ func runCompare(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	r := m.newReport(&c, cfg)
-	r.Add(res)
-	return m.finish(&c, cfg, r)
+	return m.finishOne(&c, cfg, res)
 }
 
 // compareGate gathers both sides' metrics and applies Gate 3's rules.

@@ -47,7 +47,5 @@ func runConcept(ctx context.Context, m *Main, args []string) error {
 	}
 	res := rep.Result()
 	res.Duration = m.Now().Sub(start)
-	r := m.newReport(&c, cfg)
-	r.Add(res)
-	return m.finish(&c, cfg, r)
+	return m.finishOne(&c, cfg, res)
 }

@@ -18,13 +18,7 @@ func runData(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("data", &c)
 	fs.StringVar(&data, "data", "", "training data file (CSV, JSON Lines or Parquet; .gz allowed)")
 	fs.StringVar(&ref, "reference", "", "reference data file or NAME.profile.json the distribution must match")
-	if err := m.parse(fs, args); err != nil {
-		return err
-	}
-	if err := c.checkFormat(); err != nil {
-		return err
-	}
-	cfg, err := c.loadConfig(false)
+	cfg, err := m.parseGate(fs, &c, args)
 	if err != nil {
 		return err
 	}
@@ -42,9 +36,7 @@ func runData(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	r := m.newReport(&c, cfg)
-	r.Add(res)
-	return m.finish(&c, cfg, r)
+	return m.finishOne(&c, cfg, res)
 }
 
 // dataGate runs Gate 2; the distribution check takes its thresholds from

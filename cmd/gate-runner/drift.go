@@ -26,13 +26,7 @@ func runDrift(ctx context.Context, m *Main, args []string) error {
 	fs.StringVar(&ref, "reference", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed), or a NAME.profile.json from gate-runner profile")
 	fs.StringVar(&cur, "current", "", "current data file, with the reference's columns")
 	fs.StringVar(&push, "push", "", "Pushgateway URL to push the drift metrics to (job mlgate_drift, grouped by model)")
-	if err := m.parse(fs, args); err != nil {
-		return err
-	}
-	if err := c.checkFormat(); err != nil {
-		return err
-	}
-	cfg, err := c.loadConfig(false)
+	cfg, err := m.parseGate(fs, &c, args)
 	if err != nil {
 		return err
 	}

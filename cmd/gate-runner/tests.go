@@ -53,9 +53,7 @@ func runTests(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	r := m.newReport(&c, cfg)
-	r.Add(res)
-	return m.finish(&c, cfg, r)
+	return m.finishOne(&c, cfg, res)
 }
 
 // junitArgs lets --junit take several files, as an unquoted glob expands
