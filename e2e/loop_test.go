@@ -26,6 +26,7 @@ const (
 	prometheusBin   = "/usr/bin/prometheus"
 	alertmanagerBin = "/usr/bin/prometheus-alertmanager"
 	pushgatewayBin  = "/usr/bin/prometheus-pushgateway"
+	amtoolBin       = "/usr/bin/amtool"
 )
 
 // Alertmanager's timers in the test: short, so that repeats of the same
@@ -109,6 +110,7 @@ func TestLoop(t *testing.T) {
 	}
 	c := calls[0]
 	checkCall(t, c)
+	t.Logf("create-pipeline %s ref=%s variables=%v", c.Path, c.Ref, c.Variables)
 
 	// 5. The loop time: notification reaching mlbot → mlbot's GitLab call.
 	ds := proxy.deliveries(alert)
@@ -234,6 +236,11 @@ func startAlertmanager(t *testing.T, root, webhook string) string {
 	path := filepath.Join(dir, "alertmanager.yml")
 	if err := os.WriteFile(path, derived, 0o600); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(amtoolBin); err == nil {
+		if out, err := exec.Command(amtoolBin, "check-config", path).CombinedOutput(); err != nil {
+			t.Fatalf("amtool check-config of the derived config: %v\n%s", err, out)
+		}
 	}
 	addr := freeAddr(t)
 	startProc(t, dir, alertmanagerBin, []string{"--config.file=" + path, "--storage.path=" + filepath.Join(dir, "data"),
