@@ -3,6 +3,8 @@
 package e2e
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,67 @@ import (
 
 	"gopkg.in/yaml.v3"
 )
+
+// deriveAlertmanagerConfig replaces, in the shipped config, the timers of
+// the top route and the URL and credentials of the webhook of the receiver
+// the mlgate_action route sends to; everything else stays as shipped.
+func deriveAlertmanagerConfig(shipped []byte, webhook, tokenFile string) ([]byte, error) {
+	var cfg map[string]any
+	if err := yaml.Unmarshal(shipped, &cfg); err != nil {
+		return nil, err
+	}
+	route, _ := cfg["route"].(map[string]any)
+	if route == nil {
+		return nil, errors.New("no route")
+	}
+	route["group_wait"] = groupWait.String()
+	route["group_interval"] = groupInterval.String()
+	route["repeat_interval"] = repeatInterval.String()
+	receiver := ""
+	subs, _ := route["routes"].([]any)
+	for _, s := range subs {
+		r, _ := s.(map[string]any)
+		ms, _ := r["matchers"].([]any)
+		for _, m := range ms {
+			if ms, ok := m.(string); ok && strings.HasPrefix(ms, "mlgate_action") {
+				receiver, _ = r["receiver"].(string)
+			}
+		}
+		for _, k := range []string{"group_wait", "group_interval", "repeat_interval"} {
+			if _, ok := r[k]; ok {
+				return nil, fmt.Errorf("route to %v sets %s: the test shortens only the top route's timers", r["receiver"], k)
+			}
+		}
+	}
+	if receiver == "" {
+		return nil, errors.New("no route with an mlgate_action matcher")
+	}
+	replaced := 0
+	recvs, _ := cfg["receivers"].([]any)
+	for _, rv := range recvs {
+		r, _ := rv.(map[string]any)
+		if r["name"] != receiver {
+			continue
+		}
+		hooks, _ := r["webhook_configs"].([]any)
+		for _, h := range hooks {
+			hook, _ := h.(map[string]any)
+			hook["url"] = webhook
+			hc, _ := hook["http_config"].(map[string]any)
+			auth, _ := hc["authorization"].(map[string]any)
+			if auth == nil {
+				return nil, fmt.Errorf("receiver %s: webhook without http_config.authorization", receiver)
+			}
+			delete(auth, "credentials")
+			auth["credentials_file"] = tokenFile
+			replaced++
+		}
+	}
+	if replaced != 1 {
+		return nil, fmt.Errorf("receiver %q has %d webhook_configs, want 1", receiver, replaced)
+	}
+	return yaml.Marshal(cfg)
+}
 
 // TestDeriveAlertmanagerConfig checks that the derivation keeps the shipped
 // routing and replaces only the webhook and the timers, and that it
