@@ -23,6 +23,13 @@ test:
 	@find $${TMPDIR:-/tmp} -maxdepth 2 -path '*mlgate-*-screenshot/report.png' -newer $${TMPDIR:-/tmp}/.mlgate-test-start \
 	  -printf 'screenshot of report.html in headless Chromium: %p\n' 2>/dev/null; true
 
+## e2e: the whole loop with the real Pushgateway, Prometheus and Alertmanager:
+## gate-runner drift --push → shipped rules → shipped route → mlbot → one
+## GitLab pipeline; prints the notification → pipeline time. MLGATE_E2E=1
+## makes missing programs an error instead of a skip.
+e2e:
+	$(GO) test -count=1 -run TestLoop -v ./e2e/
+
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$($(GO) list -f '{{.Dir}}' ./...)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
