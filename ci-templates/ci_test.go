@@ -391,3 +391,43 @@ func TestValidationCanFail(t *testing.T) {
 		})
 	}
 }
+
+// yamlBlocks returns the ```yaml blocks of a Markdown file.
+func yamlBlocks(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	var cur *strings.Builder
+	for _, line := range strings.Split(string(b), "\n") {
+		switch {
+		case cur == nil && strings.TrimSpace(line) == "```yaml":
+			cur = &strings.Builder{}
+		case cur != nil && strings.TrimSpace(line) == "```":
+			blocks = append(blocks, cur.String())
+			cur = nil
+		case cur != nil:
+			cur.WriteString(line + "\n")
+		}
+	}
+	return blocks
+}
+
+// TestReadmeSnippetsMatchGitLabSchema validates the copy-paste examples of
+// the READMEs: what a newcomer pastes into .gitlab-ci.yml must be valid.
+func TestReadmeSnippetsMatchGitLabSchema(t *testing.T) {
+	sch := loadSchema(t)
+	for _, md := range []string{"README.md", "../examples/recommender/README.md"} {
+		for i, block := range yamlBlocks(t, md) {
+			p := filepath.Join(t.TempDir(), fmt.Sprintf("snippet%d.yml", i+1))
+			if err := os.WriteFile(p, []byte(block), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range validate(sch, p) {
+				t.Errorf("%s, yaml block %d: %s", md, i+1, e)
+			}
+		}
+	}
+}
