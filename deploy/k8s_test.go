@@ -86,7 +86,7 @@ func decodeManifests(files map[string][]byte) (*manifests, error) {
 			want := ""
 			switch kind := doc["kind"]; kind {
 			case "Deployment":
-				m.deploy, target, want = &appsv1.Deployment{}, nil, "apps/v1"
+				m.deploy, want = &appsv1.Deployment{}, "apps/v1"
 				target = m.deploy
 			case "Service":
 				m.service, want = &corev1.Service{}, "v1"

@@ -71,22 +71,40 @@ func TestPipelineWithGitLabCILocal(t *testing.T) {
 	gitCmd("add", "-A")
 	gitCmd("commit", "-qm", "example")
 
-	cmd := exec.Command(glci, "--force-shell-executor", "--home", t.TempDir(), "train", "mlgate-data", "mlgate-compare")
-	cmd.Dir = repo
-	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	out, err := cmd.CombinedOutput()
-	t.Logf("gitlab-ci-local:\n%s", out)
-	if err != nil {
-		t.Fatalf("gitlab-ci-local: %v", err)
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(glci, append([]string{"--force-shell-executor", "--home", t.TempDir()}, args...)...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		out, err := cmd.CombinedOutput()
+		t.Logf("gitlab-ci-local %s:\n%s", strings.Join(args, " "), out)
+		if err != nil {
+			t.Fatalf("gitlab-ci-local %s: %v", strings.Join(args, " "), err)
+		}
+		return string(out)
 	}
+	out := run("train", "mlgate-data", "mlgate-compare")
 	for _, want := range []string{"PASS  train", "PASS  mlgate-data", "PASS  mlgate-compare", "Gate 3: offline metrics  PASS", "Gate 2: data quality  PASS"} {
-		if !strings.Contains(string(out), want) {
+		if !strings.Contains(out, want) {
 			t.Errorf("gitlab-ci-local output lacks %q", want)
 		}
 	}
 	for _, f := range []string{"mlgate-out/compare/junit.xml", "mlgate-out/compare/metrics.txt", "mlgate-out/data/results.json", "model/predictions.csv"} {
 		if _, err := os.Stat(filepath.Join(repo, f)); err != nil {
 			t.Errorf("the pipeline did not write %s: %v", f, err)
+		}
+	}
+
+	// A pipeline mlbot creates (MLGATE_TRIGGER set) trains through the
+	// retrain component instead of the train job, then gates the result.
+	list := run("--list", "--variable", "MLGATE_TRIGGER=alert")
+	if !regexp.MustCompile(`(?m)^mlgate-retrain\s`).MatchString(list) || regexp.MustCompile(`(?m)^train\s`).MatchString(list) {
+		t.Errorf("with MLGATE_TRIGGER=alert the pipeline should run mlgate-retrain and not train:\n%s", list)
+	}
+	out = run("--variable", "MLGATE_TRIGGER=alert", "--variable", "MODEL=recommender", "--variable", "FEATURE=ctr_7d", "mlgate-retrain", "mlgate-compare")
+	for _, want := range []string{"retraining recommender: trigger=alert", "feature=ctr_7d", "PASS  mlgate-retrain", "PASS  mlgate-compare"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("retraining pipeline output lacks %q", want)
 		}
 	}
 }
