@@ -10,6 +10,9 @@ set -euo pipefail
 DIR=${MLGATE_GITLAB_CI_LOCAL_DIR:-/opt/gitlab-ci-local}
 VERSION=${MLGATE_GITLAB_CI_LOCAL_VERSION:-4.75.1}
 mkdir -p "$DIR"
+if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
+fi
 if [ ! -f "$DIR/node_modules/gitlab-ci-local/package.json" ] ||
    ! grep -q "\"version\": \"$VERSION\"" "$DIR/node_modules/gitlab-ci-local/package.json"; then
   (cd "$DIR" && npm install --no-audit --no-fund --prefix "$DIR" "gitlab-ci-local@$VERSION")
