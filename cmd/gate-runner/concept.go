@@ -6,13 +6,14 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/drift"
 	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/pushgw"
 )
 
 // runConcept is `gate-runner concept`: concept drift as the AUC drop of a
 // logistic model trained on the old labelled sample.
 func runConcept(ctx context.Context, m *Main, args []string) error {
 	var c common
-	var oldPath, newPath, label string
+	var oldPath, newPath, label, push string
 	var opt drift.ConceptOptions
 	fs := m.flagSet("concept", &c)
 	fs.StringVar(&oldPath, "old", "", "old labelled data file (the model is trained on 80% of it, the rest is its hold-out)")
@@ -21,6 +22,7 @@ func runConcept(ctx context.Context, m *Main, args []string) error {
 	fs.Float64Var(&opt.C, "l2-c", 1, "inverse L2 regularisation strength, as scikit-learn's C")
 	fs.Float64Var(&opt.WarnDrop, "warn-drop", 0.05, "AUC drop above which the gate warns")
 	fs.Float64Var(&opt.FailDrop, "fail-drop", 0.1, "AUC drop above which the gate fails (the plan's severe drift)")
+	fs.StringVar(&push, "push", "", "Pushgateway URL to push mlgate_concept_auc_drop and the AUCs to (job mlgate_concept, grouped by the config's model.name)")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
@@ -47,5 +49,10 @@ func runConcept(ctx context.Context, m *Main, args []string) error {
 	}
 	res := rep.Result()
 	res.Duration = m.Now().Sub(start)
+	if push != "" {
+		if err := pushgw.PushConcept(ctx, push, cfg.Model.Name, rep, m.Now(), nil); err != nil {
+			return err
+		}
+	}
 	return m.finishOne(&c, cfg, res)
 }
