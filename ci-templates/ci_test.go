@@ -419,7 +419,11 @@ func yamlBlocks(t *testing.T, path string) []string {
 // the READMEs: what a newcomer pastes into .gitlab-ci.yml must be valid.
 func TestReadmeSnippetsMatchGitLabSchema(t *testing.T) {
 	sch := loadSchema(t)
-	for _, md := range []string{"README.md", "../examples/recommender/README.md"} {
+	docs, err := filepath.Glob("docs/*.md")
+	if err != nil || len(docs) < 6 {
+		t.Fatalf("expected a docs/NAME.md per component, found %v (%v)", docs, err)
+	}
+	for _, md := range append([]string{"README.md", "../examples/recommender/README.md"}, docs...) {
 		for i, block := range yamlBlocks(t, md) {
 			p := filepath.Join(t.TempDir(), fmt.Sprintf("snippet%d.yml", i+1))
 			if err := os.WriteFile(p, []byte(block), 0o644); err != nil {
