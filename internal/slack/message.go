@@ -20,8 +20,12 @@ func ApprovalBlocks(a mlbot.Approval, dashboard string) (string, []slack.Block) 
 		version = "the last healthy version"
 	}
 	title := fmt.Sprintf("Rollback request #%d: %s to %s", a.ID, a.Model, version)
-	md := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.MarkdownType, s, false, false) }
-	plain := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+	md := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+	}
+	plain := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s*\nProject `%s` ref `%s`, proposed by %s", title, a.Project, a.Ref, who(a.ProposedBy))
 	if a.Reason != "" {
