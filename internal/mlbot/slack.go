@@ -81,6 +81,8 @@ const (
 	KindSlackUpdate = "slack_update"
 	// KindSlackReply posts text in an approval's thread.
 	KindSlackReply = "slack_reply"
+	// KindSlackRespond answers a command or click through its response_url.
+	KindSlackRespond = "slack_respond"
 	// KindRollback starts an approved rollback.
 	KindRollback = "rollback"
 )
@@ -88,8 +90,9 @@ const (
 // SlackTask is a Slack job: which approval's message, and the text of a
 // reply.
 type SlackTask struct {
-	ApprovalID int64  `json:"approval_id"`
-	Text       string `json:"text,omitempty"`
+	ApprovalID  int64  `json:"approval_id,omitempty"`
+	Text        string `json:"text,omitempty"`
+	ResponseURL string `json:"response_url,omitempty"`
 }
 
 // RollbackTask starts an approved rollback.

@@ -46,7 +46,9 @@ type Handler interface {
 type HandlerFunc func(ctx context.Context, job mlbot.Job) (mlbot.Run, error)
 
 // Handle calls f.
-func (f HandlerFunc) Handle(ctx context.Context, job mlbot.Job) (mlbot.Run, error) { return f(ctx, job) }
+func (f HandlerFunc) Handle(ctx context.Context, job mlbot.Job) (mlbot.Run, error) {
+	return f(ctx, job)
+}
 
 // Observer is told how each job attempt ended and how long its action took.
 type Observer interface {
@@ -68,9 +70,9 @@ type Worker struct {
 	Notifier   Notifier
 	// Handlers carry out the other job kinds, by kind.
 	Handlers map[string]Handler
-	Config     mlbot.WorkerConfig
-	Log        *slog.Logger
-	Observer   Observer
+	Config   mlbot.WorkerConfig
+	Log      *slog.Logger
+	Observer Observer
 	// Now and Jitter are replaced by tests; Jitter returns [0, 1).
 	Now    func() time.Time
 	Jitter func() float64

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 // are retryable.
 type Client struct {
 	api       *slack.Client
+	hc        *http.Client
 	roles     map[mlbot.Role]*mlbot.RoleMembers
 	dashboard string
 	ttl       time.Duration
@@ -44,7 +46,7 @@ func New(c *mlbot.SlackConfig, hc *http.Client) *Client {
 		}
 		opts = append(opts, slack.OptionAPIURL(u))
 	}
-	return &Client{api: slack.New(c.BotToken, opts...), roles: c.Roles, dashboard: c.DashboardURL,
+	return &Client{api: slack.New(c.BotToken, opts...), hc: hc, roles: c.Roles, dashboard: c.DashboardURL,
 		ttl: c.GroupCacheTTL, now: time.Now, groups: map[string]groupEntry{}}
 }
 
@@ -159,4 +161,19 @@ func classify(err error) error {
 		return mlbot.Permanent(err)
 	}
 	return err
+}
+
+// Respond answers a command or a click through its response_url with an
+// ephemeral message.
+func (c *Client) Respond(ctx context.Context, responseURL, text string) error {
+	err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, c.hc, &slack.WebhookMessage{Text: text, ResponseType: slack.ResponseTypeEphemeral})
+	if err != nil {
+		// The URL answers on behalf of the app: keep it out of errors.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return classify(fmt.Errorf("response_url: %w", err))
+	}
+	return nil
 }

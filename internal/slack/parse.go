@@ -77,6 +77,7 @@ type Command struct {
 	UserID      string
 	ChannelID   string
 	ResponseURL string
+	TriggerID   string
 	// Problem says why the text was not understood.
 	Problem string
 }
@@ -84,7 +85,8 @@ type Command struct {
 // ParseCommand reads a slash command's form. It never fails on the text:
 // what it cannot read becomes help with the problem named.
 func ParseCommand(form url.Values) (Command, error) {
-	c := Command{UserID: form.Get("user_id"), ChannelID: form.Get("channel_id"), ResponseURL: form.Get("response_url")}
+	c := Command{UserID: form.Get("user_id"), ChannelID: form.Get("channel_id"), ResponseURL: form.Get("response_url"),
+		TriggerID: form.Get("trigger_id")}
 	if c.UserID == "" {
 		return c, fmt.Errorf("%w: form field user_id missing", ErrBadRequest)
 	}
