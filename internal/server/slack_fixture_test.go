@@ -73,6 +73,8 @@ type recorder struct {
 	calls []call
 	// failUpdates makes that many chat.update calls answer 500.
 	failUpdates int
+	// seen, when set, is told of every call.
+	seen chan call
 }
 
 func (r *recorder) add(req *http.Request) call {
@@ -88,7 +90,11 @@ func (r *recorder) add(req *http.Request) call {
 	}
 	r.mu.Lock()
 	r.calls = append(r.calls, c)
+	seen := r.seen
 	r.mu.Unlock()
+	if seen != nil {
+		seen <- c
+	}
 	return c
 }
 
@@ -196,6 +202,8 @@ type slackFixture struct {
 
 	mu  sync.Mutex
 	now time.Time
+	// realTime makes the clock follow time.Now (benchmarks).
+	realTime bool
 }
 
 func newSlackFixture(t testing.TB, approvals int) *slackFixture {
@@ -237,6 +245,9 @@ func newSlackFixture(t testing.TB, approvals int) *slackFixture {
 func (f *slackFixture) clock() time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.realTime {
+		return time.Now().UTC()
+	}
 	return f.now
 }
 
