@@ -20,8 +20,8 @@ func (m *Main) validate() error {
 	fmt.Fprintf(m.Stdout, "%s: ok (%d rules, store %s)\n", m.configPath, len(cfg.Rules), cfg.Store.Driver)
 	for _, r := range cfg.Rules {
 		for _, a := range r.Actions {
-			if a.Notify != nil {
-				fmt.Fprintf(m.Stdout, "note: rule %s: notify jobs are stored and wait in the outbox until a Slack notifier is configured\n", r.Name)
+			if a.Notify != nil && cfg.Slack == nil {
+				fmt.Fprintf(m.Stdout, "note: rule %s: notify jobs are stored and wait in the outbox until a slack section is configured\n", r.Name)
 				break
 			}
 		}
