@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/outbox"
@@ -76,10 +77,29 @@ func (b *Bot) update(ctx context.Context, j mlbot.Job) (mlbot.Run, error) {
 	if a.TS == "" {
 		return mlbot.Run{}, fmt.Errorf("update request %d: %w", a.ID, errNotPosted)
 	}
-	if err := b.Slack.UpdateApproval(ctx, a); err != nil {
-		return mlbot.Run{}, err
+	// Two updates of one request may run at once on two workers; each
+	// checks after its call that it showed the current state, and shows it
+	// again otherwise, so the message ends on the latest state.
+	for range 3 {
+		if err := b.Slack.UpdateApproval(ctx, a); err != nil {
+			return mlbot.Run{}, err
+		}
+		now, err := b.Store.GetApproval(ctx, a.ID)
+		if err != nil {
+			return mlbot.Run{}, err
+		}
+		if sameView(a, now) {
+			break
+		}
+		a = now
 	}
 	return mlbot.Run{Detail: fmt.Sprintf("updated request %d: %s", a.ID, a.State)}, nil
+}
+
+// sameView reports whether two reads of a request render the same message.
+func sameView(x, y mlbot.Approval) bool {
+	return x.State == y.State && x.PipelineURL == y.PipelineURL && slices.Equal(x.Approvers, y.Approvers) &&
+		x.DecidedBy == y.DecidedBy
 }
 
 func (b *Bot) reply(ctx context.Context, j mlbot.Job) (mlbot.Run, error) {
