@@ -39,6 +39,9 @@ type Server struct {
 	Now     func() time.Time
 	// Slack serves /v1/slack/*; nil when the config has no slack section.
 	Slack *slackbot.Bot
+	// SlackCommandWait replaces the 2 s a command may take before it is
+	// answered through response_url (tests).
+	SlackCommandWait time.Duration
 }
 
 // New returns a server with its metrics registered on reg.

@@ -17,6 +17,13 @@ import (
 // Slack gives up on an answer after 3 s.
 const commandWait = 2 * time.Second
 
+func (s *Server) commandWait() time.Duration {
+	if s.SlackCommandWait > 0 {
+		return s.SlackCommandWait
+	}
+	return commandWait
+}
+
 // slackForm reads and verifies a request from Slack: the raw body is
 // read first, its v0 signature checked, and only then parsed as a form.
 // It answers the request itself and returns false when it is refused.
@@ -101,7 +108,7 @@ func (s *Server) slackCommands(c *gin.Context) {
 	select {
 	case a := <-done:
 		c.JSON(http.StatusOK, gin.H{"response_type": "ephemeral", "text": a.text})
-	case <-time.After(commandWait):
+	case <-time.After(s.commandWait()):
 		c.JSON(http.StatusOK, gin.H{"response_type": "ephemeral", "text": "Working on it…"})
 		go func() {
 			a := <-done

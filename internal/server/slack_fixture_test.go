@@ -199,6 +199,7 @@ type slackFixture struct {
 	answers *recorder
 	hooks   *httptest.Server
 	bot     *slackbot.Bot
+	server  *Server
 
 	mu  sync.Mutex
 	now time.Time
@@ -233,6 +234,7 @@ func newSlackFixture(t testing.TB, approvals int) *slackFixture {
 	f.bot = &slackbot.Bot{Config: cfg.Slack, Store: f.st, Slack: slack.New(cfg.Slack, http.DefaultClient),
 		Rollbacks: gitlab.NewRollbacks(gc), Log: slog.New(slog.DiscardHandler), Now: f.clock}
 	s.Slack = f.bot
+	f.server = s
 	for range 2 { // two replicas' workers on one store
 		w := &outbox.Worker{Store: f.st, Config: cfg.Worker, Handlers: f.bot.Handlers(), Notifier: f.bot, Now: f.clock}
 		f.workers = append(f.workers, w)

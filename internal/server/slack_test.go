@@ -314,3 +314,24 @@ func TestSlackCommands(t *testing.T) {
 		t.Errorf("%d refusals audited, want 3", refused)
 	}
 }
+
+// TestSlackSlowCommand: a command still working when Slack's deadline
+// nears is acknowledged, and its answer goes through response_url.
+func TestSlackSlowCommand(t *testing.T) {
+	f := newSlackFixture(t, 1)
+	f.server.SlackCommandWait = time.Nanosecond
+	code, body := f.signed(t, "/v1/slack/commands", f.command("U_VIEW", "status"), time.Now())
+	if code != 200 || !strings.Contains(body, "Working on it") {
+		t.Fatalf("ack: %d %s", code, body)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(f.answers.get("/cmd")) == 0 && time.Now().Before(deadline) {
+		f.drain(t)
+		time.Sleep(10 * time.Millisecond)
+	}
+	as := f.answers.get("/cmd")
+	if len(as) != 1 || as[0].Method != "POST" || !strings.Contains(as[0].Body, "mlbot status: all models") ||
+		!strings.Contains(as[0].Body, `"response_type":"ephemeral"`) {
+		t.Errorf("answers %+v", as)
+	}
+}
