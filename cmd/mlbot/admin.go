@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -52,6 +53,9 @@ func (m *Main) jobs(ctx context.Context) error {
 	}
 	switch m.args[0] {
 	case "list":
+		if m.state != "" && !slices.Contains(mlbot.JobStates, mlbot.JobState(m.state)) {
+			return fmt.Errorf("%w: --state %q, expected one of %v", errUsage, m.state, mlbot.JobStates)
+		}
 		_, st, err := m.open(ctx)
 		if err != nil {
 			return err

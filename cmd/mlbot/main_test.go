@@ -73,7 +73,7 @@ func TestCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "cli    retry   job 1") {
 		t.Errorf("audit: %v\n%s", err, out)
 	}
-	for _, args := range [][]string{{}, {"frobnicate"}, {"jobs", "-c", cfg}, {"jobs", "retry", "x", "-c", cfg}} {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"jobs", "-c", cfg}, {"jobs", "retry", "x", "-c", cfg}, {"jobs", "list", "--state", "bogus", "-c", cfg}} {
 		_, err := run(t, args...)
 		if !errors.Is(err, errUsage) {
 			t.Errorf("mlbot %s: %v, want a usage error", strings.Join(args, " "), err)
