@@ -278,11 +278,19 @@ func TestSlackUpdateRetried(t *testing.T) {
 func TestSlackCommands(t *testing.T) {
 	f := newSlackFixture(t, 1)
 	id := f.propose(t)
+	am := `{"version":"4","groupKey":"g","status":"firing","receiver":"mlbot","alerts":[{"status":"firing",
+		"labels":{"alertname":"FeatureDrift","model":"rec"},"annotations":{},"startsAt":"2026-11-23T10:00:00Z","fingerprint":"f1"}]}`
+	if code, body := f.post(t, "/v1/alertmanager", am, map[string]string{"Authorization": "Bearer am-token",
+		"Content-Type": "application/json"}); code != 200 {
+		t.Fatalf("alert: %d %s", code, body)
+	}
 	cases := []struct{ user, text, want string }{
 		{"U_VIEW", "", "/mlops status [MODEL]"},
 		{"U_VIEW", "frobnicate", `unknown command "frobnicate"`},
 		{"U_VIEW", "rollback", "rollback needs a model"},
 		{"U_VIEW", "status rec", fmt.Sprintf("#%d rec to v1, 0/1 approvals", id)},
+		{"U_VIEW", "status rec", "firing FeatureDrift"},
+		{"U_VIEW", "status other", "*Recent alerts*\n• none"},
 		{"U_NOBODY", "status", "needs the role *view*"},
 		{"U_VIEW", "retrain rec drift", "needs the role *retrain*"},
 		{"U_VIEW", "rollback rec", "needs the role *propose_rollback*"},

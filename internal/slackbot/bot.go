@@ -25,6 +25,7 @@ type Store interface {
 	ListJobs(ctx context.Context, f store.JobFilter) ([]mlbot.Job, error)
 	ListPipelines(ctx context.Context, limit int) ([]mlbot.Pipeline, error)
 	ListCooldowns(ctx context.Context, now time.Time) ([]store.ActiveCooldown, error)
+	RecentAlerts(ctx context.Context, limit int) ([]mlbot.Alert, error)
 }
 
 // Rollbacker starts an approved rollback (internal/gitlab's Rollbacks).

@@ -110,12 +110,28 @@ func (b *Bot) status(ctx context.Context, model string) (string, error) {
 		title = model
 	}
 	fmt.Fprintf(&sb, "*mlbot status: %s*\n", title)
+	alerts, err := b.Store.RecentAlerts(ctx, 20)
+	if err != nil {
+		return "", err
+	}
+	sb.WriteString("*Recent alerts*\n")
+	n := 0
+	for _, a := range alerts {
+		if (model != "" && a.Labels["model"] != model) || n == 5 {
+			continue
+		}
+		fmt.Fprintf(&sb, "• %s %s %s since %s\n", a.Status, a.Name(), a.LabelString(), a.StartsAt.Format(time.RFC3339))
+		n++
+	}
+	if n == 0 {
+		sb.WriteString("• none\n")
+	}
 	as, err := b.Store.ListApprovals(ctx, 50)
 	if err != nil {
 		return "", err
 	}
 	sb.WriteString("*Pending rollback requests*\n")
-	n := 0
+	n = 0
 	for _, a := range as {
 		if a.State == mlbot.ApprovalProposed && !a.Expired(now) && (model == "" || a.Model == model) {
 			fmt.Fprintf(&sb, "• #%d %s to %s, %d/%d approvals, expires in %s\n", a.ID, a.Model, versionText(a.Version),

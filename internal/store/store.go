@@ -49,6 +49,7 @@ type Store interface {
 	RollbackStarted(ctx context.Context, approvalID int64, pipelineURL string, now time.Time) error
 	EnqueueJob(ctx context.Context, j mlbot.Job, audit *mlbot.AuditEntry) (bool, error)
 	ListCooldowns(ctx context.Context, now time.Time) ([]ActiveCooldown, error)
+	RecentAlerts(ctx context.Context, limit int) ([]mlbot.Alert, error)
 }
 
 var _ Store = (*DB)(nil)
