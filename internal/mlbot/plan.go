@@ -62,7 +62,7 @@ func (c *Config) PlanAlert(a Alert, now time.Time) Plan {
 				p.Approvals = append(p.Approvals, Approval{AlertID: a.ID, Rule: r.Name, Model: model,
 					Project: pr.Project, Ref: pr.Ref, Version: version, State: ApprovalProposed,
 					ProposedBy: ActorRule + ":" + r.Name, ExpiresAt: now.Add(pr.Expires), CreatedAt: now,
-					Reason: defaultNotifyText(a, r.Name), Needed: c.ApprovalsNeeded()})
+					Reason: proposalReason(a, r.Name), Needed: c.ApprovalsNeeded()})
 				p.Audit = append(p.Audit, AuditEntry{At: now, Actor: ActorRule, Action: "propose_rollback",
 					Subject: model, Detail: fmt.Sprintf("rule %s proposes rolling back %s to %q", r.Name, pr.Project, version)})
 			}
@@ -104,6 +104,16 @@ func (c *Config) ApprovalsNeeded() int {
 		return c.Slack.Approvals
 	}
 	return 1
+}
+
+// proposalReason is the alert's summary and numbers, with a link to its
+// source (the Prometheus graph) when Alertmanager gave one.
+func proposalReason(a Alert, rule string) string {
+	s := defaultNotifyText(a, rule)
+	if a.GeneratorURL != "" {
+		s += "\n<" + a.GeneratorURL + "|source>"
+	}
+	return s
 }
 
 func defaultNotifyText(a Alert, rule string) string {
