@@ -68,3 +68,26 @@ func TestSlackConfigBad(t *testing.T) {
 		t.Errorf("trigger token only: %v", err)
 	}
 }
+
+func TestPlanProposalReason(t *testing.T) {
+	c, err := Load([]byte(slackBase + "  bot_token: x\n  signing_secret: s\n  channel: C1\n  approvals: 2\n" +
+		"  roles: {approve_rollback: {users: [U1]}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	p := c.PlanAlert(Alert{ID: 4, Status: StatusFiring, Labels: map[string]string{"alertname": "X", "model": "rec"},
+		Annotations: map[string]string{"psi": "0.41"}, GeneratorURL: "http://prom:9090/graph?g0.expr=psi"}, now)
+	if len(p.Approvals) != 1 {
+		t.Fatalf("plan %+v", p)
+	}
+	a := p.Approvals[0]
+	for _, want := range []string{"X", "psi: 0.41", "<http://prom:9090/graph?g0.expr=psi|source>"} {
+		if !strings.Contains(a.Reason, want) {
+			t.Errorf("reason %q lacks %q", a.Reason, want)
+		}
+	}
+	if a.Needed != 2 || !a.ExpiresAt.Equal(now.Add(30*time.Minute)) {
+		t.Errorf("approval %+v", a)
+	}
+}
