@@ -205,43 +205,72 @@ type slackFixture struct {
 	now time.Time
 	// realTime makes the clock follow time.Now (benchmarks).
 	realTime bool
+	cfg      *mlbot.Config
+	open     func() (*store.DB, error)
 }
 
 func newSlackFixture(t testing.TB, approvals int) *slackFixture {
 	t.Helper()
-	f := &slackFixture{now: time.Now().UTC()}
+	dir := t.TempDir()
+	return newSlackFixtureOn(t, approvals, func() (*store.DB, error) {
+		return store.OpenSQLite(context.Background(), filepath.Join(dir, "mlbot.db"))
+	})
+}
+
+// newSlackFixtureOn is newSlackFixture on the store open returns.
+func newSlackFixtureOn(t testing.TB, approvals int, open func() (*store.DB, error)) *slackFixture {
+	t.Helper()
+	f := &slackFixture{now: time.Now().UTC(), open: open}
 	sl, srec := newFakeSlack(t, map[string][]string{"S_PO": {"U_PO2", "U_ENG"}})
 	gl, grec := newFakeGitLab(t)
 	f.slack, f.gitlab, f.answers = srec, grec, &recorder{}
 	f.hooks = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f.answers.add(r) }))
 	t.Cleanup(f.hooks.Close)
-	cfg, err := mlbot.Load(fmt.Appendf(nil, slackConfig, gl.URL, sl.GetAPIURL(), approvals))
+	var err error
+	f.cfg, err = mlbot.Load(fmt.Appendf(nil, slackConfig, gl.URL, sl.GetAPIURL(), approvals))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.st, err = store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "mlbot.db"))
-	if err != nil {
+	r := f.replica(t)
+	f.st, f.srv, f.bot, f.server, f.workers = r.st, r.srv, r.bot, r.server, r.workers
+	return f
+}
+
+// replica is one mlbot process: its own store handle, server, bot and
+// two workers, on the fixture's database, fakes and clock.
+type replica struct {
+	st      *store.DB
+	srv     *httptest.Server
+	server  *Server
+	bot     *slackbot.Bot
+	workers []*outbox.Worker
+}
+
+func (f *slackFixture) replica(t testing.TB) replica {
+	t.Helper()
+	var r replica
+	var err error
+	if r.st, err = f.open(); err != nil {
 		t.Fatal(err)
 	}
 	reg := prometheus.NewRegistry()
-	s := New(cfg, f.st, nil, reg)
-	s.Now = f.clock
-	gc, err := gitlab.New(cfg.Backends.GitLab.URL, gitlab.Token{Value: "glpat-test", Kind: gitlab.PrivateToken, Source: "test"},
+	r.server = New(f.cfg, r.st, nil, reg)
+	r.server.Now = f.clock
+	gc, err := gitlab.New(f.cfg.Backends.GitLab.URL, gitlab.Token{Value: "glpat-test", Kind: gitlab.PrivateToken, Source: "test"},
 		gitlab.Options{RetryMax: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.bot = &slackbot.Bot{Config: cfg.Slack, Store: f.st, Slack: slack.New(cfg.Slack, http.DefaultClient),
+	r.bot = &slackbot.Bot{Config: f.cfg.Slack, Store: r.st, Slack: slack.New(f.cfg.Slack, http.DefaultClient),
 		Rollbacks: gitlab.NewRollbacks(gc), Log: slog.New(slog.DiscardHandler), Now: f.clock}
-	s.Slack = f.bot
-	f.server = s
-	for range 2 { // two replicas' workers on one store
-		w := &outbox.Worker{Store: f.st, Config: cfg.Worker, Handlers: f.bot.Handlers(), Notifier: f.bot, Now: f.clock}
-		f.workers = append(f.workers, w)
+	r.server.Slack = r.bot
+	for range 2 {
+		r.workers = append(r.workers, &outbox.Worker{Store: r.st, Config: f.cfg.Worker, Handlers: r.bot.Handlers(),
+			Notifier: r.bot, Now: f.clock})
 	}
-	f.srv = httptest.NewServer(s.Handler(reg))
-	t.Cleanup(func() { f.srv.Close(); f.st.Close() })
-	return f
+	r.srv = httptest.NewServer(r.server.Handler(reg))
+	t.Cleanup(func() { r.srv.Close(); r.st.Close() })
+	return r
 }
 
 func (f *slackFixture) clock() time.Time {
@@ -291,15 +320,26 @@ func (f *slackFixture) drain(t testing.TB) {
 // signed posts a form to mlbot signed as Slack would, at ts.
 func (f *slackFixture) signed(t testing.TB, path string, form url.Values, ts time.Time) (int, string) {
 	t.Helper()
+	return f.signedAt(t, f.srv.URL, path, form, ts)
+}
+
+// signedAt is signed to the replica at base.
+func (f *slackFixture) signedAt(t testing.TB, base, path string, form url.Values, ts time.Time) (int, string) {
+	t.Helper()
 	body := form.Encode()
 	stamp := strconv.FormatInt(ts.Unix(), 10)
-	return f.post(t, path, body, map[string]string{"X-Slack-Request-Timestamp": stamp,
+	return f.postAt(t, base, path, body, map[string]string{"X-Slack-Request-Timestamp": stamp,
 		"X-Slack-Signature": sign(slackSecret, stamp, body)})
 }
 
 func (f *slackFixture) post(t testing.TB, path, body string, hdr map[string]string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", f.srv.URL+path, strings.NewReader(body))
+	return f.postAt(t, f.srv.URL, path, body, hdr)
+}
+
+func (f *slackFixture) postAt(t testing.TB, base, path, body string, hdr map[string]string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	for k, v := range hdr {
 		req.Header.Set(k, v)
