@@ -51,6 +51,16 @@ func TestSlackApproveRollsBackOnce(t *testing.T) {
 		}
 	}
 
+	// The deployed pipeline finished before the rollback (mlbot saw it).
+	hook := func(finished string) int {
+		code, _ := f.post(t, "/v1/gitlab/events", `{"object_kind":"pipeline","object_attributes":{"id":77,"status":"success",
+			"finished_at":"`+finished+`"}}`, map[string]string{"X-Gitlab-Token": "gl-secret", "Content-Type": "application/json"})
+		return code
+	}
+	if code := hook("2026-11-23 09:00:00 UTC"); code != 200 {
+		t.Fatalf("gitlab event %d", code)
+	}
+
 	// Five clicks at once by the approver (a double click, Slack's
 	// retries) and a second approver after the request is decided.
 	var wg sync.WaitGroup
@@ -111,10 +121,9 @@ func TestSlackApproveRollsBackOnce(t *testing.T) {
 		t.Errorf("last update %v", last)
 	}
 
-	// The pipeline's outcome is posted in the thread.
-	code, _ := f.post(t, "/v1/gitlab/events", `{"object_kind":"pipeline","object_attributes":{"id":77,"status":"success"}}`,
-		map[string]string{"X-Gitlab-Token": "gl-secret", "Content-Type": "application/json"})
-	if code != 200 {
+	// The pipeline's outcome is posted in the thread: it finishes a
+	// second time, which is not a duplicate of the first.
+	if code := hook("2026-11-23 10:30:00 UTC"); code != 200 {
 		t.Fatalf("gitlab event %d", code)
 	}
 	f.drain(t)
