@@ -20,11 +20,19 @@ func (m *Main) validate() error {
 	}
 	fmt.Fprintf(m.Stdout, "%s: ok (%d rules, store %s)\n", m.configPath, len(cfg.Rules), cfg.Store.Driver)
 	for _, r := range cfg.Rules {
+		if cfg.Slack != nil {
+			break
+		}
+		var rollback, notify bool
 		for _, a := range r.Actions {
-			if a.Notify != nil {
-				fmt.Fprintf(m.Stdout, "note: rule %s: notify jobs are stored and wait in the outbox until a Slack notifier is configured\n", r.Name)
-				break
-			}
+			rollback = rollback || a.ProposeRollback != nil
+			notify = notify || a.Notify != nil
+		}
+		if rollback {
+			fmt.Fprintf(m.Stdout, "note: rule %s: rollback requests are stored and wait in the outbox until a slack section is configured\n", r.Name)
+		}
+		if notify {
+			fmt.Fprintf(m.Stdout, "note: rule %s: notify jobs are stored and wait in the outbox until a slack section is configured\n", r.Name)
 		}
 	}
 	return nil

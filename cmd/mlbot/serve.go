@@ -37,6 +37,9 @@ func (m *Main) serve(ctx context.Context) error {
 	srv := server.New(cfg, st, log, reg)
 	w := &outbox.Worker{Store: st, Retrainers: retrainers, Config: cfg.Worker, Log: log, Observer: srv.Metrics}
 	srv.Wake = w.Wake
+	if srv.Slack, err = slackBot(cfg, st, w, log); err != nil {
+		return err
+	}
 
 	addr := cfg.Listen
 	if v := os.Getenv("MLBOT_LISTEN"); v != "" {
@@ -53,6 +56,9 @@ func (m *Main) serve(ctx context.Context) error {
 	wctx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	wdone := make(chan struct{})
 	go func() { w.Run(wctx); close(wdone) }()
+	if srv.Slack != nil {
+		go srv.Slack.Sweep(wctx, sweepInterval)
+	}
 	err = srv.Serve(ctx, l, srv.Handler(reg))
 	stopWorker()
 	<-wdone

@@ -27,6 +27,18 @@ type Approval struct {
 	DecidedBy  string
 	ExpiresAt  time.Time
 	CreatedAt  time.Time
+	// Reason says why the rollback is proposed (the alert, a user's words).
+	Reason string
+	// Needed is how many distinct approvers it takes (at least 1).
+	Needed int
+	// Approvers approved so far, in order.
+	Approvers []string
+	// DecidedAt is when it was approved, rejected or expired.
+	DecidedAt time.Time
+	// Channel and TS locate its Slack message once posted.
+	Channel, TS string
+	// PipelineURL is the rollback pipeline once started.
+	PipelineURL string
 }
 
 // Expired reports whether the proposal can no longer be decided at now.

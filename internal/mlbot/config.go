@@ -16,6 +16,9 @@ type Config struct {
 	Auth     AuthConfig     `yaml:"auth"`
 	Worker   WorkerConfig   `yaml:"worker"`
 	Backends BackendsConfig `yaml:"backends"`
+	// Slack, when set, posts rollback proposals with buttons and serves
+	// /v1/slack/interactions and /v1/slack/commands.
+	Slack *SlackConfig `yaml:"slack"`
 	// Rules are tried in order; the first that matches an alert applies,
 	// and later ones too while the matched rule says continue: true.
 	Rules []*Rule `yaml:"rules"`
@@ -170,6 +173,6 @@ type ProposeRollback struct {
 	// Version is a template for the version to go back to; empty means
 	// the last healthy one.
 	Version string `yaml:"version"`
-	// Expires is how long the proposal can be approved (default 1h).
+	// Expires is how long the proposal can be approved (default 30m).
 	Expires time.Duration `yaml:"expires"`
 }

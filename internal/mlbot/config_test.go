@@ -33,10 +33,14 @@ func TestLoadGood(t *testing.T) {
 }
 
 func TestLoadExample(t *testing.T) {
-	for _, v := range []string{"MLBOT_ALERTMANAGER_TOKEN", "MLBOT_GITLAB_WEBHOOK_TOKEN", "MLBOT_GITLAB_TOKEN", "MLBOT_GITHUB_TOKEN", "MLBOT_AIRFLOW_TOKEN"} {
+	for _, v := range []string{"MLBOT_ALERTMANAGER_TOKEN", "MLBOT_GITLAB_WEBHOOK_TOKEN", "MLBOT_GITLAB_TOKEN", "MLBOT_GITHUB_TOKEN", "MLBOT_AIRFLOW_TOKEN",
+		"MLBOT_SLACK_BOT_TOKEN", "MLBOT_SLACK_SIGNING_SECRET"} {
 		t.Setenv(v, "x")
 	}
 	c := mustLoad(t, "../../deploy/mlbot.example.yml")
+	if c.Slack == nil || c.Slack.SigningSecret != "x" || len(c.Slack.Roles) != 4 {
+		t.Errorf("example slack section: %+v", c.Slack)
+	}
 	if len(c.Rules) != 2 || c.Backends.HTTP["airflow"].Headers["Authorization"] != "Bearer x" {
 		t.Errorf("example config: %d rules, headers %v", len(c.Rules), c.Backends.HTTP["airflow"].Headers)
 	}

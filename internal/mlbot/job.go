@@ -55,8 +55,10 @@ type Job struct {
 
 // Task is what a job does, rendered from the rule when the alert came in.
 type Task struct {
-	Retrain *RetrainTask `json:"retrain,omitempty"`
-	Notify  *NotifyTask  `json:"notify,omitempty"`
+	Retrain  *RetrainTask  `json:"retrain,omitempty"`
+	Notify   *NotifyTask   `json:"notify,omitempty"`
+	Slack    *SlackTask    `json:"slack,omitempty"`
+	Rollback *RollbackTask `json:"rollback,omitempty"`
 }
 
 // RetrainTask starts one retraining.

@@ -94,6 +94,10 @@ func (c *Config) expand(lookup func(string) (string, bool)) error {
 	if g := c.Backends.GitHub; g != nil {
 		fs = append(fs, field{"backends.github.url", &g.URL}, field{"backends.github.token", &g.Token})
 	}
+	if sl := c.Slack; sl != nil {
+		fs = append(fs, field{"slack.bot_token", &sl.BotToken}, field{"slack.signing_secret", &sl.SigningSecret},
+			field{"slack.api_url", &sl.APIURL})
+	}
 	for name, h := range c.Backends.HTTP {
 		if h == nil {
 			continue
@@ -129,6 +133,9 @@ func (c *Config) defaults() {
 	def(&c.Server.WriteTimeout, 30*time.Second)
 	def(&c.Server.IdleTimeout, 2*time.Minute)
 	def(&c.Server.ShutdownTimeout, 30*time.Second)
+	if c.Slack != nil {
+		c.Slack.defaults()
+	}
 	if c.Store.Driver == "" {
 		c.Store.Driver = "sqlite"
 	}
@@ -161,7 +168,7 @@ func (c *Config) defaults() {
 				a.Retrain.Backend = "gitlab"
 			}
 			if a.ProposeRollback != nil && a.ProposeRollback.Expires == 0 {
-				a.ProposeRollback.Expires = time.Hour
+				a.ProposeRollback.Expires = 30 * time.Minute
 			}
 		}
 	}
@@ -198,6 +205,11 @@ func (c *Config) validate() error {
 	}
 	if err := c.Backends.validate(); err != nil {
 		return err
+	}
+	if c.Slack != nil {
+		if err := c.Slack.validate(c); err != nil {
+			return err
+		}
 	}
 	if len(c.Rules) == 0 {
 		return errors.New("rules: none, expected at least one rule")

@@ -61,7 +61,8 @@ func (c *Config) PlanAlert(a Alert, now time.Time) Plan {
 				}
 				p.Approvals = append(p.Approvals, Approval{AlertID: a.ID, Rule: r.Name, Model: model,
 					Project: pr.Project, Ref: pr.Ref, Version: version, State: ApprovalProposed,
-					ProposedBy: ActorRule + ":" + r.Name, ExpiresAt: now.Add(pr.Expires), CreatedAt: now})
+					ProposedBy: ActorRule + ":" + r.Name, ExpiresAt: now.Add(pr.Expires), CreatedAt: now,
+					Reason: proposalReason(a, r.Name), Needed: c.ApprovalsNeeded()})
 				p.Audit = append(p.Audit, AuditEntry{At: now, Actor: ActorRule, Action: "propose_rollback",
 					Subject: model, Detail: fmt.Sprintf("rule %s proposes rolling back %s to %q", r.Name, pr.Project, version)})
 			}
@@ -94,6 +95,25 @@ func (c *Config) renderRetrain(rt *Retrain, r *Rule, d TemplateData) (*RetrainTa
 		}
 	}
 	return t, nil
+}
+
+// ApprovalsNeeded is how many approvers a rollback needs (slack.approvals,
+// else 1).
+func (c *Config) ApprovalsNeeded() int {
+	if c.Slack != nil && c.Slack.Approvals > 0 {
+		return c.Slack.Approvals
+	}
+	return 1
+}
+
+// proposalReason is the alert's summary and numbers, with a link to its
+// source (the Prometheus graph) when Alertmanager gave one.
+func proposalReason(a Alert, rule string) string {
+	s := defaultNotifyText(a, rule)
+	if a.GeneratorURL != "" {
+		s += "\n<" + a.GeneratorURL + "|source>"
+	}
+	return s
 }
 
 func defaultNotifyText(a Alert, rule string) string {

@@ -85,7 +85,7 @@ rules:
 		t.Errorf("body\n got %s\nwant %s", rt.Body, want)
 	}
 	ap := p.Approvals[0]
-	if ap.Version != "v1.2.3" || ap.State != ApprovalProposed || !ap.ExpiresAt.Equal(now.Add(time.Hour)) || ap.Model != "rec" {
+	if ap.Version != "v1.2.3" || ap.State != ApprovalProposed || !ap.ExpiresAt.Equal(now.Add(30*time.Minute)) || ap.Model != "rec" {
 		t.Errorf("approval %+v", ap)
 	}
 }

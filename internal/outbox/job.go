@@ -21,6 +21,10 @@ func (w *Worker) runJob(ctx context.Context, j mlbot.Job) {
 	case mlbot.KindNotify:
 		f = w.outcome(j, "notify", w.call(ctx, func(ctx context.Context) error { return w.Notifier.Notify(ctx, j) }), "sent")
 	default:
+		if h := w.Handlers[j.Kind]; h != nil {
+			f = w.handle(ctx, j, h)
+			break
+		}
 		f = w.outcome(j, j.Kind, mlbot.Permanent(fmt.Errorf("job kind %q is unknown", j.Kind)), "")
 	}
 	f.ID, f.Lease, f.Now = j.ID, j.Lease, w.Now()
@@ -100,6 +104,26 @@ func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
 		if run.ExternalID != 0 {
 			f.Pipeline = &mlbot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: run.Backend, Project: run.Project,
 				ExternalID: run.ExternalID, Ref: t.Ref, WebURL: run.WebURL, Status: run.Status}
+		}
+	}
+	return f
+}
+
+// handle runs a job through its kind's handler.
+func (w *Worker) handle(ctx context.Context, j mlbot.Job, h Handler) store.Finish {
+	var run mlbot.Run
+	err := w.call(ctx, func(ctx context.Context) error {
+		var e error
+		run, e = h.Handle(ctx, j)
+		return e
+	})
+	f := w.outcome(j, j.Kind, err, run.WebURL)
+	if f.State == mlbot.JobDone {
+		f.Audit.Detail = run.Detail
+		if run.ExternalID != 0 {
+			f.Audit.Detail = fmt.Sprintf("%s %s started run %d %s %s", run.Backend, run.Project, run.ExternalID, run.WebURL, run.Detail)
+			f.Pipeline = &mlbot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: run.Backend, Project: run.Project,
+				ExternalID: run.ExternalID, WebURL: run.WebURL, Status: run.Status}
 		}
 	}
 	return f

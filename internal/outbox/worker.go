@@ -35,6 +35,21 @@ type Notifier interface {
 	Notify(ctx context.Context, job mlbot.Job) error
 }
 
+// Handler carries out jobs of one kind (Slack messages, rollbacks); the
+// Run it returns, when it has an ExternalID, is recorded as the job's
+// pipeline. Errors wrapping mlbot.ErrPermanent are not retried.
+type Handler interface {
+	Handle(ctx context.Context, job mlbot.Job) (mlbot.Run, error)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, job mlbot.Job) (mlbot.Run, error)
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, job mlbot.Job) (mlbot.Run, error) {
+	return f(ctx, job)
+}
+
 // Observer is told how each job attempt ended and how long its action took.
 type Observer interface {
 	JobFinished(kind string, state mlbot.JobState, d time.Duration)
@@ -53,9 +68,11 @@ type Worker struct {
 	Store      Store
 	Retrainers map[string]Retrainer // by backend name: gitlab, github, an HTTP backend's name
 	Notifier   Notifier
-	Config     mlbot.WorkerConfig
-	Log        *slog.Logger
-	Observer   Observer
+	// Handlers carry out the other job kinds, by kind.
+	Handlers map[string]Handler
+	Config   mlbot.WorkerConfig
+	Log      *slog.Logger
+	Observer Observer
 	// Now and Jitter are replaced by tests; Jitter returns [0, 1).
 	Now    func() time.Time
 	Jitter func() float64
@@ -93,10 +110,7 @@ func (w *Worker) Wake() {
 // action timeout, so a graceful stop does not waste a started call.
 func (w *Worker) Run(ctx context.Context) error {
 	w.init()
-	kinds := []string{mlbot.KindRetrain}
-	if w.Notifier != nil {
-		kinds = append(kinds, mlbot.KindNotify)
-	}
+	kinds := w.kinds()
 	slots := make(chan struct{}, w.Config.Concurrency)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -135,10 +149,7 @@ func (w *Worker) Run(ctx context.Context) error {
 // RunOnce claims and runs one batch of jobs and returns how many ran.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	w.init()
-	kinds := []string{mlbot.KindRetrain}
-	if w.Notifier != nil {
-		kinds = append(kinds, mlbot.KindNotify)
-	}
+	kinds := w.kinds()
 	jobs, err := w.Store.ClaimJobs(ctx, store.Claim{Kinds: kinds, N: w.Config.Concurrency, Lease: w.Config.Lease,
 		Token: newToken(), Now: w.Now()})
 	if err != nil {
@@ -148,6 +159,18 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		w.runJob(ctx, j)
 	}
 	return len(jobs), nil
+}
+
+// kinds lists the job kinds this worker can carry out.
+func (w *Worker) kinds() []string {
+	kinds := []string{mlbot.KindRetrain}
+	if w.Notifier != nil {
+		kinds = append(kinds, mlbot.KindNotify)
+	}
+	for k := range w.Handlers {
+		kinds = append(kinds, k)
+	}
+	return kinds
 }
 
 func newToken() string {

@@ -19,13 +19,17 @@ type gitlabPipelineEvent struct {
 		ID     int64  `json:"id"`
 		Status string `json:"status"`
 		Ref    string `json:"ref"`
+		// FinishedAt tells a pipeline's runs apart: a manual job played
+		// in a finished pipeline (a rollback) finishes it a second time.
+		FinishedAt string `json:"finished_at"`
 	} `json:"object_attributes"`
 }
 
 // gitlabEvents takes GitLab pipeline hooks. X-Gitlab-Token is compared in
 // constant time. A delivery is dropped as a duplicate by its
-// Idempotency-Key (GitLab 17.4+), else by pipeline id and status;
-// X-Gitlab-Event-UUID is not used since it is not a delivery id.
+// Idempotency-Key (GitLab 17.4+), else by pipeline id, status and
+// finished_at; X-Gitlab-Event-UUID is not used since it is not a delivery
+// id.
 func (s *Server) gitlabEvents(c *gin.Context) {
 	secret := s.Config.Auth.GitLabToken
 	if secret == "" {
@@ -58,6 +62,9 @@ func (s *Server) gitlabEvents(c *gin.Context) {
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" {
 		key = fmt.Sprintf("pipeline:%d:%s", a.ID, a.Status)
+		if a.FinishedAt != "" {
+			key += ":" + a.FinishedAt
+		}
 	}
 	s.pipelineEvent(c, store.PipelineEvent{Source: "gitlab", DeliveryKey: key, Backend: "gitlab",
 		ExternalID: a.ID, Status: a.Status, Now: s.Now().UTC()})

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/slackbot"
 	"gitlab.com/mlgate/mlgate/internal/store"
 )
 
@@ -36,6 +37,11 @@ type Server struct {
 	Wake    func()
 	Metrics *Metrics
 	Now     func() time.Time
+	// Slack serves /v1/slack/*; nil when the config has no slack section.
+	Slack *slackbot.Bot
+	// SlackCommandWait replaces the 2 s a command may take before it is
+	// answered through response_url (tests).
+	SlackCommandWait time.Duration
 }
 
 // New returns a server with its metrics registered on reg.
@@ -60,6 +66,8 @@ func (s *Server) Handler(gatherer prometheus.Gatherer) http.Handler {
 	r.POST("/v1/alertmanager", s.alertmanager)
 	r.POST("/v1/gitlab/events", s.gitlabEvents)
 	r.POST("/v1/github/events", s.githubEvents)
+	r.POST("/v1/slack/interactions", s.slackInteractions)
+	r.POST("/v1/slack/commands", s.slackCommands)
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))

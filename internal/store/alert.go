@@ -55,7 +55,7 @@ func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, a mlbot.Alert, plan Plan
 	}
 	for _, ap := range p.Approvals {
 		ap.AlertID = a.ID
-		if err := d.insertApproval(ctx, tx, ap); err != nil {
+		if _, err := d.insertApproval(ctx, tx, ap); err != nil {
 			return Intake{}, err
 		}
 	}

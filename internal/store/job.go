@@ -167,6 +167,13 @@ func (d *DB) CountJobs(ctx context.Context) (map[mlbot.JobState]int, error) {
 	return out, rows.Err()
 }
 
+func unmarshalTask(s string, t *mlbot.Task) error {
+	if err := json.Unmarshal([]byte(s), t); err != nil {
+		return fmt.Errorf("decode job task: %w", err)
+	}
+	return nil
+}
+
 func scanJobs(rows *sql.Rows) ([]mlbot.Job, error) {
 	defer rows.Close()
 	var out []mlbot.Job

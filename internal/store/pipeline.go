@@ -39,6 +39,9 @@ func (d *DB) PipelineEvent(ctx context.Context, e PipelineEvent) (*mlbot.Pipelin
 			return nil
 		}
 		out = &ps[0]
+		if err := d.rollbackOutcome(ctx, tx, *out, e.Now); err != nil {
+			return err
+		}
 		return d.insertAudit(ctx, tx, mlbot.AuditEntry{At: e.Now, Actor: e.Source, Action: "pipeline_status",
 			Subject: fmt.Sprintf("%s pipeline %d", e.Backend, e.ExternalID), Detail: e.Status,
 			AlertID: out.AlertID, JobID: out.JobID})

@@ -39,6 +39,17 @@ type Store interface {
 	ListApprovals(ctx context.Context, limit int) ([]mlbot.Approval, error)
 	AddAudit(ctx context.Context, e mlbot.AuditEntry) error
 	ListAudit(ctx context.Context, limit int) ([]mlbot.AuditEntry, error)
+
+	// Rollback requests decided in Slack.
+	GetApproval(ctx context.Context, id int64) (mlbot.Approval, error)
+	ProposeRollback(ctx context.Context, a mlbot.Approval) (mlbot.Approval, error)
+	Decide(ctx context.Context, d Decision) (Outcome, error)
+	ExpireApprovals(ctx context.Context, now time.Time) (int, error)
+	SetApprovalMessage(ctx context.Context, id int64, channel, ts string) error
+	RollbackStarted(ctx context.Context, approvalID int64, pipelineURL string, now time.Time) error
+	EnqueueJob(ctx context.Context, j mlbot.Job, audit *mlbot.AuditEntry) (bool, error)
+	ListCooldowns(ctx context.Context, now time.Time) ([]ActiveCooldown, error)
+	RecentAlerts(ctx context.Context, limit int) ([]mlbot.Alert, error)
 }
 
 var _ Store = (*DB)(nil)

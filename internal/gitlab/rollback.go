@@ -1,0 +1,93 @@
+package gitlab
+
+import (
+	"context"
+	"fmt"
+
+	gl "gitlab.com/gitlab-org/api/client-go"
+
+	"gitlab.com/mlgate/mlgate/internal/mlbot"
+)
+
+// Rollbacks starts approved rollbacks: it plays the manual rollback job
+// of the deployed pipeline (POST /projects/:id/jobs/:job_id/play), or
+// creates a pipeline with ROLLBACK_TO and MODEL, as the task says.
+type Rollbacks struct {
+	client    *gl.Client
+	pipelines *Pipelines
+}
+
+// NewRollbacks wraps a client made by New (with Options{RetryMax: -1}: the
+// outbox retries).
+func NewRollbacks(c *gl.Client) *Rollbacks {
+	return &Rollbacks{client: c, pipelines: NewPipelines(c, "")}
+}
+
+// recentPipelines is how many of the newest pipelines on the ref are
+// searched for the manual job.
+const recentPipelines = 5
+
+// Rollback starts t. In play mode the job named t.JobName waiting as a
+// manual job in one of the newest pipelines on t.Ref is played with the
+// variables; no such job is a permanent error naming what was searched.
+func (r *Rollbacks) Rollback(ctx context.Context, t mlbot.RollbackTask) (mlbot.Run, error) {
+	if t.Mode == "pipeline" {
+		run, err := r.pipelines.Retrain(ctx, mlbot.RetrainTask{Backend: "gitlab", Project: t.Project, Ref: t.Ref,
+			Variables: t.Variables()})
+		if err != nil {
+			return run, fmt.Errorf("rollback pipeline: %w", err)
+		}
+		run.Detail = fmt.Sprintf("rollback of %s to %q", t.Model, t.Version)
+		return run, nil
+	}
+	job, pipelineURL, err := r.findManualJob(ctx, t)
+	if err != nil {
+		return mlbot.Run{}, err
+	}
+	vars := []*gl.JobVariableOptions{}
+	for _, k := range []string{"MODEL", "ROLLBACK_TO"} {
+		vars = append(vars, &gl.JobVariableOptions{Key: gl.Ptr(k), Value: gl.Ptr(t.Variables()[k]),
+			VariableType: gl.Ptr(gl.EnvVariableType)})
+	}
+	played, resp, err := r.client.Jobs.PlayJob(t.Project, job.ID, &gl.PlayJobOptions{JobVariablesAttributes: &vars},
+		gl.WithContext(ctx))
+	if err != nil {
+		return mlbot.Run{}, mlbot.ClassifyHTTP(status(resp), fmt.Errorf("play job %d (%s) on %s: %w", job.ID, t.JobName, t.Project, err))
+	}
+	run := mlbot.Run{Backend: "gitlab", Project: t.Project, ExternalID: played.Pipeline.ID, WebURL: pipelineURL,
+		Status: played.Status, Detail: fmt.Sprintf("played job %d %s: rollback of %s to %q", played.ID, played.WebURL, t.Model, t.Version)}
+	if run.WebURL == "" {
+		run.WebURL = played.WebURL
+	}
+	return run, nil
+}
+
+func (r *Rollbacks) findManualJob(ctx context.Context, t mlbot.RollbackTask) (*gl.Job, string, error) {
+	pls, resp, err := r.client.Pipelines.ListProjectPipelines(t.Project, &gl.ListProjectPipelinesOptions{
+		ListOptions: gl.ListOptions{PerPage: recentPipelines}, Ref: gl.Ptr(t.Ref),
+		OrderBy: gl.Ptr("id"), Sort: gl.Ptr("desc")}, gl.WithContext(ctx))
+	if err != nil {
+		return nil, "", mlbot.ClassifyHTTP(status(resp), fmt.Errorf("list pipelines of %s@%s: %w", t.Project, t.Ref, err))
+	}
+	for _, p := range pls {
+		jobs, resp, err := r.client.Jobs.ListPipelineJobs(t.Project, p.ID, &gl.ListJobsOptions{
+			Scope: &[]gl.BuildStateValue{gl.Manual}}, gl.WithContext(ctx))
+		if err != nil {
+			return nil, "", mlbot.ClassifyHTTP(status(resp), fmt.Errorf("list manual jobs of pipeline %d: %w", p.ID, err))
+		}
+		for _, j := range jobs {
+			if j.Name == t.JobName {
+				return j, p.WebURL, nil
+			}
+		}
+	}
+	return nil, "", mlbot.Permanent(fmt.Errorf("no manual job %q in the %d newest pipelines of %s@%s",
+		t.JobName, len(pls), t.Project, t.Ref))
+}
+
+func status(resp *gl.Response) int {
+	if resp == nil {
+		return 0
+	}
+	return resp.StatusCode
+}
