@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
@@ -59,6 +62,37 @@ func (d *DB) stopGroupCommit() {
 // write runs fn in a shared transaction and returns fn's error, or the
 // commit's. When ctx ends first the write may still commit.
 func (d *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := d.writeOnce(ctx, fn)
+		if err == nil || attempt == maxWriteAttempts || !retryable(err) {
+			return err
+		}
+		// PostgreSQL chose this write as a deadlock's victim (two replicas'
+		// batches lock rows in different orders) or could not serialize
+		// it: its savepoint was rolled back, so it runs again in a later
+		// batch. Every write function assigns its results afresh, so a
+		// second run is safe.
+		wait := time.Duration(attempt*attempt)*5*time.Millisecond + time.Duration(rand.Int64N(int64(5*time.Millisecond)))
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// maxWriteAttempts bounds the runs of a write that keeps losing deadlocks.
+const maxWriteAttempts = 5
+
+// retryable reports whether err is PostgreSQL's deadlock_detected (40P01)
+// or serialization_failure (40001): the write itself was sound and may run
+// again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
+func (d *DB) writeOnce(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	g := d.group
 	op := &writeOp{fn: fn, res: make(chan error, 1)}
 	g.mu.RLock()
