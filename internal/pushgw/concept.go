@@ -2,13 +2,11 @@ package pushgw
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/push"
 
 	"gitlab.com/mlgate/mlgate/internal/drift"
 )
@@ -49,12 +47,5 @@ func PushConcept(ctx context.Context, url, model string, r *drift.ConceptReport,
 	}
 	status.Set(StatusValue(r.Status))
 	ts.Set(float64(now.UnixNano()) / 1e9)
-	p := push.New(url, ConceptJob).Gatherer(reg).Grouping("model", model)
-	if client != nil {
-		p = p.Client(client)
-	}
-	if err := p.PushContext(ctx); err != nil {
-		return fmt.Errorf("push concept metrics to the Pushgateway: %w", redact(err, url))
-	}
-	return nil
+	return pushGroup(ctx, url, ConceptJob, model, reg, client, "concept")
 }

@@ -72,12 +72,18 @@ func PushDrift(ctx context.Context, url, model string, r *drift.Report, now time
 	status.Set(StatusValue(r.Status))
 	ts.Set(float64(now.UnixNano()) / 1e9)
 
-	p := push.New(url, Job).Gatherer(reg).Grouping("model", model)
+	return pushGroup(ctx, url, Job, model, reg, client, "drift")
+}
+
+// pushGroup replaces the group {job, model} on the Pushgateway at url with
+// what reg gathers. The error never holds url, which may carry credentials.
+func pushGroup(ctx context.Context, url, job, model string, reg *prometheus.Registry, client *http.Client, what string) error {
+	p := push.New(url, job).Gatherer(reg).Grouping("model", model)
 	if client != nil {
 		p = p.Client(client)
 	}
 	if err := p.PushContext(ctx); err != nil {
-		return fmt.Errorf("push drift metrics to the Pushgateway: %w", redact(err, url))
+		return fmt.Errorf("push %s metrics to the Pushgateway: %w", what, redact(err, url))
 	}
 	return nil
 }
