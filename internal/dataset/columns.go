@@ -172,8 +172,16 @@ func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) 
 			return nil, nil, nil, err
 		}
 	}
+	// Only the columns the schema does not type are sampled; when it
+	// types them all no row is read.
+	var untyped []int
+	for i, c := range cols {
+		if _, ok := opt.Schema[c]; !ok {
+			untyped = append(untyped, i)
+		}
+	}
 	sample := make([][]string, len(cols))
-	for n := 0; n < opt.InferRows; n++ {
+	for n := 0; n < opt.InferRows && len(untyped) > 0; n++ {
 		row, err := r.Next()
 		if err == io.EOF {
 			break
@@ -181,8 +189,10 @@ func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) 
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		for i, c := range row {
-			sample[i] = append(sample[i], strings.Clone(c))
+		for _, i := range untyped {
+			if i < len(row) {
+				sample[i] = append(sample[i], strings.Clone(row[i]))
+			}
 		}
 	}
 	kinds := make([]Kind, len(cols))
@@ -232,8 +242,13 @@ type accumulator struct {
 	kinds []Kind
 	// codes are kinds as small integers: switching on them per cell is
 	// cheaper than comparing kind strings.
-	codes   []uint8
+	codes []uint8
+	// values are the chunks being filled, one per column; full holds the
+	// filled ones. Values are never copied to grow a column: a full chunk
+	// is kept and a new one started (see push).
 	values  [][]float64
+	full    [][][]float64
+	chunk   int
 	counts  []map[string]*int64
 	missing []int64
 	rows    int64
@@ -241,7 +256,7 @@ type accumulator struct {
 
 func newAccumulator(file string, cols []string, kinds []Kind) *accumulator {
 	a := &accumulator{file: file, cols: cols, kinds: kinds,
-		values: make([][]float64, len(cols)), counts: make([]map[string]*int64, len(cols)),
+		values: make([][]float64, len(cols)), full: make([][][]float64, len(cols)), chunk: minChunk, counts: make([]map[string]*int64, len(cols)),
 		missing: make([]int64, len(cols)), codes: make([]uint8, len(cols))}
 	for i, k := range kinds {
 		switch k {
@@ -262,15 +277,36 @@ func newAccumulator(file string, cols []string, kinds []Kind) *accumulator {
 	return a
 }
 
-// reserve makes room for rows values in every numeric column.
+// Chunk sizes, in values: a column starts with a chunk of the expected
+// rows (from reserve) or minChunk, and each next one doubles up to
+// maxChunk (4 MiB, the size at which hugemem asks for huge pages).
+const (
+	minChunk = 1 << 12
+	maxChunk = 1 << 19
+)
+
+// reserve sizes the first chunks for rows values a numeric column.
 func (a *accumulator) reserve(rows int64) {
-	for i, k := range a.kinds {
-		if (k == Numeric || k == Timestamp) && int64(cap(a.values[i])) < rows {
-			v := hugemem.Floats(int(rows))[:len(a.values[i])]
-			copy(v, a.values[i])
-			a.values[i] = v
-		}
+	a.chunk = int(min(max(rows, minChunk), maxChunk))
+}
+
+// push appends v to column i.
+func (a *accumulator) push(i int, v float64) {
+	vs := a.values[i]
+	if len(vs) == cap(vs) {
+		vs = a.grow(i)
 	}
+	a.values[i] = append(vs, v)
+}
+
+// grow keeps column i's full chunk and returns a new, empty one.
+func (a *accumulator) grow(i int) []float64 {
+	size := a.chunk
+	if vs := a.values[i]; cap(vs) > 0 {
+		a.full[i] = append(a.full[i], vs)
+		size = min(max(2*cap(vs), a.chunk), maxChunk)
+	}
+	return hugemem.Floats(size)
 }
 
 const (
@@ -297,13 +333,13 @@ func (a *accumulator) add(i int, cell []byte) string {
 		if !ok {
 			return fmt.Sprintf("%q is not a number; expected a number (the column is numeric)", cell)
 		}
-		a.values[i] = append(a.values[i], v)
+		a.push(i, v)
 	case codeTimestamp:
 		v, ok := parseTimestamp(string(cell))
 		if !ok {
 			return fmt.Sprintf("%q is not a date-time; expected RFC 3339 or YYYY-MM-DD[ HH:MM:SS] (the column is a timestamp)", cell)
 		}
-		a.values[i] = append(a.values[i], v)
+		a.push(i, v)
 	case codeBoolean:
 		b, ok := parseBool(string(cell))
 		if !ok {
@@ -351,10 +387,11 @@ func mergeInto(t *Table, accs []*accumulator) {
 		case skipKind:
 		case Numeric, Timestamp:
 			for _, a := range accs {
-				if len(a.values[i]) > 0 || len(accs) == 1 {
+				c.Parts = append(c.Parts, a.full[i]...)
+				if len(a.values[i]) > 0 {
 					c.Parts = append(c.Parts, a.values[i])
 				}
-				a.values[i] = nil
+				a.values[i], a.full[i] = nil, nil
 			}
 		default:
 			c.Counts = map[string]int64{}

@@ -186,3 +186,27 @@ func BenchmarkLoadCSV(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadDriftCSV reads rows shaped like bench/drift_gen.py's: 16
+// numeric columns of six decimals and 4 categorical ones.
+func BenchmarkLoadDriftCSV(b *testing.B) {
+	var sb strings.Builder
+	for j := 0; j < 16; j++ {
+		fmt.Fprintf(&sb, "f%d,", j)
+	}
+	sb.WriteString("c0,c1,c2,c3\n")
+	for i := 0; i < 100000; i++ {
+		for j := 0; j < 16; j++ {
+			fmt.Fprintf(&sb, "%.6f,", float64((i*7919+j*104729)%100003)/997-50)
+		}
+		fmt.Fprintf(&sb, "cat%d,cat%d,cat%d,cat%d\n", i%5, i%13, i%29, i%31)
+	}
+	p := mustWrite(b, "bench.csv", sb.String())
+	b.SetBytes(int64(sb.Len()))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Load(context.Background(), p, LoadOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

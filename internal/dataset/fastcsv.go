@@ -75,7 +75,7 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, work
 			reserved := false
 			for b := range blocks {
 				if !reserved && b.estRows > 0 {
-					a.reserve(b.estRows/int64(workers) + b.estRows/10)
+					a.reserve(b.estRows/int64(workers) + b.estRows/10 + 1)
 					reserved = true
 				}
 				st := p.parseBlock(a, b.data)
@@ -292,16 +292,28 @@ func (p *recordParser) parseBlock(a *accumulator, data []byte) blockStat {
 }
 
 // addRecord splits an unquoted record and adds its cells as it finds
-// them. A wrong field count is reported in preference to a bad cell, as
-// the row reader does.
+// them. A plain decimal in a numeric column is converted while it is
+// scanned (scanFloat); every other cell goes through add. A wrong field
+// count is reported in preference to a bad cell, as the row reader does.
 func (p *recordParser) addRecord(a *accumulator, st *blockStat, rec []byte) {
 	n, badCol := 0, 0
 	var badMsg string
-	for {
-		j := bytes.IndexByte(rec, p.comma)
-		cell := rec
+	for i := 0; ; {
+		if n < p.ncols && a.codes[n] == codeNumeric && badMsg == "" {
+			if v, j, ok := scanFloat(rec, i, p.comma); ok {
+				a.push(n, v)
+				n++
+				if j == len(rec) {
+					break
+				}
+				i = j + 1
+				continue
+			}
+		}
+		j := bytes.IndexByte(rec[i:], p.comma)
+		cell := rec[i:]
 		if j >= 0 {
-			cell = rec[:j]
+			cell = rec[i : i+j]
 		}
 		if n < p.ncols && badMsg == "" {
 			if msg := a.add(n, cell); msg != "" {
@@ -312,7 +324,7 @@ func (p *recordParser) addRecord(a *accumulator, st *blockStat, rec []byte) {
 		if j < 0 {
 			break
 		}
-		rec = rec[j+1:]
+		i += j + 1
 	}
 	switch {
 	case n != p.ncols:

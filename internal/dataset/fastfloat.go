@@ -17,58 +17,64 @@ var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 // hexadecimal and underscores are not numbers here (missing values are
 // recognised before).
 func parseFloat(b []byte) (float64, bool) {
-	i, n := 0, len(b)
-	if n == 0 {
-		return 0, false
+	if v, j, ok := scanFloat(b, 0, 0); ok && j == len(b) {
+		return v, true
 	}
+	return slowFloat(b)
+}
+
+// scanFloat reads the plain decimal ([+-]digits[.digits], at most 15
+// significant digits) that starts at b[i] and ends at b's end or at the
+// byte sep, and returns its value and the index of that end. ok is false
+// for anything else (empty, an exponent, more digits, other bytes): the
+// caller then takes the slow, general path. The value is Clinger's fast
+// path, so it is the correctly rounded one.
+func scanFloat(b []byte, i int, sep byte) (v float64, end int, ok bool) {
+	n := len(b)
 	neg := false
-	if b[0] == '-' || b[0] == '+' {
-		neg = b[0] == '-'
+	if i < n && (b[i] == '-' || b[i] == '+') {
+		neg = b[i] == '-'
 		i++
 	}
 	var mant uint64
 	digits, exp := 0, 0
 	sawDigit := false
-	for ; i < n && b[i] >= '0' && b[i] <= '9'; i++ {
+	for ; i < n; i++ {
+		c := b[i] - '0'
+		if c > 9 {
+			break
+		}
 		sawDigit = true
-		if mant == 0 && b[i] == '0' {
+		if mant == 0 && c == 0 {
 			continue
 		}
-		mant = mant*10 + uint64(b[i]-'0')
+		mant = mant*10 + uint64(c)
 		digits++
-		if digits > 15 {
-			return slowFloat(b)
-		}
 	}
 	if i < n && b[i] == '.' {
 		i++
-		for ; i < n && b[i] >= '0' && b[i] <= '9'; i++ {
+		for ; i < n; i++ {
+			c := b[i] - '0'
+			if c > 9 {
+				break
+			}
 			sawDigit = true
 			exp--
-			if mant == 0 && b[i] == '0' {
+			if mant == 0 && c == 0 {
 				continue
 			}
-			mant = mant*10 + uint64(b[i]-'0')
+			mant = mant*10 + uint64(c)
 			digits++
-			if digits > 15 {
-				return slowFloat(b)
-			}
 		}
 	}
-	if !sawDigit {
-		return slowFloat(b)
-	}
-	if i < n {
-		return slowFloat(b) // exponent or trailing characters
-	}
-	if -exp > 22 {
-		return slowFloat(b)
+	if !sawDigit || digits > 15 || -exp > 22 || (i < n && b[i] != sep) {
+		return 0, i, false
 	}
 	f := float64(mant) / pow10[-exp]
 	if neg {
 		f = -f
 	}
-	return f, true
+	return f, i, true
 }
 
 func slowFloat(b []byte) (float64, bool) {
