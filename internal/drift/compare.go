@@ -124,20 +124,37 @@ type Timing struct {
 
 // CompareFiles reads the reference (types from opt.Schema or inferred)
 // and the current file (with the reference's types) and compares them.
+// Once the reference's types are known the two files are read at the
+// same time: each load has serial stretches (its first and last blocks,
+// merging the workers' columns) that the other fills.
 func CompareFiles(ctx context.Context, refPath, curPath string, opt Options) (*Report, error) {
 	opt = opt.Defaults()
 	start := time.Now()
-	ref, err := dataset.Load(ctx, refPath, dataset.LoadOptions{Schema: opt.Schema, Workers: opt.Workers})
+	cols, kinds, err := dataset.Kinds(refPath, dataset.LoadOptions{Schema: opt.Schema})
 	if err != nil {
 		return nil, err
 	}
-	kinds := make(map[string]dataset.Kind, len(ref.Columns))
-	for _, c := range ref.Columns {
-		kinds[c.Name] = c.Kind
+	schema := make(map[string]dataset.Kind, len(cols))
+	for i, c := range cols {
+		schema[c] = kinds[i]
 	}
-	cur, err := dataset.Load(ctx, curPath, dataset.LoadOptions{Schema: kinds, Workers: opt.Workers})
-	if err != nil {
-		return nil, err
+	var ref, cur *dataset.Table
+	var refErr, curErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		cur, curErr = dataset.Load(ctx, curPath, dataset.LoadOptions{Schema: schema, Workers: opt.Workers})
+	}()
+	ref, refErr = dataset.Load(ctx, refPath, dataset.LoadOptions{Schema: schema, Workers: opt.Workers})
+	wg.Wait()
+	// The reference's error first, so that the message does not depend
+	// on which load finished first.
+	if refErr != nil {
+		return nil, refErr
+	}
+	if curErr != nil {
+		return nil, curErr
 	}
 	read := time.Since(start)
 	r, err := CompareTables(ctx, ref, cur, opt)

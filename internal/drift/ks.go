@@ -30,7 +30,12 @@ func KS2Samp(a, b []float64) KSResult {
 	if n1 == 0 || n2 == 0 {
 		return KSResult{Statistic: math.NaN(), PValue: math.NaN()}
 	}
-	d := ksStatistic(a, b)
+	return ksTest(n1, n2, ksStatistic(a, b))
+}
+
+// ksTest is KS2Samp for a statistic d already computed from samples of
+// n1 and n2 values.
+func ksTest(n1, n2 int, d float64) KSResult {
 	g := gcd(n1, n2)
 	exact := max(n1, n2) <= maxAutoN
 	prob := math.NaN()

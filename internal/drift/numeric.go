@@ -43,8 +43,9 @@ func NumericSorted(ref, cur []float64, bins int) NumericResult {
 	r.CurCounts = SortedBinCounts(cur, r.Edges)
 	rs, cs := Shares(r.RefCounts), Shares(r.CurCounts)
 	r.PSI, r.KL, r.JSDistance = PSI(rs, cs), KL(rs, cs), JSDistance(rs, cs)
-	r.KS = KS2Samp(ref, cur)
-	r.Wasserstein = Wasserstein(ref, cur)
+	var d float64
+	d, r.Wasserstein = ksWasserstein(ref, cur)
+	r.KS = ksTest(len(ref), len(cur), d)
 	return r
 }
 

@@ -63,3 +63,28 @@ func BenchmarkSortParts1M(b *testing.B) {
 		s.SortParts([][]float64{x})
 	}
 }
+
+// TestRadixSortFewPasses covers keys that differ in no digit, in one, and
+// in two, so that the first scatter is also the last, or is skipped.
+func TestRadixSortFewPasses(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	cases := map[string]func(i int) float64{
+		"constant":   func(int) float64 { return 2.5 },
+		"low digit":  func(int) float64 { return math.Float64frombits(math.Float64bits(1) + uint64(rng.IntN(1<<11))) },
+		"two digits": func(int) float64 { return math.Float64frombits(math.Float64bits(1) + uint64(rng.IntN(1<<22))) },
+		"high digit": func(int) float64 { return float64(int(1) << rng.IntN(60)) },
+	}
+	for name, f := range cases {
+		x := make([]float64, 9000)
+		for i := range x {
+			x[i] = f(i)
+		}
+		want := slices.Clone(x)
+		slices.Sort(want)
+		var s Sorter
+		got := s.SortParts([][]float64{x[:100], x[100:5000], nil, x[5000:]})
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: not sorted like slices.Sort", name)
+		}
+	}
+}
