@@ -63,36 +63,52 @@ func FuzzLoadCSV(f *testing.F) {
 			return
 		}
 		slow, serr := loadRows(context.Background(), p, kinds)
-		fast, rows, ferr := loadCSV(context.Background(), p, cols, kinds, 2)
-		if (serr == nil) != (ferr == nil) {
-			t.Fatalf("row reader err=%v, fast err=%v", serr, ferr)
-		}
-		if serr != nil {
-			var a, b *RowError
-			if errors.As(serr, &a) && errors.As(ferr, &b) && (a.Row != b.Row || a.Column != b.Column) {
-				t.Fatalf("row reader err=%v, fast err=%v", serr, ferr)
-			}
-			return
-		}
-		if rows != slow.rows {
-			t.Fatalf("rows: fast %d, row reader %d", rows, slow.rows)
-		}
-		ta := &Table{Columns: make([]*Column, len(cols))}
-		tb := &Table{Columns: make([]*Column, len(cols))}
-		for i := range cols {
-			ta.Columns[i] = &Column{Name: cols[i], Kind: kinds[i]}
-			tb.Columns[i] = &Column{Name: cols[i], Kind: kinds[i]}
-		}
-		mergeInto(ta, []*accumulator{slow})
-		mergeInto(tb, fast)
-		for i := range cols {
-			a, b := ta.Columns[i], tb.Columns[i]
-			av, bv := a.Flat(), b.Flat()
-			slices.Sort(av)
-			slices.Sort(bv)
-			if a.Missing != b.Missing || !slices.Equal(av, bv) || !maps.Equal(a.Counts, b.Counts) {
-				t.Fatalf("column %q differs:\nrow reader %+v\nfast       %+v", cols[i], a, b)
-			}
+		// The mapped and the read path, with blocks small enough that
+		// records and quoted fields cross them, and the default blocks.
+		for _, o := range []csvOptions{{workers: 2, block: blockSize}, {workers: 2, block: 5}, {workers: 3, block: 3, noMap: true}, {workers: 1, block: blockSize, noMap: true}} {
+			compareLoads(t, p, cols, kinds, slow, serr, o)
 		}
 	})
+}
+
+// compareLoads checks the fast CSV path with options o against the row
+// reader's result.
+func compareLoads(t *testing.T, p string, cols []string, kinds []Kind, slow *accumulator, serr error, o csvOptions) {
+	t.Helper()
+	fast, rows, ferr := loadCSVWith(context.Background(), p, cols, kinds, o)
+	if (serr == nil) != (ferr == nil) {
+		t.Fatalf("%+v: row reader err=%v, fast err=%v", o, serr, ferr)
+	}
+	if serr != nil {
+		var a, b *RowError
+		if errors.As(serr, &a) && errors.As(ferr, &b) && (a.Row != b.Row || a.Column != b.Column) {
+			t.Fatalf("%+v: row reader err=%v, fast err=%v", o, serr, ferr)
+		}
+		return
+	}
+	if rows != slow.rows {
+		t.Fatalf("%+v: rows: fast %d, row reader %d", o, rows, slow.rows)
+	}
+	ta := &Table{Columns: make([]*Column, len(cols))}
+	tb := &Table{Columns: make([]*Column, len(cols))}
+	for i := range cols {
+		ta.Columns[i] = &Column{Name: cols[i], Kind: kinds[i]}
+		tb.Columns[i] = &Column{Name: cols[i], Kind: kinds[i]}
+	}
+	// slow is merged afresh for each comparison: mergeInto
+	// consumes an accumulator's values.
+	slowCopy := *slow
+	slowCopy.values = slices.Clone(slow.values)
+	slowCopy.full = slices.Clone(slow.full)
+	mergeInto(ta, []*accumulator{&slowCopy})
+	mergeInto(tb, fast)
+	for i := range cols {
+		a, b := ta.Columns[i], tb.Columns[i]
+		av, bv := a.Flat(), b.Flat()
+		slices.Sort(av)
+		slices.Sort(bv)
+		if a.Missing != b.Missing || !slices.Equal(av, bv) || !maps.Equal(a.Counts, b.Counts) {
+			t.Fatalf("%+v: column %q differs:\nrow reader %+v\nfast       %+v", o, cols[i], a, b)
+		}
+	}
 }

@@ -43,6 +43,18 @@ type blockStat struct {
 }
 
 func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, workers int) ([]*accumulator, int64, error) {
+	return loadCSVWith(ctx, path, cols, kinds, csvOptions{workers: workers, block: blockSize})
+}
+
+// csvOptions are loadCSV's knobs; tests shrink the blocks and turn the
+// mapping off to reach every path with small files.
+type csvOptions struct {
+	workers, block int
+	noMap          bool
+}
+
+func loadCSVWith(ctx context.Context, path string, cols []string, kinds []Kind, o csvOptions) ([]*accumulator, int64, error) {
+	workers := o.workers
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, 0, err
@@ -79,7 +91,9 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, work
 					reserved = true
 				}
 				st := p.parseBlock(a, b.data)
-				blockPool.Put(b.buf)
+				if b.buf != nil {
+					blockPool.Put(b.buf)
+				}
 				mu.Lock()
 				stats[b.seq] = st
 				mu.Unlock()
@@ -90,7 +104,19 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, work
 	if st, err := fh.Stat(); err == nil && !strings.HasSuffix(strings.ToLower(path), ".gz") {
 		size = st.Size()
 	}
-	headerLines, nblocks, rerr := cutBlocks(ctx, r, size, blocks)
+	var headerLines, nblocks int
+	var rerr error
+	if data, unmap, ok := mapPlain(path, fh); ok && !o.noMap {
+		// A plain file is mapped: blocks are slices of the page cache,
+		// with no copy into buffers of our own.
+		defer unmap()
+		headerLines, nblocks, rerr = cutMapped(ctx, data, o.block, blocks)
+	} else {
+		if ok {
+			unmap()
+		}
+		headerLines, nblocks, rerr = cutBlocks(ctx, r, size, o.block, blocks)
+	}
 	close(blocks)
 	wg.Wait()
 	if rerr != nil {
@@ -116,7 +142,7 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, work
 // cutBlocks skips the header record and sends the rest of r as blocks
 // that each end after a record's newline (or at EOF). It returns the
 // number of lines of the header and of blocks sent.
-func cutBlocks(ctx context.Context, r io.Reader, size int64, out chan<- csvBlock) (int, int, error) {
+func cutBlocks(ctx context.Context, r io.Reader, size int64, blockSize int, out chan<- csvBlock) (int, int, error) {
 	var carry []byte
 	inQuote := false // quote state at the end of carry's scanned part
 	scanned := 0
@@ -208,6 +234,83 @@ func cutBlocks(ctx context.Context, r io.Reader, size int64, out chan<- csvBlock
 		seq++
 		scanned, inQuote = 0, false
 	}
+}
+
+// mapPlain maps path's file unless it is compressed.
+func mapPlain(path string, fh *os.File) ([]byte, func(), bool) {
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		return nil, nil, false
+	}
+	return mapFile(fh)
+}
+
+// cutMapped is cutBlocks over a whole file in memory: it skips the header
+// record and sends the rest as blocks of about blockSize bytes, each
+// ending after a record's newline (or at the end), without copying.
+func cutMapped(ctx context.Context, data []byte, blockSize int, out chan<- csvBlock) (int, int, error) {
+	lead := 0
+	for lead < len(data) && (data[lead] == '\n' || (data[lead] == '\r' && lead+1 < len(data) && data[lead+1] == '\n')) {
+		lead++
+	}
+	end := recordEnd(data[lead:])
+	if end < 0 {
+		end = len(data)
+	} else {
+		end += lead
+	}
+	headerLines := bytes.Count(data[:end], []byte{'\n'})
+	if end == len(data) && (end == 0 || data[end-1] != '\n') {
+		headerLines++
+	}
+	size := int64(len(data))
+	seq := 0
+	for pos := end; pos < len(data); seq++ {
+		if ctx.Err() != nil {
+			return 0, seq, ctx.Err()
+		}
+		cut := recordCut(data, pos, pos+blockSize)
+		out <- csvBlock{seq: seq, data: data[pos:cut], estRows: estimate(size, data[pos:cut])}
+		pos = cut
+	}
+	return headerLines, seq, nil
+}
+
+// recordCut returns the end of the last record of data that starts at
+// or after pos (a record boundary) and ends by limit, or of the first
+// record that ends after limit when none does, or len(data).
+func recordCut(data []byte, pos, limit int) int {
+	if limit >= len(data) {
+		return len(data)
+	}
+	if bytes.IndexByte(data[pos:limit], '"') < 0 {
+		if i := bytes.LastIndexByte(data[pos:limit], '\n'); i >= 0 {
+			return pos + i + 1
+		}
+		// One record is longer than a block: end it after limit.
+		pos = limit
+	}
+	// Quotes: walk from pos (outside any quote) to find the boundaries.
+	q, cut := false, -1
+	for i := pos; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			q = !q
+		case '\n':
+			if !q {
+				if i >= limit {
+					if cut < 0 {
+						return i + 1
+					}
+					return cut
+				}
+				cut = i + 1
+			}
+		}
+	}
+	if cut < 0 || !q {
+		return len(data)
+	}
+	return cut
 }
 
 // estimate extrapolates a block's line count to a file of size bytes.

@@ -1,6 +1,9 @@
 package hugemem
 
-import "testing"
+import (
+	"testing"
+	"unsafe"
+)
 
 func TestSizes(t *testing.T) {
 	for _, n := range []int{0, 1, 1 << 10, 3 << 20} {
@@ -15,6 +18,23 @@ func TestSizes(t *testing.T) {
 		}
 		for i := range u {
 			u[i] = uint64(i)
+		}
+	}
+}
+
+// TestAligned checks that large buffers start on a 2 MiB boundary, which
+// a huge page needs.
+func TestAligned(t *testing.T) {
+	for _, n := range []int{minBytes / 8, 1_000_000, 3 << 20} {
+		f, u := Floats(n), Uint64s(n)
+		if p := uintptr(unsafe.Pointer(unsafe.SliceData(f))); p%huge != 0 {
+			t.Errorf("Floats(%d) starts at %#x, not on a 2 MiB boundary", n, p)
+		}
+		if p := uintptr(unsafe.Pointer(unsafe.SliceData(u))); p%huge != 0 {
+			t.Errorf("Uint64s(%d) starts at %#x, not on a 2 MiB boundary", n, p)
+		}
+		if cap(f) != n || len(u) != n || cap(u) != n {
+			t.Errorf("n=%d: Floats cap %d, Uint64s len %d cap %d", n, cap(f), len(u), cap(u))
 		}
 	}
 }

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package dataset
+
+import "os"
+
+// mapFile does not map files on this system: they are read.
+func mapFile(*os.File) ([]byte, func(), bool) { return nil, nil, false }
