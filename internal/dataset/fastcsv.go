@@ -25,6 +25,9 @@ type csvBlock struct {
 	data []byte
 	// buf is the pooled buffer data lives in; the worker returns it.
 	buf *[]byte
+	// mapped is the file's mapping when data is a part of it (buf is
+	// then nil): the worker releases the block's pages.
+	mapped []byte
 	// estRows estimates the file's data rows (0 when unknown), so that
 	// workers reserve their columns once instead of growing them.
 	estRows int64
@@ -93,6 +96,8 @@ func loadCSVWith(ctx context.Context, path string, cols []string, kinds []Kind, 
 				st := p.parseBlock(a, b.data)
 				if b.buf != nil {
 					blockPool.Put(b.buf)
+				} else {
+					release(b.mapped, b.data)
 				}
 				mu.Lock()
 				stats[b.seq] = st
@@ -269,7 +274,7 @@ func cutMapped(ctx context.Context, data []byte, blockSize int, out chan<- csvBl
 			return 0, seq, ctx.Err()
 		}
 		cut := recordCut(data, pos, pos+blockSize)
-		out <- csvBlock{seq: seq, data: data[pos:cut], estRows: estimate(size, data[pos:cut])}
+		out <- csvBlock{seq: seq, data: data[pos:cut], mapped: data, estRows: estimate(size, data[pos:cut])}
 		pos = cut
 	}
 	return headerLines, seq, nil
