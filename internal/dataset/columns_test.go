@@ -210,3 +210,18 @@ func BenchmarkLoadDriftCSV(b *testing.B) {
 		}
 	}
 }
+
+// TestParseFloatPrefixes parses prefixes of longer cells: the eight-byte
+// reads see the bytes after a cell's end and must not count them.
+func TestParseFloatPrefixes(t *testing.T) {
+	for _, s := range []string{"1234567890.123456789012", "-0.000123456789", "98765432109876.5", "00000000000000000000001.5", "7.25,8", "12345678,9"} {
+		for k := 1; k <= len(s); k++ {
+			cell := []byte(s)[:k]
+			got, ok := parseFloat(cell)
+			want, err := strconvParse(string(cell))
+			if ok != (err == nil) || (ok && math.Float64bits(got) != math.Float64bits(want)) {
+				t.Errorf("parseFloat(%q) = %v,%v; strconv %v,%v", cell, got, ok, want, err)
+			}
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package dataset
 
 import (
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"strconv"
 	"unsafe"
 )
@@ -23,12 +25,16 @@ func parseFloat(b []byte) (float64, bool) {
 	return slowFloat(b)
 }
 
-// scanFloat reads the plain decimal ([+-]digits[.digits], at most 15
-// significant digits) that starts at b[i] and ends at b's end or at the
-// byte sep, and returns its value and the index of that end. ok is false
-// for anything else (empty, an exponent, more digits, other bytes): the
-// caller then takes the slow, general path. The value is Clinger's fast
-// path, so it is the correctly rounded one.
+// scanFloat reads the plain decimal ([+-]digits[.digits], a mantissa
+// below 2^53 and at most 22 fraction digits) that starts at b[i] and ends
+// at b's end or at the byte sep, and returns its value and the index of
+// that end. ok is false for anything else (empty, an exponent, more
+// digits, other bytes): the caller then takes the slow, general path.
+// The value is Clinger's fast path: mantissa and power of ten are both
+// exact in float64, so the one division is correctly rounded.
+//
+// Runs of digits are read eight bytes at a time (digitRun) where b's
+// capacity allows, else a byte at a time.
 func scanFloat(b []byte, i int, sep byte) (v float64, end int, ok bool) {
 	n := len(b)
 	neg := false
@@ -36,38 +42,21 @@ func scanFloat(b []byte, i int, sep byte) (v float64, end int, ok bool) {
 		neg = b[i] == '-'
 		i++
 	}
-	var mant uint64
-	digits, exp := 0, 0
-	sawDigit := false
-	for ; i < n; i++ {
-		c := b[i] - '0'
-		if c > 9 {
-			break
-		}
-		sawDigit = true
-		if mant == 0 && c == 0 {
-			continue
-		}
-		mant = mant*10 + uint64(c)
-		digits++
-	}
+	mant, k, overflow := digitRun(b, i, 0)
+	i += k
+	digits := k
+	exp := 0
 	if i < n && b[i] == '.' {
 		i++
-		for ; i < n; i++ {
-			c := b[i] - '0'
-			if c > 9 {
-				break
-			}
-			sawDigit = true
-			exp--
-			if mant == 0 && c == 0 {
-				continue
-			}
-			mant = mant*10 + uint64(c)
-			digits++
-		}
+		var kf int
+		var of bool
+		mant, kf, of = digitRun(b, i, mant)
+		overflow = overflow || of
+		i += kf
+		digits += kf
+		exp = -kf
 	}
-	if !sawDigit || digits > 15 || -exp > 22 || (i < n && b[i] != sep) {
+	if digits == 0 || overflow || mant > 1<<53 || -exp > 22 || (i < n && b[i] != sep) {
 		return 0, i, false
 	}
 	f := float64(mant) / pow10[-exp]
@@ -76,6 +65,63 @@ func scanFloat(b []byte, i int, sep byte) (v float64, end int, ok bool) {
 	}
 	return f, i, true
 }
+
+// digitRun reads the run of decimal digits at b[i:] (it stops at len(b)),
+// appends them to mant and returns the new mantissa, the run's length and
+// whether the mantissa may have overflowed (then the run's value is not
+// in it).
+func digitRun(b []byte, i int, mant uint64) (uint64, int, bool) {
+	n := len(b)
+	start := i
+	for {
+		if i+8 <= cap(b) && i < n {
+			w := binary.LittleEndian.Uint64(b[i : i+8 : cap(b)])
+			// A byte's high bit is set in bad when it is not a digit
+			// (below '0': the subtraction borrows; above '9': the
+			// addition carries); carries and borrows only reach bytes
+			// after the first bad one, which are not read.
+			bad := ((w + 0x4646464646464646) | (w - 0x3030303030303030)) & 0x8080808080808080
+			k := min(bits.TrailingZeros64(bad)/8, n-i)
+			if k == 0 {
+				return mant, i - start, false
+			}
+			if mant > 1e11 { // mant·10^8 + 10^8 must stay below 2^64
+				return mant, i - start + k, true
+			}
+			mant = mant*pow10u[k] + eightDigits((w-0x3030303030303030)<<(8*(8-k)))
+			i += k
+			if k < 8 {
+				return mant, i - start, false
+			}
+			continue
+		}
+		// Fewer than eight bytes of capacity left: a byte at a time.
+		for ; i < n; i++ {
+			c := b[i] - '0'
+			if c > 9 {
+				break
+			}
+			if mant > 1e17 {
+				return mant, i - start + 1, true
+			}
+			mant = mant*10 + uint64(c)
+		}
+		return mant, i - start, false
+	}
+}
+
+// eightDigits is the value of the eight digits (0-9, not ASCII) packed in
+// w, the first in the lowest byte, in three multiplications (the method
+// of simdjson and fast_float).
+func eightDigits(w uint64) uint64 {
+	const mask = 0x000000FF000000FF
+	const mul1 = 100 + 1000000<<32
+	const mul2 = 1 + 10000<<32
+	w = w*10 + w>>8
+	return (((w & mask) * mul1) + (((w >> 16) & mask) * mul2)) >> 32
+}
+
+var pow10u = [...]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000}
 
 func slowFloat(b []byte) (float64, bool) {
 	if len(b) == 0 {
