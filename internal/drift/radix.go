@@ -70,7 +70,10 @@ func (s *Sorter) sortInto(parts [][]float64, buf *[]uint64) []float64 {
 
 func grow(buf *[]uint64, n int) []uint64 {
 	if cap(*buf) < n {
-		*buf = hugemem.Uint64s(n)
+		// Headroom: columns differ by their missing values, and a buffer
+		// a few values short would be replaced (and its fresh pages
+		// faulted in) column after column.
+		*buf = hugemem.Uint64s(n + n/8)
 	}
 	return (*buf)[:n]
 }
