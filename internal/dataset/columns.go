@@ -6,7 +6,6 @@ import (
 	"io"
 	"runtime"
 	"slices"
-	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/hugemem"
 )
@@ -172,16 +171,18 @@ func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) 
 			return nil, nil, nil, err
 		}
 	}
-	// Only the columns the schema does not type are sampled; when it
-	// types them all no row is read.
+	// Only the columns the schema does not type are looked at, cell by
+	// cell; when the schema types them all, or every untyped column can
+	// only be categorical, no further row is read.
 	var untyped []int
 	for i, c := range cols {
 		if _, ok := opt.Schema[c]; !ok {
 			untyped = append(untyped, i)
 		}
 	}
-	sample := make([][]string, len(cols))
-	for n := 0; n < opt.InferRows && len(untyped) > 0; n++ {
+	ins := make([]inference, len(cols))
+	open := untyped
+	for n := 0; n < opt.InferRows && len(open) > 0; n++ {
 		row, err := r.Next()
 		if err == io.EOF {
 			break
@@ -189,11 +190,15 @@ func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) 
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		for _, i := range untyped {
-			if i < len(row) {
-				sample[i] = append(sample[i], strings.Clone(row[i]))
+		k := 0
+		for _, i := range open {
+			if i < len(row) && !ins[i].add(row[i]) {
+				continue // settled: categorical
 			}
+			open[k] = i
+			k++
 		}
+		open = open[:k]
 	}
 	kinds := make([]Kind, len(cols))
 	inferred := make([]bool, len(cols))
@@ -202,7 +207,7 @@ func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) 
 			kinds[i] = k
 			continue
 		}
-		kinds[i], inferred[i] = infer(sample[i]), true
+		kinds[i], inferred[i] = ins[i].kind(), true
 	}
 	return cols, kinds, inferred, nil
 }

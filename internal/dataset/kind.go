@@ -65,35 +65,54 @@ func parseTimestamp(s string) (float64, bool) {
 // is true/false, timestamp when every cell is a date-time, categorical
 // otherwise and when the sample has no value at all.
 func infer(cells []string) Kind {
-	isNum, isBool, isTime, any := true, true, true, false
+	var in inference
 	for _, c := range cells {
-		if IsMissing(c) {
-			continue
-		}
-		any = true
-		if isNum {
-			if _, ok := parseFloat([]byte(c)); !ok {
-				isNum = false
-			}
-		}
-		if isBool {
-			_, isBool = parseBool(c)
-		}
-		if isTime {
-			_, isTime = parseTimestamp(c)
-		}
-		if !isNum && !isBool && !isTime {
-			return Categorical
+		if !in.add(c) {
+			break
 		}
 	}
+	return in.kind()
+}
+
+// inference decides a column's kind one cell at a time, as infer does,
+// without keeping the cells.
+type inference struct {
+	notNum, notBool, notTime, any bool
+}
+
+// add looks at one cell; it returns false once the column can only be
+// categorical, when further cells change nothing.
+func (in *inference) add(c string) bool {
+	if IsMissing(c) {
+		return true
+	}
+	in.any = true
+	if !in.notNum {
+		if _, ok := parseFloat([]byte(c)); !ok {
+			in.notNum = true
+		}
+	}
+	if !in.notBool {
+		_, ok := parseBool(c)
+		in.notBool = !ok
+	}
+	if !in.notTime {
+		_, ok := parseTimestamp(c)
+		in.notTime = !ok
+	}
+	return !in.notNum || !in.notBool || !in.notTime
+}
+
+// kind is the kind the cells seen so far give.
+func (in *inference) kind() Kind {
 	switch {
-	case !any:
+	case !in.any:
 		return Categorical
-	case isNum:
+	case !in.notNum:
 		return Numeric
-	case isBool:
+	case !in.notBool:
 		return Boolean
-	case isTime:
+	case !in.notTime:
 		return Timestamp
 	}
 	return Categorical
