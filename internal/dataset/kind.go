@@ -60,22 +60,10 @@ func parseTimestamp(s string) (float64, bool) {
 	return 0, false
 }
 
-// infer decides a column's kind from sample cells (missing cells
-// ignored): numeric when every cell is a number, boolean when every cell
-// is true/false, timestamp when every cell is a date-time, categorical
-// otherwise and when the sample has no value at all.
-func infer(cells []string) Kind {
-	var in inference
-	for _, c := range cells {
-		if !in.add(c) {
-			break
-		}
-	}
-	return in.kind()
-}
-
-// inference decides a column's kind one cell at a time, as infer does,
-// without keeping the cells.
+// inference decides a column's kind from sample cells, one at a time
+// (missing cells ignored): numeric when every cell is a number, boolean
+// when every cell is true/false, timestamp when every cell is a
+// date-time, categorical otherwise and when the sample has no value.
 type inference struct {
 	notNum, notBool, notTime, any bool
 }
