@@ -52,10 +52,10 @@ func (r *Report) Result() gates.Result {
 	return res
 }
 
-// chart draws the reference and current shares of the feature's bins:
-// a histogram over the reference-quantile bins for a numeric feature (the
-// open outer bins closed at the pooled minimum and maximum), bars per
-// category for a categorical one.
+// chart overlays the reference and current shares of the feature's bins:
+// the reference-quantile bins of PSI for a numeric feature (the open outer
+// bins closed at the pooled minimum and maximum), one bin per category
+// (the union of both samples') for a categorical one.
 func (f *Feature) chart() gates.Chart {
 	share := func(c []int64) []float64 {
 		var t int64
@@ -73,13 +73,13 @@ func (f *Feature) chart() gates.Chart {
 	series := []gates.Series{{Name: "reference", Values: share(f.refCounts)}, {Name: "current", Values: share(f.curCounts)}}
 	title := fmt.Sprintf("%s: PSI %s", f.Name, gates.FormatNumber(f.PSI))
 	if f.categoricalStats {
-		return gates.Chart{Title: title, Kind: gates.Bars, Labels: f.categories, Series: series}
+		return gates.Chart{Title: title, Kind: gates.Histogram, Check: f.Name, Labels: f.categories, Series: series}
 	}
 	edges := make([]float64, 0, len(f.edges)+2)
 	edges = append(edges, math.Min(f.lo, firstOr(f.edges, f.lo)))
 	edges = append(edges, f.edges...)
 	edges = append(edges, math.Max(f.hi, lastOr(f.edges, f.hi)))
-	return gates.Chart{Title: title, Kind: gates.Histogram, Edges: edges, Series: series}
+	return gates.Chart{Title: title, Kind: gates.Histogram, Check: f.Name, Edges: edges, Series: series}
 }
 
 func firstOr(x []float64, d float64) float64 {

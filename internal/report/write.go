@@ -29,10 +29,37 @@ func Write(dir string, r *gates.Report) ([]string, error) {
 	return WriteWith(dir, r, MarkdownOptions{})
 }
 
-// WriteWith is Write with the links and limits of report.md.
+// WriteWith is Write with the links and limits of report.md. Besides the
+// files of Files it writes a PNG of every drifted feature's histogram
+// (ChartFiles names them), links them from report.md when no uploaded
+// image stands in, and lists everything it writes in r.Outputs (so in
+// results.json).
 func WriteWith(dir string, r *gates.Report, o MarkdownOptions) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create output directory: %w", err)
+	}
+	charts := ChartFiles(r)
+	pngs := make([][]byte, len(charts))
+	for i, cf := range charts {
+		b, err := PNG(r.Gates[cf.Gate].Charts[cf.Chart])
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", cf.Name, err)
+		}
+		pngs[i] = b
+	}
+	r.Outputs = append([]string(nil), Files...)
+	if len(charts) > 0 {
+		imgs := make(map[string]string, len(o.Images)+len(charts))
+		for k, v := range o.Images {
+			imgs[k] = v
+		}
+		for _, cf := range charts {
+			r.Outputs = append(r.Outputs, cf.Name)
+			if k := ChartKey(r.Gates[cf.Gate].Gate, cf.Chart); imgs[k] == "" {
+				imgs[k] = cf.Name
+			}
+		}
+		o.Images = imgs
 	}
 	render := map[string]func(*gates.Report) ([]byte, error){
 		ResultsFile:  JSON,
@@ -51,6 +78,13 @@ func WriteWith(dir string, r *gates.Report, o MarkdownOptions) ([]string, error)
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, b, 0o644); err != nil {
 			return paths, fmt.Errorf("write %s: %w", name, err)
+		}
+		paths = append(paths, p)
+	}
+	for i, cf := range charts {
+		p := filepath.Join(dir, cf.Name)
+		if err := os.WriteFile(p, pngs[i], 0o644); err != nil {
+			return paths, fmt.Errorf("write %s: %w", cf.Name, err)
 		}
 		paths = append(paths, p)
 	}
