@@ -113,7 +113,9 @@ func openParquet(path string) (pf *parquet.File, closeFile func() error, err err
 			pf, closeFile, err = nil, nil, &RowError{File: path, Msg: fmt.Sprintf("not a readable Parquet file: %v", v)}
 		}
 	}()
-	pf, err = parquet.OpenFile(ra, size, parquet.ReadBufferSize(1<<20))
+	// Pages are read through a buffer of up to 1 MiB per column chunk
+	// (parquet-go's default is 4 KiB: many small reads).
+	pf, err = parquet.OpenFile(ra, size, parquet.ReadBufferSize(int(min(1<<20, max(4096, size)))))
 	if err != nil {
 		fh.Close()
 		return nil, nil, &RowError{File: path, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
