@@ -165,4 +165,3 @@ func sameAccs(t *testing.T, cols []string, kinds []Kind, want, got []*accumulato
 		}
 	}
 }
-
