@@ -72,10 +72,30 @@ func TestDriftCommand(t *testing.T) {
 			if !strings.Contains(string(res), `"gate": "drift"`) && !strings.Contains(string(res), `"gate":"drift"`) {
 				t.Errorf("results.json has no drift gate:\n%.400s", res)
 			}
-			if c.code == 1 {
-				html, _ := os.ReadFile(filepath.Join(out, "report.html"))
-				if !strings.Contains(string(html), "<svg") {
-					t.Error("report.html has no chart for the drifted features")
+			pngs, _ := filepath.Glob(filepath.Join(out, "*.png"))
+			if c.code != 1 {
+				if len(pngs) > 0 {
+					t.Errorf("PNGs without drift: %v", pngs)
+				}
+				return
+			}
+			// Both drifted features: an overlaid histogram in report.html,
+			// a PNG beside it, linked from report.md and listed in
+			// results.json's outputs.
+			html, _ := os.ReadFile(filepath.Join(out, "report.html"))
+			if n := strings.Count(string(html), `data-kind="histogram"`); n != 2 {
+				t.Errorf("report.html has %d histograms, want 2 (x and c)", n)
+			}
+			md, _ := os.ReadFile(filepath.Join(out, "report.md"))
+			for _, name := range []string{"drift-x.png", "drift-c.png"} {
+				if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+					t.Error(err)
+				}
+				if !strings.Contains(string(md), "]("+name+")") {
+					t.Errorf("report.md does not link %s", name)
+				}
+				if !strings.Contains(string(res), `"`+name+`"`) {
+					t.Errorf("results.json does not list %s", name)
 				}
 			}
 		})
