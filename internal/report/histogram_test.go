@@ -173,6 +173,18 @@ func TestWriteChartFiles(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Error("drift-age.png changed on a second Write")
 	}
+	// A passing run in the same directory removes the pictures of the
+	// features that no longer drift, and nothing it did not write.
+	if err := os.WriteFile(filepath.Join(dir, "notes.png"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(dir, richFixture(t, gates.Pass)); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*.png"))
+	if !slices.Equal(left, []string{filepath.Join(dir, "notes.png")}) {
+		t.Errorf("after a passing run: %v, want only notes.png", left)
+	}
 }
 
 func TestChartFileNames(t *testing.T) {
