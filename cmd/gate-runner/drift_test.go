@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 // driftCSV writes n rows: x (numeric), shifted by shift, and c
@@ -291,5 +294,44 @@ func TestDataCommand(t *testing.T) {
 	code, _, stderr = runMain(t, nil, "data", "--data", filepath.Join(dir, "absent.csv"))
 	if code != 2 || !strings.Contains(stderr, "absent.csv") {
 		t.Errorf("absent file: exit %d %s", code, stderr)
+	}
+}
+
+// TestDriftBadParquet: a Parquet current file whose numeric column holds
+// a word, or that is not Parquet at all, exits 2 with one line naming the
+// file (and the row and column).
+func TestDriftBadParquet(t *testing.T) {
+	dir := t.TempDir()
+	ref := driftCSV(t, dir, "ref.csv", 20, 0)
+	type row struct {
+		X string `parquet:"x"`
+		C string `parquet:"c"`
+	}
+	var buf bytes.Buffer
+	if err := parquet.Write(&buf, []row{{"1.5", "a"}, {"2", "b"}, {"abc", "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		body []byte
+		want string
+	}{
+		{"word.parquet", buf.Bytes(), `word.parquet: row 3, column "x": "abc" is not a number`},
+		{"csv.parquet", []byte("x,c\n1,a\n"), `csv.parquet: not a readable Parquet file`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cur := filepath.Join(dir, c.name)
+			if err := os.WriteFile(cur, c.body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runMain(t, nil, "drift", "--reference", ref, "--current", cur, "--out", filepath.Join(dir, "o"))
+			if code != 2 {
+				t.Fatalf("exit %d, want 2\n%s%s", code, stdout, stderr)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr %q: want one line containing %q", stderr, c.want)
+			}
+		})
 	}
 }
