@@ -5,7 +5,8 @@
 # columns, generated once under bench/out/drift/ (gitignored) by
 # bench/drift_gen.py. Prints wall time, peak memory (GNU time's maximum
 # resident set size), the time spent reading the files, the ratio, and the
-# largest difference between the two tools' numbers.
+# largest difference between the two tools' numbers. The same rows are
+# also written as Parquet (bench/csv2parquet) and timed with gate-runner.
 #
 #   BENCH_ROWS=200000 bash bench/bench-drift.sh
 set -euo pipefail
@@ -51,6 +52,19 @@ cat "$ref" "$cur" > /dev/null
 # gate-runner exits 1 when the drift gate fails: that is a result here.
 measure gate-runner "$out/ours.json" bin/gate-runner drift --reference "$ref" --current "$cur" --format json --out "$out/mlgate-out"
 measure pandas+scipy "$out/pandas.json" /usr/bin/python3 bench/drift_pandas.py "$ref" "$cur"
+# The same data as Parquet (written by bench/csv2parquet: pyarrow is not
+# available here), compared by gate-runner; pandas cannot read Parquet
+# without pyarrow or fastparquet, so it has no Parquet row.
+refpq=$out/ref-$rows.parquet
+curpq=$out/cur-$rows.parquet
+if [ ! -s "$refpq" ] || [ ! -s "$curpq" ] || [ "$refpq" -ot "$ref" ] || [ "$curpq" -ot "$cur" ]; then
+  echo "writing the same rows as Parquet in $refpq and $curpq ..."
+  go run ./bench/csv2parquet "$ref" "$refpq"
+  go run ./bench/csv2parquet "$cur" "$curpq"
+fi
+echo "reference: $(du -h "$refpq" | cut -f1), current: $(du -h "$curpq" | cut -f1) as Parquet"
+cat "$refpq" "$curpq" > /dev/null
+measure gate-runner-parquet "$out/ours-parquet.json" bin/gate-runner drift --reference "$refpq" --current "$curpq" --format json --out "$out/mlgate-out-parquet"
 # A stored reference profile, written once (timed apart), then compared.
 measure profile-build "$out/profile.txt" bin/gate-runner profile --data "$ref" --out "$out/ref-$rows.profile.json"
 measure gate-runner-profile "$out/ours-profile.json" bin/gate-runner drift --reference "$out/ref-$rows.profile.json" --current "$cur" --format json --out "$out/mlgate-out-profile"
@@ -73,9 +87,14 @@ print("drift on 2 files x %d rows x (16 numeric + 4 categorical)" % rows)
 print("%-14s %9s %12s %14s %6s" % ("tool", "wall s", "peak RSS MB", "read files s", "exit"))
 print("%-14s %9.2f %12.0f %14.2f %6d" % ("gate-runner", ours[0], ours[1], our_read, ours[2]))
 print("%-14s %9.2f %12.0f %14.2f %6d" % ("pandas+scipy", theirs[0], theirs[1], their_read, theirs[2]))
+pq, dq = timing(out + "/ours-parquet.json"), json.load(open(out + "/ours-parquet.json"))
+print("%-14s %9.2f %12.0f %14.2f %6d" % ("gate-runner pq", pq[0], pq[1], dq["timing"]["read_seconds"], pq[2]))
 pd_ = json.load(open(out + "/ours-profile.json"))
 print("%-14s %9.2f %12.0f %14.2f %6d" % ("gate-runner *", prof[0], prof[1], pd_["timing"]["read_seconds"], prof[2]))
+print("pq: the same rows as Parquet (Snappy, row groups of 131072); no pandas+scipy Parquet row: pandas cannot read Parquet here (no pyarrow or fastparquet)")
 print("* against a stored profile (written once in %.2f s, %.0f MB peak); KS and Wasserstein from its sketch" % (build[0], build[1]))
+if pq[0] > 0:
+    print("speed-up on Parquet against pandas+scipy on CSV: %.1fx" % (theirs[0] / pq[0]))
 if ours[0] > 0:
     print("speed-up: %.1fx end to end; gate-runner's statistics are %.0f%% of its time" %
           (theirs[0] / ours[0], 100 * (1 - our_read / ours[0])))
@@ -84,5 +103,7 @@ if prof[0] > 0:
 PY
 echo "largest differences, gate-runner against pandas + SciPy:"
 /usr/bin/python3 bench/drift_agree.py "$out/ours.json" "$out/pandas.json"
+echo "largest differences, gate-runner on Parquet against pandas + SciPy on CSV:"
+/usr/bin/python3 bench/drift_agree.py "$out/ours-parquet.json" "$out/pandas.json"
 echo "largest differences, gate-runner from the profile against pandas + SciPy (KS, Wasserstein approximate):"
 /usr/bin/python3 bench/drift_agree.py "$out/ours-profile.json" "$out/pandas.json"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 // driftCSV writes n rows: x (numeric), shifted by shift, and c
@@ -72,10 +75,30 @@ func TestDriftCommand(t *testing.T) {
 			if !strings.Contains(string(res), `"gate": "drift"`) && !strings.Contains(string(res), `"gate":"drift"`) {
 				t.Errorf("results.json has no drift gate:\n%.400s", res)
 			}
-			if c.code == 1 {
-				html, _ := os.ReadFile(filepath.Join(out, "report.html"))
-				if !strings.Contains(string(html), "<svg") {
-					t.Error("report.html has no chart for the drifted features")
+			pngs, _ := filepath.Glob(filepath.Join(out, "*.png"))
+			if c.code != 1 {
+				if len(pngs) > 0 {
+					t.Errorf("PNGs without drift: %v", pngs)
+				}
+				return
+			}
+			// Both drifted features: an overlaid histogram in report.html,
+			// a PNG beside it, linked from report.md and listed in
+			// results.json's outputs.
+			html, _ := os.ReadFile(filepath.Join(out, "report.html"))
+			if n := strings.Count(string(html), `data-kind="histogram"`); n != 2 {
+				t.Errorf("report.html has %d histograms, want 2 (x and c)", n)
+			}
+			md, _ := os.ReadFile(filepath.Join(out, "report.md"))
+			for _, name := range []string{"drift-x.png", "drift-c.png"} {
+				if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+					t.Error(err)
+				}
+				if !strings.Contains(string(md), "]("+name+")") {
+					t.Errorf("report.md does not link %s", name)
+				}
+				if !strings.Contains(string(res), `"`+name+`"`) {
+					t.Errorf("results.json does not list %s", name)
 				}
 			}
 		})
@@ -271,5 +294,44 @@ func TestDataCommand(t *testing.T) {
 	code, _, stderr = runMain(t, nil, "data", "--data", filepath.Join(dir, "absent.csv"))
 	if code != 2 || !strings.Contains(stderr, "absent.csv") {
 		t.Errorf("absent file: exit %d %s", code, stderr)
+	}
+}
+
+// TestDriftBadParquet: a Parquet current file whose numeric column holds
+// a word, or that is not Parquet at all, exits 2 with one line naming the
+// file (and the row and column).
+func TestDriftBadParquet(t *testing.T) {
+	dir := t.TempDir()
+	ref := driftCSV(t, dir, "ref.csv", 20, 0)
+	type row struct {
+		X string `parquet:"x"`
+		C string `parquet:"c"`
+	}
+	var buf bytes.Buffer
+	if err := parquet.Write(&buf, []row{{"1.5", "a"}, {"2", "b"}, {"abc", "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		body []byte
+		want string
+	}{
+		{"word.parquet", buf.Bytes(), `word.parquet: row 3, column "x": "abc" is not a number`},
+		{"csv.parquet", []byte("x,c\n1,a\n"), `csv.parquet: not a readable Parquet file`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cur := filepath.Join(dir, c.name)
+			if err := os.WriteFile(cur, c.body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runMain(t, nil, "drift", "--reference", ref, "--current", cur, "--out", filepath.Join(dir, "o"))
+			if code != 2 {
+				t.Fatalf("exit %d, want 2\n%s%s", code, stdout, stderr)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, c.want) {
+				t.Errorf("stderr %q: want one line containing %q", stderr, c.want)
+			}
+		})
 	}
 }

@@ -146,6 +146,9 @@ func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gates.Re
 			add(c)
 		}
 		res.Charts = dr.Charts
+		for i := range res.Charts {
+			res.Charts[i].Check = "distribution: " + res.Charts[i].Check
+		}
 		res.Notes = append(res.Notes, dr.Notes...)
 		res.Details = map[string]any{"drift": rep}
 	}

@@ -18,6 +18,8 @@ type parquetReader struct {
 	buf    []parquet.Row
 	n, i   int
 	cells  []string
+	text   []byte // the current row's cells, one after another
+	spans  []int  // cell i is text[spans[2i]:spans[2i+1]]
 	row    int
 	close  func() error
 }
@@ -83,33 +85,49 @@ func (p *parquetReader) Next() (cells []string, err error) {
 	r := p.buf[p.i]
 	p.i++
 	p.row++
-	for i := range p.cells {
-		p.cells[i] = ""
+	// Every cell's text goes into one buffer and the row becomes one
+	// string that the cells slice: one allocation a row, not one a cell.
+	p.text = p.text[:0]
+	if len(p.spans) != 2*len(p.cells) {
+		p.spans = make([]int, 2*len(p.cells))
+	}
+	for i := range p.spans {
+		p.spans[i] = 0
 	}
 	for _, v := range r {
 		c := v.Column()
 		if c < 0 || c >= len(p.cells) || v.IsNull() {
 			continue
 		}
-		p.cells[c] = parquetCell(v)
+		p.spans[2*c] = len(p.text)
+		p.text = appendParquetCell(p.text, v)
+		p.spans[2*c+1] = len(p.text)
+	}
+	row := string(p.text)
+	for i := range p.cells {
+		p.cells[i] = row[p.spans[2*i]:p.spans[2*i+1]]
 	}
 	return p.cells, nil
 }
 
-func parquetCell(v parquet.Value) string {
+func parquetCell(v parquet.Value) string { return string(appendParquetCell(nil, v)) }
+
+// appendParquetCell appends v's text: numbers in strconv's shortest form,
+// booleans as true and false, byte arrays as they are.
+func appendParquetCell(b []byte, v parquet.Value) []byte {
 	switch v.Kind() {
 	case parquet.Boolean:
-		return strconv.FormatBool(v.Boolean())
+		return strconv.AppendBool(b, v.Boolean())
 	case parquet.Int32:
-		return strconv.FormatInt(int64(v.Int32()), 10)
+		return strconv.AppendInt(b, int64(v.Int32()), 10)
 	case parquet.Int64:
-		return strconv.FormatInt(v.Int64(), 10)
+		return strconv.AppendInt(b, v.Int64(), 10)
 	case parquet.Float:
-		return strconv.FormatFloat(float64(v.Float()), 'g', -1, 32)
+		return strconv.AppendFloat(b, float64(v.Float()), 'g', -1, 32)
 	case parquet.Double:
-		return strconv.FormatFloat(v.Double(), 'g', -1, 64)
+		return strconv.AppendFloat(b, v.Double(), 'g', -1, 64)
 	case parquet.ByteArray, parquet.FixedLenByteArray:
-		return string(v.ByteArray())
+		return append(b, v.ByteArray()...)
 	}
-	return v.String()
+	return append(b, v.String()...)
 }

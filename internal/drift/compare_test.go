@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,6 +111,23 @@ func TestCompareFiles(t *testing.T) {
 	h := res.Charts[0]
 	if h.Kind != gates.Histogram || len(h.Edges) != len(h.Series[0].Values)+1 {
 		t.Errorf("f1 chart: kind %s, %d edges for %d bins", h.Kind, len(h.Edges), len(h.Series[0].Values))
+	}
+	// The categorical feature overlays shares over its categories (the
+	// union, "new" among them), like the numeric one over its bins.
+	cat := res.Charts[1]
+	if cat.Kind != gates.Histogram || cat.Check != "c0" || len(cat.Labels) != len(cat.Series[1].Values) || !slices.Contains(cat.Labels, "new") {
+		t.Errorf("c0 chart: kind %s, check %q, labels %v, %d current values", cat.Kind, cat.Check, cat.Labels, len(cat.Series[1].Values))
+	}
+	for _, c := range res.Charts {
+		for _, s := range c.Series {
+			sum := 0.0
+			for _, v := range s.Values {
+				sum += v
+			}
+			if math.Abs(sum-1) > 1e-12 {
+				t.Errorf("%s %s: shares sum to %v, want 1", c.Check, s.Name, sum)
+			}
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package drift
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"gitlab.com/mlgate/mlgate/internal/gates"
 )
@@ -52,10 +53,10 @@ func (r *Report) Result() gates.Result {
 	return res
 }
 
-// chart draws the reference and current shares of the feature's bins:
-// a histogram over the reference-quantile bins for a numeric feature (the
-// open outer bins closed at the pooled minimum and maximum), bars per
-// category for a categorical one.
+// chart overlays the reference and current shares of the feature's bins:
+// the reference-quantile bins of PSI for a numeric feature (the open outer
+// bins closed at the pooled minimum and maximum), one bin per category
+// (the union of both samples') for a categorical one.
 func (f *Feature) chart() gates.Chart {
 	share := func(c []int64) []float64 {
 		var t int64
@@ -73,13 +74,53 @@ func (f *Feature) chart() gates.Chart {
 	series := []gates.Series{{Name: "reference", Values: share(f.refCounts)}, {Name: "current", Values: share(f.curCounts)}}
 	title := fmt.Sprintf("%s: PSI %s", f.Name, gates.FormatNumber(f.PSI))
 	if f.categoricalStats {
-		return gates.Chart{Title: title, Kind: gates.Bars, Labels: f.categories, Series: series}
+		labels, ref, cur := topCategories(f.categories, series[0].Values, series[1].Values, maxChartCategories)
+		series[0].Values, series[1].Values = ref, cur
+		return gates.Chart{Title: title, Kind: gates.Histogram, Check: f.Name, Labels: labels, Series: series}
 	}
 	edges := make([]float64, 0, len(f.edges)+2)
 	edges = append(edges, math.Min(f.lo, firstOr(f.edges, f.lo)))
 	edges = append(edges, f.edges...)
 	edges = append(edges, math.Max(f.hi, lastOr(f.edges, f.hi)))
-	return gates.Chart{Title: title, Kind: gates.Histogram, Edges: edges, Series: series}
+	return gates.Chart{Title: title, Kind: gates.Histogram, Check: f.Name, Edges: edges, Series: series}
+}
+
+// maxChartCategories bounds the bins of a categorical feature's chart:
+// past it the bars would be too thin to read (and report.html too big).
+const maxChartCategories = 30
+
+// topCategories keeps, of more than limit categories, the limit−1 with
+// the largest share in either sample (ties by name), in their order, and
+// sums the others into one last bin "other (N categories)".
+func topCategories(cats []string, ref, cur []float64, limit int) ([]string, []float64, []float64) {
+	if len(cats) <= limit {
+		return cats, ref, cur
+	}
+	idx := make([]int, len(cats))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ma, mb := math.Max(ref[idx[a]], cur[idx[a]]), math.Max(ref[idx[b]], cur[idx[b]])
+		if ma != mb {
+			return ma > mb
+		}
+		return cats[idx[a]] < cats[idx[b]]
+	})
+	keep := idx[:limit-1]
+	sort.Ints(keep)
+	var labels []string
+	var r, c []float64
+	for _, i := range keep {
+		labels, r, c = append(labels, cats[i]), append(r, ref[i]), append(c, cur[i])
+	}
+	var ro, co float64
+	for _, i := range idx[limit-1:] {
+		ro += ref[i]
+		co += cur[i]
+	}
+	labels = append(labels, fmt.Sprintf("other (%d categories)", len(cats)-(limit-1)))
+	return labels, append(r, ro), append(c, co)
 }
 
 func firstOr(x []float64, d float64) float64 {

@@ -40,16 +40,20 @@ type ChartKind string
 const (
 	// Bars draws one group of bars per label, one bar per series.
 	Bars ChartKind = "bars"
-	// Histogram draws the series as overlaid histograms over bins whose
-	// edges are Edges (len(Edges) = len(values)+1).
+	// Histogram overlays the series (shares, not counts) on the same bins:
+	// numeric bins whose edges are Edges (len(Edges) = len(values)+1), or
+	// one bin per category named by Labels.
 	Histogram ChartKind = "histogram"
 )
 
 // Chart is data for a picture in report.html (and a PNG for merge
 // requests); the renderers decide how it looks.
 type Chart struct {
-	Title  string    `json:"title"`
-	Kind   ChartKind `json:"kind"`
+	Title string    `json:"title"`
+	Kind  ChartKind `json:"kind"`
+	// Check is the name of the check the chart illustrates (a drifted
+	// feature's check); empty when the chart belongs to the whole gate.
+	Check  string    `json:"check,omitempty"`
 	Labels []string  `json:"labels,omitempty"`
 	Edges  []float64 `json:"edges,omitempty"`
 	Series []Series  `json:"series"`
@@ -117,6 +121,10 @@ type Report struct {
 	Created      time.Time `json:"created"`
 	Gates        []Result  `json:"gates"`
 	Lineage      *Lineage  `json:"lineage,omitempty"`
+	// Outputs lists the files report.Write wrote for this report, relative
+	// to the output directory: results.json and the other reports, then
+	// one PNG per drifted feature's histogram.
+	Outputs []string `json:"outputs,omitempty"`
 }
 
 // SchemaVersion is the results.json layout this code writes.

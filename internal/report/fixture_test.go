@@ -63,8 +63,14 @@ func richFixture(tb testing.TB, want gates.Status) *gates.Report {
 		if i == 0 && psi[0] > 0.2 {
 			cur = []float64{0.02, 0.06, 0.12, 0.2, 0.3, 0.3}
 		}
-		drift.Charts = append(drift.Charts, gates.Chart{Title: f, Kind: gates.Histogram, Edges: []float64{0, 18, 25, 35, 45, 60, 90},
+		drift.Charts = append(drift.Charts, gates.Chart{Title: f + ": PSI " + gates.FormatNumber(psi[i]), Check: f, Kind: gates.Histogram, Edges: []float64{0, 18, 25, 35, 45, 60, 90},
 			Series: []gates.Series{{Name: "reference", Values: []float64{0.1, 0.2, 0.2, 0.2, 0.2, 0.1}}, {Name: "current", Values: cur}}})
+	}
+	if want != gates.Pass {
+		// A drifted categorical feature: one bin per category.
+		drift.Checks = append(drift.Checks, gates.Check{Name: "device", Candidate: gates.F(0.21), Threshold: gates.F(0.2), Rule: "PSI ≤ 0.2 (warn above), ≤ 0.3", Status: gates.Warn})
+		drift.Charts = append(drift.Charts, gates.Chart{Title: "device: PSI 0.21", Check: "device", Kind: gates.Histogram, Labels: []string{"android", "ios", "web"},
+			Series: []gates.Series{{Name: "reference", Values: []float64{0.45, 0.35, 0.2}}, {Name: "current", Values: []float64{0.3, 0.3, 0.4}}}})
 	}
 	drift.Finish()
 	drift.Summary = map[gates.Status]string{gates.Pass: "No feature drifted.", gates.Warn: "age drifted (PSI 0.24 > 0.2).", gates.Fail: "age drifted severely (PSI 0.41 > 0.3)."}[drift.Status]

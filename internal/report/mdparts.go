@@ -31,7 +31,7 @@ func charts(b *strings.Builder, g gates.Result, o MarkdownOptions) {
 	if len(hist) > 0 {
 		drifted := 0
 		for _, i := range hist {
-			if st := checkStatus(g, g.Charts[i].Title); st == gates.Fail || st == gates.Warn {
+			if st := checkStatus(g, chartCheck(g.Charts[i])); st == gates.Fail || st == gates.Warn {
 				drifted++
 			}
 		}
@@ -42,7 +42,7 @@ func charts(b *strings.Builder, g gates.Result, o MarkdownOptions) {
 		}
 		for _, i := range hist {
 			c := g.Charts[i]
-			st := checkStatus(g, c.Title)
+			st := checkStatus(g, chartCheck(c))
 			mark := ""
 			if st != "" {
 				mark = " " + st.Mark()
@@ -77,9 +77,9 @@ func histogramOrder(g gates.Result) []int {
 	}
 	rank := map[gates.Status]int{gates.Fail: 0, gates.Warn: 1}
 	key := func(i int) (int, float64) {
-		title := g.Charts[i].Title
+		name := chartCheck(g.Charts[i])
 		for _, c := range g.Checks {
-			if c.Name == title {
+			if c.Name == name {
 				r, ok := rank[c.Status]
 				if !ok {
 					r = 2
@@ -102,6 +102,15 @@ func histogramOrder(g gates.Result) []int {
 		return va > vb
 	})
 	return idx
+}
+
+// chartCheck is the name of the check a chart illustrates: its Check, or
+// its Title in reports written before charts named their check.
+func chartCheck(c gates.Chart) string {
+	if c.Check != "" {
+		return c.Check
+	}
+	return c.Title
 }
 
 func checkStatus(g gates.Result, name string) gates.Status {
@@ -201,18 +210,17 @@ type kv struct {
 	num  bool
 }
 
-// detailsMap turns a gate's Details (its own struct, or the map it
-// becomes after a trip through results.json) into a map.
+// detailsMap turns a gate's Details (its own struct, a map holding
+// structs, or the map either becomes after a trip through results.json)
+// into a map of JSON values, as results.json shows them.
 func detailsMap(d any) map[string]any {
 	if d == nil {
 		return nil
 	}
-	if m, ok := d.(map[string]any); ok {
-		return m
-	}
 	raw, err := json.Marshal(d)
 	if err != nil {
-		return nil
+		m, _ := d.(map[string]any) // not JSON (a NaN): its scalars still show
+		return m
 	}
 	var m map[string]any
 	if json.Unmarshal(raw, &m) != nil {

@@ -16,9 +16,11 @@ import (
 )
 
 // PNG draws a chart as a PNG image (640×320 points at 96 dpi) with
-// gonum/plot, for forges that show images in comments: grouped bars per
-// label, or the histogram's series side by side per bin. A chart with no
-// data is an error.
+// gonum/plot, for forges that show images in comments and for the files
+// Write puts next to report.md: grouped bars per label, or the
+// histogram's series overlaid (translucent, as in report.html) per bin.
+// The same chart always gives the same bytes. A chart with no data is an
+// error.
 func PNG(c gates.Chart) ([]byte, error) {
 	if len(c.Series) == 0 {
 		return nil, fmt.Errorf("chart %q has no series", c.Title)
@@ -64,6 +66,10 @@ func PNG(c gates.Chart) ([]byte, error) {
 	}
 	groupW := vg.Points(math.Min(120, 480/float64(n)))
 	barW := groupW / vg.Length(len(c.Series)+1)
+	overlay := c.Kind == gates.Histogram
+	if overlay {
+		barW = groupW * 0.9
+	}
 	for j, s := range c.Series {
 		vals := make(plotter.Values, n)
 		for i := range vals {
@@ -77,7 +83,13 @@ func PNG(c gates.Chart) ([]byte, error) {
 		}
 		bc.Color = hexColor(palette[j%len(palette)])
 		bc.LineStyle.Width = 0
-		bc.Offset = barW * (vg.Length(j) - vg.Length(len(c.Series)-1)/2)
+		if overlay {
+			// Every series on the same bins, translucent, the
+			// reference below: the shift reads from the colours.
+			bc.Color = translucent(bc.Color, histogramOpacity)
+		} else {
+			bc.Offset = barW * (vg.Length(j) - vg.Length(len(c.Series)-1)/2)
+		}
 		p.Add(bc)
 		p.Legend.Add(s.Name, bc)
 	}
@@ -118,6 +130,12 @@ func hexColor(h string) color.Color {
 		return color.Black
 	}
 	return color.RGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 255}
+}
+
+// translucent returns c with opacity a, over white when drawn.
+func translucent(c color.Color, a float64) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: uint8(math.Round(a * 255))}
 }
 
 // valueLabels prints each label's values ("0.2 → 0.188") above its bars.

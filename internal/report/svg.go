@@ -39,7 +39,7 @@ func barsSVG(c gates.Chart) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 %d %d" width="%d" height="%d" data-kind="bars">`, w, h, w, h)
 	fmt.Fprintf(&b, `<title>%s</title>`, html.EscapeString(c.Title))
-	legend(&b, c.Series, labelW)
+	legend(&b, c.Series, labelW, 1)
 	plotW := float64(w - labelW - valueW)
 	for i, l := range c.Labels {
 		y := 40 + i*rowH
@@ -73,41 +73,52 @@ func barsSVG(c gates.Chart) string {
 	return b.String()
 }
 
-// histogramSVG overlays the series' shares per bin; bins are drawn of equal
-// width (they are quantile bins of the reference), labelled by their edges.
+// histogramOpacity is the opacity of overlaid histogram bars (SVG and
+// PNG): where the series overlap, both stay visible.
+const histogramOpacity = 0.55
+
+// histogramSVG overlays the series' shares per bin, translucent, the
+// reference first: bins are drawn of equal width (quantile bins of the
+// reference, or categories), labelled by their edges or category names.
 func histogramSVG(c gates.Chart) string {
-	const w, h, left, bottom, top = 640, 260, 50, 60, 36
+	const w, h, left, bottom, top = 640, 260, 56, 60, 36
 	if len(c.Series) == 0 || len(c.Series[0].Values) == 0 {
 		return emptySVG(c.Title)
 	}
 	nb := len(c.Series[0].Values)
-	max := 0.0
-	for _, s := range c.Series {
-		for _, v := range s.Values {
-			if !math.IsNaN(v) {
-				max = math.Max(max, v)
-			}
-		}
-	}
+	max := chartMax(c)
 	if max <= 0 {
 		max = 1
 	}
+	var names []string
+	for _, s := range c.Series {
+		names = append(names, s.Name)
+	}
+	bins := "the reference's quantile bins"
+	if len(c.Labels) > 0 {
+		bins = "categories"
+	}
+	desc := fmt.Sprintf("Share of rows per bin of %s, overlaid over %d %s.", strings.Join(names, " and "), nb, bins)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 %d %d" width="%d" height="%d" data-kind="histogram">`, w, h, w, h)
-	fmt.Fprintf(&b, `<title>%s</title>`, html.EscapeString(c.Title))
-	legend(&b, c.Series, left)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="%s" viewBox="0 0 %d %d" width="%d" height="%d" data-kind="histogram">`,
+		html.EscapeString(c.Title+". "+desc), w, h, w, h)
+	fmt.Fprintf(&b, `<title>%s</title><desc>%s</desc>`, html.EscapeString(c.Title), html.EscapeString(desc))
+	legend(&b, c.Series, left, histogramOpacity)
 	plotW, plotH := float64(w-left-10), float64(h-top-bottom)
 	bw := plotW / float64(nb)
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="axis"/>`, left, h-bottom, w-10, h-bottom)
+	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="axis"/>`, left, top, left, h-bottom)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" class="val" text-anchor="end">%s</text>`, left-4, top+8, gates.FormatNumber(max))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" class="val" text-anchor="end">0</text>`, left-4, h-bottom)
+	fmt.Fprintf(&b, `<text x="14" y="%d" class="val" text-anchor="middle" transform="rotate(-90 14 %d)">share</text>`, top+int(plotH/2), top+int(plotH/2))
 	for j, s := range c.Series {
 		for i, v := range s.Values {
-			if math.IsNaN(v) || i >= nb {
+			if math.IsNaN(v) || math.IsInf(v, 0) || i >= nb {
 				continue
 			}
-			bh := v / max * plotH
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" fill-opacity="0.55" class="bar"><title>%s, bin %d: %s</title></rect>`,
-				float64(left)+float64(i)*bw+1, float64(h-bottom)-bh, bw-2, bh, palette[j%len(palette)], html.EscapeString(s.Name), i+1, gates.FormatNumber(v))
+			bh := math.Max(0, v) / max * plotH
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" fill-opacity="%s" class="bar"><title>%s, %s: %s</title></rect>`,
+				float64(left)+float64(i)*bw+1, float64(h-bottom)-bh, bw-2, bh, palette[j%len(palette)], gates.FormatNumber(histogramOpacity), html.EscapeString(s.Name), html.EscapeString(binLabel(c, i)), gates.FormatNumber(v))
 		}
 	}
 	for i := 0; i < nb; i++ {
@@ -138,10 +149,15 @@ func binLabel(c gates.Chart, i int) string {
 	return fmt.Sprint(i + 1)
 }
 
-func legend(b *strings.Builder, ss []gates.Series, x int) {
+// legend draws one swatch per series, with the bars' opacity.
+func legend(b *strings.Builder, ss []gates.Series, x int, opacity float64) {
+	op := ""
+	if opacity < 1 {
+		op = ` fill-opacity="` + gates.FormatNumber(opacity) + `"`
+	}
 	for j, s := range ss {
 		lx := x + j*150
-		fmt.Fprintf(b, `<rect x="%d" y="8" width="12" height="12" fill="%s"/><text x="%d" y="18" class="lbl">%s</text>`, lx, palette[j%len(palette)], lx+16, html.EscapeString(s.Name))
+		fmt.Fprintf(b, `<rect x="%d" y="8" width="12" height="12" fill="%s"`+op+`/><text x="%d" y="18" class="lbl">%s</text>`, lx, palette[j%len(palette)], lx+16, html.EscapeString(s.Name))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"gitlab.com/mlgate/mlgate/internal/gates"
 )
@@ -29,10 +30,39 @@ func Write(dir string, r *gates.Report) ([]string, error) {
 	return WriteWith(dir, r, MarkdownOptions{})
 }
 
-// WriteWith is Write with the links and limits of report.md.
+// WriteWith is Write with the links and limits of report.md. Besides the
+// files of Files it writes a PNG of every drifted feature's histogram
+// (ChartFiles names them), links them from report.md when no uploaded
+// image stands in, lists everything it writes in r.Outputs (so in
+// results.json), and removes the PNGs an earlier results.json in dir
+// listed that this report no longer has.
 func WriteWith(dir string, r *gates.Report, o MarkdownOptions) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create output directory: %w", err)
+	}
+	charts := ChartFiles(r)
+	pngs := make([][]byte, len(charts))
+	for i, cf := range charts {
+		b, err := PNG(r.Gates[cf.Gate].Charts[cf.Chart])
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", cf.Name, err)
+		}
+		pngs[i] = b
+	}
+	previous := previousOutputs(dir)
+	r.Outputs = append([]string(nil), Files...)
+	if len(charts) > 0 {
+		imgs := make(map[string]string, len(o.Images)+len(charts))
+		for k, v := range o.Images {
+			imgs[k] = v
+		}
+		for _, cf := range charts {
+			r.Outputs = append(r.Outputs, cf.Name)
+			if k := ChartKey(r.Gates[cf.Gate].Gate, cf.Chart); imgs[k] == "" {
+				imgs[k] = cf.Name
+			}
+		}
+		o.Images = imgs
 	}
 	render := map[string]func(*gates.Report) ([]byte, error){
 		ResultsFile:  JSON,
@@ -54,7 +84,44 @@ func WriteWith(dir string, r *gates.Report, o MarkdownOptions) ([]string, error)
 		}
 		paths = append(paths, p)
 	}
+	removeStale(dir, previous, r.Outputs)
+	for i, cf := range charts {
+		p := filepath.Join(dir, cf.Name)
+		if err := os.WriteFile(p, pngs[i], 0o644); err != nil {
+			return paths, fmt.Errorf("write %s: %w", cf.Name, err)
+		}
+		paths = append(paths, p)
+	}
 	return paths, nil
+}
+
+// previousOutputs returns the chart files an earlier results.json in dir
+// listed, nil when there is none.
+func previousOutputs(dir string) []string {
+	b, err := os.ReadFile(filepath.Join(dir, ResultsFile))
+	if err != nil {
+		return nil
+	}
+	var prev struct {
+		Outputs []string `json:"outputs"`
+	}
+	if json.Unmarshal(b, &prev) != nil {
+		return nil
+	}
+	return prev.Outputs
+}
+
+// removeStale deletes the PNGs an earlier run wrote into dir that this
+// run does not write again (a feature that no longer drifts), so that
+// the directory holds only this report's pictures. It touches only bare
+// .png names that the earlier results.json listed.
+func removeStale(dir string, previous, now []string) {
+	for _, name := range previous {
+		if filepath.Ext(name) != ".png" || filepath.Base(name) != name || slices.Contains(now, name) {
+			continue
+		}
+		os.Remove(filepath.Join(dir, name)) // already gone is fine
+	}
 }
 
 // JSON renders results.json.

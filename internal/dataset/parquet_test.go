@@ -1,0 +1,131 @@
+package dataset
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// writeParquetTable writes rows rows of f0..f(nf-1) (optional DOUBLE,
+// every 37th cell of f1 null) and c0..c(nc-1) (optional dictionary
+// strings, every 53rd cell of c0 null) in row groups of rowGroup rows,
+// the layout csv2parquet gives the drift benchmark.
+func writeParquetTable(tb testing.TB, path string, rows, nf, nc int, rowGroup int64) {
+	tb.Helper()
+	g := parquet.Group{}
+	for j := 0; j < nf; j++ {
+		g[fmt.Sprintf("f%d", j)] = parquet.Optional(parquet.Leaf(parquet.DoubleType))
+	}
+	for j := 0; j < nc; j++ {
+		g[fmt.Sprintf("c%d", j)] = parquet.Optional(parquet.Encoded(parquet.String(), &parquet.RLEDictionary))
+	}
+	s := parquet.NewSchema("t", g)
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	w := parquet.NewWriter(f, s, parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(rowGroup))
+	batch := make([]parquet.Row, 0, 1024)
+	for i := 0; i < rows; i++ {
+		row := make(parquet.Row, 0, nf+nc)
+		for _, lc := range s.Columns() {
+			name := lc[0]
+			col, _ := s.Lookup(name)
+			var j int
+			fmt.Sscanf(name[1:], "%d", &j)
+			switch {
+			case name == "f1" && i%37 == 0, name == "c0" && i%53 == 0:
+				row = append(row, parquet.NullValue().Level(0, 0, col.ColumnIndex))
+			case name[0] == 'f':
+				v := math.Sin(float64(i*(j+1)))*float64(j+1) + float64(i%(j+3))
+				row = append(row, parquet.DoubleValue(v).Level(0, 1, col.ColumnIndex))
+			default:
+				row = append(row, parquet.ByteArrayValue([]byte(fmt.Sprintf("cat%d", (i*7+j)%(5+10*j)))).Level(0, 1, col.ColumnIndex))
+			}
+		}
+		batch = append(batch, row)
+		if len(batch) == cap(batch) || i == rows-1 {
+			if _, err := w.WriteRows(batch); err != nil {
+				tb.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := w.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func BenchmarkLoadParquet(b *testing.B) {
+	p := filepath.Join(b.TempDir(), "bench.parquet")
+	writeParquetTable(b, p, 200000, 16, 4, 65536)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Load(context.Background(), p, LoadOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// loadParquetTable is Load with the columnar Parquet reader.
+func loadParquetTable(tb testing.TB, path string, opt LoadOptions) (*Table, error) {
+	tb.Helper()
+	if opt.InferRows <= 0 {
+		opt.InferRows = 10000
+	}
+	cols, kinds, inferred, err := inferKinds(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{File: path, Columns: make([]*Column, len(cols))}
+	for i, c := range cols {
+		t.Columns[i] = &Column{Name: c, Kind: kinds[i], Inferred: inferred[i]}
+	}
+	accs, rows, err := loadParquet(context.Background(), path, cols, kinds, 2)
+	if err != nil {
+		return nil, err
+	}
+	t.Rows = rows
+	mergeInto(t, accs)
+	return t, nil
+}
+
+// loadRowsTable is Load through Open's row reader.
+func loadRowsTable(tb testing.TB, path string, opt LoadOptions) (*Table, error) {
+	tb.Helper()
+	if opt.InferRows <= 0 {
+		opt.InferRows = 10000
+	}
+	cols, kinds, inferred, err := inferKinds(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{File: path, Columns: make([]*Column, len(cols))}
+	for i, c := range cols {
+		t.Columns[i] = &Column{Name: c, Kind: kinds[i], Inferred: inferred[i]}
+	}
+	a, err := loadRows(context.Background(), path, kinds)
+	if err != nil {
+		return nil, err
+	}
+	t.Rows = a.rows
+	mergeInto(t, []*accumulator{a})
+	return t, nil
+}
+
+func BenchmarkLoadParquetColumns(b *testing.B) {
+	p := filepath.Join(b.TempDir(), "bench.parquet")
+	writeParquetTable(b, p, 200000, 16, 4, 65536)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := loadParquetTable(b, p, LoadOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
