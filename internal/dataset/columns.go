@@ -102,7 +102,8 @@ func Kinds(path string, opt LoadOptions) ([]string, []Kind, error) {
 // Load reads path into typed columns. Numeric columns keep every value
 // (8 bytes a row: the exact KS test and quantiles need them all);
 // categorical columns keep only their counts. CSV files (plain or .gz)
-// are parsed by a parallel byte-level reader; JSON Lines and Parquet go
+// are parsed by a parallel byte-level reader (a plain file is mapped),
+// Parquet column by column from its pages (loadParquet); JSON Lines go
 // through Open. A cell that does not fit its column's kind is a
 // *RowError naming the file, row and column.
 func Load(ctx context.Context, path string, opt LoadOptions) (*Table, error) {
@@ -135,9 +136,12 @@ func Load(ctx context.Context, path string, opt LoadOptions) (*Table, error) {
 	}
 	f, _ := FormatOf(path)
 	var accs []*accumulator
-	if f == CSV {
+	switch f {
+	case CSV:
 		accs, t.Rows, err = loadCSV(ctx, path, cols, kinds, opt.Workers)
-	} else {
+	case Parquet:
+		accs, t.Rows, err = loadParquet(ctx, path, cols, kinds, opt.Workers)
+	default:
 		var a *accumulator
 		a, err = loadRows(ctx, path, kinds)
 		accs, t.Rows = []*accumulator{a}, int64(0)
