@@ -39,8 +39,8 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 	if !drift.IsProfilePath(out) {
 		return gates.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that)", out))
 	}
-	if bins < 2 || sketch < 1 {
-		return gates.Input(fmt.Errorf("--bins %d --sketch %d: expected bins ≥ 2 and sketch ≥ 1", bins, sketch))
+	if bins < 2 || bins > 10000 || sketch < 1 || sketch > 1<<22 {
+		return gates.Input(fmt.Errorf("--bins %d --sketch %d: expected 2 ≤ bins ≤ 10000 and 1 ≤ sketch ≤ 4194304", bins, sketch))
 	}
 	if prev := debug.SetMemoryLimit(-1); memMB > 0 && prev == math.MaxInt64 {
 		// Unless GOMEMLIMIT says otherwise, a soft heap limit keeps the

@@ -8,6 +8,13 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/dataset"
 )
 
+// maxBins and maxSketch bound what a profile may ask for, so that a
+// corrupt file cannot make a merge loop for hours.
+const (
+	maxBins   = 10000
+	maxSketch = 1 << 22
+)
+
 // checkProfile checks what the statistics rely on: known types, bins and
 // counts that agree, and sketches whose weights add up to the feature's n.
 // The error names the file and the column.
@@ -15,8 +22,9 @@ func checkProfile(path string, p *Profile) error {
 	bad := func(col, format string, a ...any) error {
 		return &dataset.RowError{File: path, Column: col, Msg: fmt.Sprintf(format, a...)}
 	}
-	if p.Bins < 1 || p.SketchSize < 1 || p.Shards < 1 || p.Rows < 0 {
-		return bad("", "bins %d, sketch_size %d, shards %d, rows %d: expected bins, sketch_size and shards ≥ 1 and rows ≥ 0", p.Bins, p.SketchSize, p.Shards, p.Rows)
+	if p.Bins < 1 || p.Bins > maxBins || p.SketchSize < 1 || p.SketchSize > maxSketch || p.Shards < 1 || p.Rows < 0 {
+		return bad("", "bins %d, sketch_size %d, shards %d, rows %d: expected 1 ≤ bins ≤ %d, 1 ≤ sketch_size ≤ %d, shards ≥ 1 and rows ≥ 0",
+			p.Bins, p.SketchSize, p.Shards, p.Rows, maxBins, maxSketch)
 	}
 	seen := map[string]bool{}
 	for _, f := range p.Features {
@@ -58,7 +66,7 @@ func checkNumeric(f FeatureProfile) string {
 		}
 		return ""
 	}
-	if len(f.Counts) != len(f.Edges)+1 {
+	if len(f.Counts) != len(f.Edges)+1 || len(f.Edges) >= maxBins {
 		return fmt.Sprintf("%d counts for %d edges: expected edges+1 counts", len(f.Counts), len(f.Edges))
 	}
 	if !strictlyAscending(f.Edges) {
