@@ -185,10 +185,10 @@ func TestMergeMismatch(t *testing.T) {
 	}
 	cases := map[string]func(p *Profile){
 		"bins 5 and sketch size 100, but a.profile.json has bins 10": func(p *Profile) { p.Bins = 5 },
-		"sketch size 7":                                    func(p *Profile) { p.SketchSize = 7 },
+		"sketch size 7": func(p *Profile) { p.SketchSize = 7 },
 		`column "c": type numeric, but a.profile.json has type categorical`: func(p *Profile) { p.Features[1].Type = dataset.Numeric },
-		`column 2 is "d", but in a.profile.json it is "c"`:                 func(p *Profile) { p.Features[1].Name = "d" },
-		"1 columns (x), but a.profile.json has 2 (x, c)":                   func(p *Profile) { p.Features = p.Features[:1] },
+		`column 2 is "d", but in a.profile.json it is "c"`:                  func(p *Profile) { p.Features[1].Name = "d" },
+		"1 columns (x), but a.profile.json has 2 (x, c)":                    func(p *Profile) { p.Features = p.Features[:1] },
 	}
 	for want, change := range cases {
 		b := base()
