@@ -65,7 +65,7 @@ func sketchFromSorted(x []float64, k int) *Sketch {
 // compress reduces s to at most 2k+1 points when it has more than 2k. It
 // cuts the points, in order, into groups of total weight at most W/k (W the
 // sketch's total weight; a heavier point is a group of its own) and puts
-// each group's weight on its weighted median: the point that minimises the
+// each group's weight on a weighted median: a point that minimises the
 // weight moved times the distance moved, so the L1 bound grows by the
 // least. Groups cover disjoint intervals, so at any x the rank error of
 // one compression is that of one group: at most the weight before
@@ -91,10 +91,14 @@ func (s *Sketch) compress(k int) {
 			gm += s.Weights[j]
 			j++
 		}
+		// Of two weighted medians, alternate between the lower and the
+		// upper one, so that successive compressions' errors at a point
+		// tend to cancel instead of all leaning one way.
+		upper := len(vals)%2 == 0
 		r, cum := i, int64(0)
 		for ; r < j; r++ {
 			cum += s.Weights[r]
-			if 2*cum >= gm {
+			if 2*cum > gm || (upper && 2*cum == gm) {
 				break
 			}
 		}
