@@ -2,9 +2,14 @@ package drift
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 )
+
+// ErrChanged says a file changed between the two passes of a streamed
+// profile.
+var ErrChanged = errors.New("the file changed while it was profiled")
 
 // errBracket says a sketch's rank error bound did not hold: a bug, never
 // expected.
@@ -163,6 +168,13 @@ func (b *bracket) countBelow(e float64) int64 {
 // resolve returns the exact edges (as QuantileEdges) and bin counts (as
 // SortedBinCounts) once every value has been collected.
 func (p *edgePlan) resolve() ([]float64, []int64, error) {
+	var seen int64
+	for _, h := range p.hist {
+		seen += h
+	}
+	if seen != p.n {
+		return nil, nil, fmt.Errorf("%d values in the second pass, %d in the first: %w", seen, p.n, ErrChanged)
+	}
 	var below int64
 	byRank := map[int64]*bracket{}
 	for k, b := range p.br {

@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -169,5 +170,23 @@ func TestQuantileAt(t *testing.T) {
 		if a, b := quantileEdgesAt(int64(len(x)), 10, at), QuantileEdges(x, 10); !slices.Equal(a, b) {
 			t.Errorf("%s: edges %v, want %v", name, a, b)
 		}
+	}
+}
+
+// TestEdgePlanChanged: a second pass that sees other values than the
+// first is an error, not wrong edges.
+func TestEdgePlanChanged(t *testing.T) {
+	x := sketchSamples(5000, 1)["normal"]
+	slices.Sort(x)
+	p := newEdgePlan(sketchFromSorted(x, 100), int64(len(x)), 10)
+	p.collect(x[:4000])
+	if _, _, err := p.resolve(); !errors.Is(err, ErrChanged) {
+		t.Errorf("resolve after a short second pass: %v", err)
+	}
+	q := newEdgePlan(sketchFromSorted(x, 100), int64(len(x)), 10)
+	q.collect(x)
+	edges, counts, err := q.resolve()
+	if err != nil || !slices.Equal(edges, QuantileEdges(x, 10)) || !slices.Equal(counts, SortedBinCounts(x, edges)) {
+		t.Errorf("edges %v counts %v (%v), want %v %v", edges, counts, err, QuantileEdges(x, 10), SortedBinCounts(x, QuantileEdges(x, 10)))
 	}
 }
