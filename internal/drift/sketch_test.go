@@ -190,3 +190,21 @@ func TestEdgePlanChanged(t *testing.T) {
 		t.Errorf("edges %v counts %v (%v), want %v %v", edges, counts, err, QuantileEdges(x, 10), SortedBinCounts(x, QuantileEdges(x, 10)))
 	}
 }
+
+// BenchmarkSketchBuilder measures a builder's cost a value (the profile's
+// first pass without parsing).
+func BenchmarkSketchBuilder(b *testing.B) {
+	x := sketchSamples(1<<20, 1)["lognormal"]
+	var s Sorter
+	b.SetBytes(8)
+	b.ResetTimer()
+	for i := 0; i < b.N; {
+		bl := newSketchBuilder(DefaultSketch)
+		for j := 0; j < len(x) && i < b.N; j += 4096 {
+			n := min(4096, b.N-i, len(x)-j)
+			bl.add(x[j:j+n], &s)
+			i += n
+		}
+		bl.sketch(&s)
+	}
+}

@@ -13,9 +13,11 @@ const (
 // log(n), not n: raw values are buffered and sorted in chunks of
 // sketchChunk·K into leaf sketches (one compression each), and whenever
 // sketchFan sketches of one level exist they are merged into one of the
-// next level (one more compression). A value passes through at most
-// 2 + ⌈log₄(n / (8K))⌉ compressions, so the rank error bound is at most
-// that many times n/(2K) (the Sketch records the exact bound).
+// next level (one more compression). Each layer of compressions moves at
+// most n/(2K) of rank at any point, and there are 1 (leaves) +
+// ⌈log₄(n/(8K))⌉ (levels) + 1 (the final merge) layers, plus one for each
+// later merge of builders or shards; the Sketch records the exact bound,
+// which is usually well below this.
 type sketchBuilder struct {
 	k      int
 	raw    []float64
