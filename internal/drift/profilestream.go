@@ -21,7 +21,7 @@ import (
 // them gives the two values exactly, and with them the exact bin counts.
 func profileStream(ctx context.Context, path string, cols []string, kinds []dataset.Kind, bins, k, workers int) (*Profile, error) {
 	type pass1 struct {
-		sorter   Sorter
+		scratch  sketchScratch
 		builders []*sketchBuilder
 		counts   []map[string]int64
 		missing  []int64
@@ -44,7 +44,7 @@ func profileStream(ctx context.Context, path string, cols []string, kinds []data
 		for i := range cols {
 			st.missing[i] += b.Missing[i]
 			if isNum(i) {
-				st.builders[i].add(b.Values[i], &st.sorter)
+				st.builders[i].add(b.Values[i], &st.scratch)
 				continue
 			}
 			for c, n := range b.Counts[i] {
@@ -79,7 +79,7 @@ func profileStream(ctx context.Context, path string, cols []string, kinds []data
 			b := st.builders[i]
 			f.N += b.n
 			f.Min, f.Max, f.Sum = min(f.Min, b.min), max(f.Max, b.max), f.Sum+b.sum
-			parts = append(parts, b.sketch(&st.sorter))
+			parts = append(parts, b.sketch(&st.scratch))
 		}
 		if isNum(i) {
 			f.Sketch = mergeAll(k, parts...)

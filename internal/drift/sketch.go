@@ -48,7 +48,14 @@ func (s *Sketch) RankError() int64 { return max(s.RankUp, s.RankDown) }
 // values become one point (no error), and more than 2k distinct values
 // are compressed once.
 func sketchFromSorted(x []float64, k int) *Sketch {
-	s := &Sketch{}
+	return sketchFromSortedBuf(x, k, &Sketch{})
+}
+
+// sketchFromSortedBuf is sketchFromSorted with a scratch sketch for the
+// distinct values, which a builder reuses from chunk to chunk.
+func sketchFromSortedBuf(x []float64, k int, scratch *Sketch) *Sketch {
+	s := scratch
+	s.Values, s.Weights = s.Values[:0], s.Weights[:0]
 	for i := 0; i < len(x); {
 		j := i + 1
 		for j < len(x) && x[j] == x[i] {
@@ -58,8 +65,13 @@ func sketchFromSorted(x []float64, k int) *Sketch {
 		s.Weights = append(s.Weights, int64(j-i))
 		i = j
 	}
-	s.compress(k)
-	return s
+	out := &Sketch{Values: s.Values, Weights: s.Weights}
+	out.compress(k)
+	if len(out.Values) > 0 && &out.Values[0] == &s.Values[0] {
+		// Not compressed: the points still live in the scratch.
+		out.Values, out.Weights = slices.Clone(out.Values), slices.Clone(out.Weights)
+	}
+	return out
 }
 
 // compress reduces s to at most 2k+1 points when it has more than 2k. It

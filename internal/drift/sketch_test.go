@@ -37,7 +37,7 @@ func sketchSamples(n int, seed uint64) map[string][]float64 {
 // buildSketch streams x through w builders (as w workers would) and
 // merges their sketches.
 func buildSketch(x []float64, k, w int) *Sketch {
-	var s Sorter
+	var s sketchScratch
 	bs := make([]*sketchBuilder, w)
 	for i := range bs {
 		bs[i] = newSketchBuilder(k)
@@ -195,7 +195,7 @@ func TestEdgePlanChanged(t *testing.T) {
 // first pass without parsing).
 func BenchmarkSketchBuilder(b *testing.B) {
 	x := sketchSamples(1<<20, 1)["lognormal"]
-	var s Sorter
+	var s sketchScratch
 	b.SetBytes(8)
 	b.ResetTimer()
 	for i := 0; i < b.N; {

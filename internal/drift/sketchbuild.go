@@ -28,13 +28,20 @@ type sketchBuilder struct {
 	sum    float64
 }
 
+// sketchScratch is what the builders of one goroutine share: a Sorter and
+// room for a chunk's distinct values.
+type sketchScratch struct {
+	sorter Sorter
+	points Sketch
+}
+
 func newSketchBuilder(k int) *sketchBuilder {
 	return &sketchBuilder{k: k, min: math.Inf(1), max: math.Inf(-1)}
 }
 
-// add takes values (no NaN); s sorts the chunks and may be shared by the
-// builders of one goroutine.
-func (b *sketchBuilder) add(values []float64, s *Sorter) {
+// add takes values (no NaN); s may be shared by the builders of one
+// goroutine.
+func (b *sketchBuilder) add(values []float64, s *sketchScratch) {
 	limit := sketchChunk * b.k
 	for _, v := range values {
 		b.min = min(b.min, v)
@@ -56,13 +63,13 @@ func (b *sketchBuilder) add(values []float64, s *Sorter) {
 }
 
 // flush turns the buffered raw values into a leaf sketch.
-func (b *sketchBuilder) flush(s *Sorter) {
+func (b *sketchBuilder) flush(s *sketchScratch) {
 	if len(b.raw) == 0 {
 		return
 	}
-	sorted := s.SortParts([][]float64{b.raw})
+	sorted := s.sorter.SortParts([][]float64{b.raw})
 	b.raw = b.raw[:0]
-	b.push(0, sketchFromSorted(sorted, b.k))
+	b.push(0, sketchFromSortedBuf(sorted, b.k, &s.points))
 }
 
 func (b *sketchBuilder) push(h int, s *Sketch) {
@@ -79,7 +86,7 @@ func (b *sketchBuilder) push(h int, s *Sketch) {
 
 // sketch returns the summary of every value added (nil when none), and
 // releases the builder's buffers.
-func (b *sketchBuilder) sketch(s *Sorter) *Sketch {
+func (b *sketchBuilder) sketch(s *sketchScratch) *Sketch {
 	b.flush(s)
 	b.raw = nil
 	var all []*Sketch
