@@ -27,8 +27,11 @@ const ProfileVersion = 2
 // exact deciles and its bin counts exact. A profile merged from shards
 // (EdgesApproximate) takes its edges from the merged sketch and its bin
 // counts from the sketch's weights, so PSI, KL and JS are approximate:
-// each edge's rank in the whole reference, and each bin count, are within
-// the sketch's rank error bound.
+// each edge lies between the reference values whose ranks are within the
+// sketch's rank bounds of the decile's, the count below each edge is
+// within [−RankDown, +RankUp] of the exact one (so each bin count within
+// RankUp + RankDown), and PSI moves by at most what those share errors
+// allow (tested against the exact reference shares at the same edges).
 //
 // KS and Wasserstein use the reference's Sketch: the KS statistic is
 // within Sketch.RankError()/N of the exact one and Wasserstein-1 within
@@ -58,7 +61,7 @@ type FeatureProfile struct {
 	// Edges and Counts are the PSI bins (numeric).
 	Edges  []float64 `json:"edges,omitempty"`
 	Counts []int64   `json:"counts,omitempty"`
-	// Min, Max and Sum are exact (numeric, N > 0).
+	// Min and Max are exact, Sum the floating-point sum (numeric, N > 0).
 	Min float64 `json:"min,omitempty"`
 	Max float64 `json:"max,omitempty"`
 	Sum float64 `json:"sum,omitempty"`
