@@ -107,6 +107,18 @@ func TestProfileMergeBadInput(t *testing.T) {
 	}
 }
 
+// TestDriftOldProfile: a profile of an older format is refused with one
+// line that says what to do.
+func TestDriftOldProfile(t *testing.T) {
+	dir := t.TempDir()
+	old := mustWrite(t, dir, "old.profile.json", `{"version":1,"features":[]}`)
+	cur := driftCSV(t, dir, "cur.csv", 50, 0)
+	code, _, stderr := runMain(t, nil, "drift", "--reference", old, "--current", cur, "--out", filepath.Join(dir, "o"))
+	if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, old+": profile version 1") || !strings.Contains(stderr, "run gate-runner profile") {
+		t.Errorf("drift against a version-1 profile: exit %d, %q", code, stderr)
+	}
+}
+
 func mustRead(tb testing.TB, path string) string {
 	tb.Helper()
 	b, err := os.ReadFile(path)
