@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -145,8 +146,13 @@ func ReadProfile(path string) (*Profile, error) {
 		return nil, &dataset.RowError{File: path, Msg: fmt.Sprintf("profile version %d, expected %d", *head.Version, ProfileVersion)}
 	}
 	var p Profile
-	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, &dataset.RowError{File: path, Msg: fmt.Sprintf("not a profile: %v", err)}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return nil, &dataset.RowError{File: path, Msg: fmt.Sprintf("not a profile of version %d: %v", ProfileVersion, err)}
+	}
+	if dec.More() {
+		return nil, &dataset.RowError{File: path, Msg: "not a profile: data after the JSON object"}
 	}
 	if err := checkProfile(path, &p); err != nil {
 		return nil, err

@@ -114,6 +114,7 @@ func TestReadProfileErrors(t *testing.T) {
 		good + `{"name": "c", "type": "categorical", "n": 3, "categories": {"a": 2}}]}`:                                                                                `category counts add up to 2, expected n = 3`,
 		good + `{"name": "c", "type": "categorical", "n": 1, "categories": {"a": 1}}, {"name": "c", "type": "categorical"}]}`:                                          `repeated feature name`,
 		`{"version": 2, "features": [{"name": "x", "type": "integer"}]}`:                                                                                               `sketch_size 0`,
+		good + `{"name": "x", "type": "numeric", "quantiles": [1]}]}`:                                                                                                  `unknown field "quantiles"`,
 		good + `{"name": "x", "type": "integer"}]}`: `unknown column type "integer"`,
 	}
 	for body, want := range cases {
