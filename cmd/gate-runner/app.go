@@ -47,7 +47,7 @@ var commands = map[string]command{
 	"concept":  {"--old FILE --new FILE --label COL [--fail-drop 0.1]", "concept drift: AUC drop of a logistic model", runConcept},
 	"data":     {"--data FILE [--reference FILE|PROFILE] [-c FILE]", "Gate 2: data quality and distribution", runData},
 	"drift":    {"--reference FILE --current FILE [--push URL] [-c FILE]", "feature drift of current data against a reference", runDrift},
-	"profile":  {"--data FILE --out NAME.profile.json [--bins N] [--sketch K]", "store a reference profile for drift", runProfile},
+	"profile":  {"--data FILE --out NAME.profile.json [--bins N] [--sketch K] | merge A.profile.json B.profile.json … [--out C.profile.json]", "store a reference profile for drift, or merge shard profiles", runProfile},
 	"report":   {"--in DIR... [--out DIR] [--post]", "render the report files again from results.json; --post comments on the merge request", runReport},
 	"tests":    {"--junit GLOB... [--min-tests N] [-c FILE]", "Gate 1: JUnit XML reports of the model's tests", runTests},
 	"abtest":   {"[-c FILE] [--prometheus URL | --events FILE]", "Gate 4: online A/B test (promote, continue or rollback)", runABTest},

@@ -255,12 +255,15 @@ type accumulator struct {
 	// values are the chunks being filled, one per column; full holds the
 	// filled ones. Values are never copied to grow a column: a full chunk
 	// is kept and a new one started (see push).
-	values  [][]float64
-	full    [][][]float64
-	chunk   int
-	counts  []map[string]*int64
-	missing []int64
-	rows    int64
+	values [][]float64
+	full   [][][]float64
+	chunk  int
+	// contiguous keeps each column in one slice (grown by copying), as
+	// a streamed Block hands it out.
+	contiguous bool
+	counts     []map[string]*int64
+	missing    []int64
+	rows       int64
 }
 
 func newAccumulator(file string, cols []string, kinds []Kind) *accumulator {
@@ -308,8 +311,13 @@ func (a *accumulator) push(i int, v float64) {
 	a.values[i] = append(vs, v)
 }
 
-// grow keeps column i's full chunk and returns a new, empty one.
+// grow keeps column i's full chunk and returns a new, empty one; or, for
+// a contiguous accumulator, the chunk grown in place.
 func (a *accumulator) grow(i int) []float64 {
+	if a.contiguous {
+		vs := a.values[i]
+		return slices.Grow(vs, max(cap(vs), minChunk))
+	}
 	size := a.chunk
 	if vs := a.values[i]; cap(vs) > 0 {
 		a.full[i] = append(a.full[i], vs)

@@ -33,6 +33,16 @@ type csvBlock struct {
 	estRows int64
 }
 
+// done gives a parsed block's memory back: its buffer to the pool, or its
+// pages of the mapping to the page cache.
+func (b *csvBlock) done() {
+	if b.buf != nil {
+		blockPool.Put(b.buf)
+	} else {
+		release(b.mapped, b.data)
+	}
+}
+
 var blockPool = sync.Pool{New: func() any { b := make([]byte, 0, 2*blockSize); return &b }}
 
 // blockStat is what a worker learnt about one block.
@@ -94,11 +104,7 @@ func loadCSVWith(ctx context.Context, path string, cols []string, kinds []Kind, 
 					reserved = true
 				}
 				st := p.parseBlock(a, b.data)
-				if b.buf != nil {
-					blockPool.Put(b.buf)
-				} else {
-					release(b.mapped, b.data)
-				}
+				b.done()
 				mu.Lock()
 				stats[b.seq] = st
 				mu.Unlock()

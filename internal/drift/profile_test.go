@@ -2,12 +2,13 @@ package drift
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,6 +42,7 @@ func TestProfileAgainstFile(t *testing.T) {
 		wantKSBounds bool
 	}{
 		{"small sketch", 20000, 15000, 0.05, 50, false, true},
+		{"exact sketch", 3000, 2000, 0.1, 4000, false, true},
 		{"default sketch", 30000, 20000, 0.3, DefaultSketch, false, true},
 		{"tiny reference", 40, 3000, 0.5, 100, false, true},
 	}
@@ -78,13 +80,13 @@ func TestProfileAgainstFile(t *testing.T) {
 				if e.IsCategorical() {
 					continue
 				}
-				bound := 1/float64(c.sketch) + 1/float64(c.nRef)
-				t.Logf("%s: KS %.6g vs exact %.6g (bound %.3g); W %.6g vs %.6g", e.Name, g.KSStatistic, e.KSStatistic, bound, g.Wasserstein, e.Wasserstein)
+				sk := p.Features[i].Sketch
+				bound := float64(sk.RankError())/float64(c.nRef) + 1e-12
+				wb := sk.L1/float64(c.nRef) + 1e-9*e.Wasserstein
+				t.Logf("%s: KS %.6g vs exact %.6g (bound %.3g); W %.6g vs %.6g (bound %.3g)", e.Name, g.KSStatistic, e.KSStatistic, bound, g.Wasserstein, e.Wasserstein, wb)
 				if d := math.Abs(g.KSStatistic - e.KSStatistic); d > bound {
 					t.Errorf("%s: KS %v from the profile, %v exact: off by %v > bound %v", e.Name, g.KSStatistic, e.KSStatistic, d, bound)
 				}
-				q := p.Features[i].Quantiles
-				wb := (q[len(q)-1] - q[0]) * bound
 				if d := math.Abs(g.Wasserstein - e.Wasserstein); d > wb {
 					t.Errorf("%s: Wasserstein %v from the profile, %v exact: off by %v > bound %v", e.Name, g.Wasserstein, e.Wasserstein, d, wb)
 				}
@@ -97,40 +99,75 @@ func same(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
 
 func TestReadProfileErrors(t *testing.T) {
 	dir := t.TempDir()
+	good := `{"version": 2, "rows": 3, "bins": 10, "sketch_size": 4, "shards": 1, "features": [`
 	cases := map[string]string{
-		`{"version": 9}`: "profile version 9, expected 1",
-		`[1,2]`:          "not a profile",
-		`{"version": 1, "sketch_size": 2, "features": [{"name": "x", "type": "numeric", "n": 3, "edges": [1], "counts": [1], "quantiles": [0, 1, 2]}]}`: `column "x": 1 counts for 1 edges`,
-		`{"version": 1, "features": [{"name": "x", "type": "integer"}]}`:                                                                                `unknown column type "integer"`,
+		`{"version": 9}`:             "profile version 9, expected 2",
+		`{"version": 1, "rows": 2}`:  "profile version 1 (exact quantiles, not mergeable), expected 2",
+		`{"rows": 2}`:                `no "version" key`,
+		`[1,2]`:                      "not a profile",
+		`{"version": 2, "bins": 10}`: "sketch_size 0",
+		good + `{"name": "x", "type": "numeric", "n": 3, "edges": [1], "counts": [1], "min": 0, "max": 2, "sketch": {"values": [0, 1, 2], "weights": [1, 1, 1]}}]}`:    `column "x": 1 counts for 1 edges`,
+		good + `{"name": "x", "type": "numeric", "n": 3, "edges": [1], "counts": [1, 2], "min": 0, "max": 2, "sketch": {"values": [0, 1, 2], "weights": [1, 1, 2]}}]}`: `sketch weights add up to 4, expected n = 3`,
+		good + `{"name": "x", "type": "numeric", "n": 3, "edges": [1], "counts": [1, 2], "min": 0, "max": 2, "sketch": {"values": [0, 2, 1], "weights": [1, 1, 1]}}]}`: `strictly ascending`,
+		good + `{"name": "x", "type": "numeric", "n": 3, "edges": [1], "counts": [1, 2], "min": 1, "max": 2, "sketch": {"values": [0, 1, 2], "weights": [1, 1, 1]}}]}`: `do not enclose`,
+		good + `{"name": "x", "type": "numeric", "n": 3, "edges": [1], "counts": [1, 2], "min": 0, "max": 2}]}`:                                                        `needs a sketch`,
+		good + `{"name": "c", "type": "categorical", "n": 3, "categories": {"a": 2}}]}`:                                                                                `category counts add up to 2, expected n = 3`,
+		good + `{"name": "c", "type": "categorical", "n": 1, "categories": {"a": 1}}, {"name": "c", "type": "categorical"}]}`:                                          `repeated feature name`,
+		`{"version": 2, "features": [{"name": "x", "type": "integer"}]}`:                                                                                               `sketch_size 0`,
+		good + `{"name": "x", "type": "numeric", "quantiles": [1]}]}`:                                                                                                  `unknown field "quantiles"`,
+		good + `{"name": "x", "type": "integer"}]}`: `unknown column type "integer"`,
 	}
 	for body, want := range cases {
 		p := filepath.Join(dir, "bad.profile.json")
 		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ReadProfile(p); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("ReadProfile(%s) = %v, want an error containing %q", body, err, want)
+		if _, err := ReadProfile(p); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), p) {
+			t.Errorf("ReadProfile(%s) = %v, want an error naming the file and containing %q", body, err, want)
 		}
 	}
 }
 
-// TestProfileFileBatches profiles a file a column at a time (a tiny
-// budget) and in one pass: the profiles must be the same.
-func TestProfileFileBatches(t *testing.T) {
+// TestProfileStreamExact profiles files both in memory and streamed (a
+// tiny budget): the streamed profile's edges and counts must be the exact
+// ones, and its sketch within its bounds of the data.
+func TestProfileStreamExact(t *testing.T) {
 	dir := t.TempDir()
-	p := filepath.Join(dir, "ref.csv")
-	mustRandomCSV(t, p, 5000, 3, 0)
-	one, err := ProfileFile(context.Background(), p, 10, 100, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	batched, err := ProfileFile(context.Background(), p, 10, 100, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, _ := json.Marshal(one)
-	b, _ := json.Marshal(batched)
-	if string(a) != string(b) || len(one.Features) != 4 || one.Rows != 5000 {
-		t.Errorf("batched profile differs from the one-pass profile:\n%.300s\n%.300s", a, b)
+	for i, n := range []int{1, 7, 5000, 60000} {
+		p := filepath.Join(dir, fmt.Sprintf("ref%d.csv", i))
+		mustRandomCSV(t, p, n, uint64(3+i), 0)
+		for _, k := range []int{16, 300} {
+			mem, err := ProfileFile(context.Background(), p, 10, k, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			streamed, err := ProfileFile(context.Background(), p, 10, k, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if streamed.Rows != int64(n) || mem.Rows != int64(n) || len(streamed.Features) != 4 {
+				t.Fatalf("n=%d: rows %d / %d, %d features", n, streamed.Rows, mem.Rows, len(streamed.Features))
+			}
+			tab, err := dataset.Load(context.Background(), p, dataset.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j, m := range mem.Features {
+				s := streamed.Features[j]
+				if s.Name != m.Name || s.N != m.N || s.Missing != m.Missing || !slices.Equal(s.Edges, m.Edges) || !slices.Equal(s.Counts, m.Counts) ||
+					!maps.Equal(s.Categories, m.Categories) || s.Min != m.Min || s.Max != m.Max || math.Abs(s.Sum-m.Sum) > 1e-9*math.Abs(m.Sum)+1e-9 {
+					t.Errorf("n=%d k=%d %s: streamed %+v\nin memory %+v", n, k, m.Name, s, m)
+				}
+				if s.Sketch == nil {
+					continue
+				}
+				x := tab.Columns[j].Flat()
+				slices.Sort(x)
+				up, down, l1 := bruteErrors(s.Sketch, x)
+				if up > s.Sketch.RankUp || down > s.Sketch.RankDown || l1 > s.Sketch.L1*(1+1e-9)+1e-9 {
+					t.Errorf("n=%d k=%d %s: streamed sketch errors %d %d %g above its bounds %d %d %g", n, k, m.Name, up, down, l1, s.Sketch.RankUp, s.Sketch.RankDown, s.Sketch.L1)
+				}
+			}
+		}
 	}
 }

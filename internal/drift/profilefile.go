@@ -5,73 +5,46 @@ import (
 	"context"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
 )
 
-// ProfileFile profiles a file whose numeric columns may not fit in memory
-// together: the first pass reads the categorical columns and one numeric
-// column (and so learns the row count), the next passes read numeric
-// columns in batches of budget / (8 · rows) columns. Peak memory is then
-// about budget plus two sort buffers of 16 bytes a row per worker, at the
-// price of one pass over the file per batch. budget ≤ 0 reads all
-// columns in one pass.
+// ProfileFile profiles a file. When its numeric values fit comfortably
+// in budget bytes (8 a value, judged from the file's size and first
+// lines; budget ≤ 0 means no limit) it reads the file once into memory
+// and computes exact edges and counts from the sorted values. Otherwise
+// (and always for compressed files, whose size says little, when budget
+// > 0) it streams the file twice (see profileStream): memory then grows
+// with the number of features, not rows.
 func ProfileFile(ctx context.Context, path string, bins, sketch int, budget int64) (*Profile, error) {
+	if bins < 1 {
+		bins = DefaultBins
+	}
+	if sketch < 1 {
+		sketch = DefaultSketch
+	}
 	cols, kinds, err := dataset.Kinds(path, dataset.LoadOptions{})
 	if err != nil {
 		return nil, err
 	}
+	numeric := 0
 	schema := make(map[string]dataset.Kind, len(cols))
-	var numeric, other []string
 	for i, c := range cols {
 		schema[c] = kinds[i]
 		if kinds[i] == dataset.Numeric || kinds[i] == dataset.Timestamp {
-			numeric = append(numeric, c)
-		} else {
-			other = append(other, c)
+			numeric++
 		}
 	}
-	load := func(only []string) (*Profile, error) {
-		t, err := dataset.Load(ctx, path, dataset.LoadOptions{Schema: schema, Only: only})
+	if est := estimateRows(path); budget <= 0 || numeric == 0 || (est > 0 && est*8*int64(numeric) <= budget/2) {
+		t, err := dataset.Load(ctx, path, dataset.LoadOptions{Schema: schema})
 		if err != nil {
 			return nil, err
 		}
 		return BuildProfile(t, bins, sketch), nil
 	}
-	if budget <= 0 || len(numeric) <= 1 {
-		return load(nil)
-	}
-	if est := estimateRows(path); est > 0 && est*8*int64(len(numeric)) <= budget/2 {
-		return load(nil) // comfortably fits: one pass
-	}
-	first := append(append([]string(nil), other...), numeric[0])
-	p, err := load(first)
-	if err != nil {
-		return nil, err
-	}
-	byName := map[string]FeatureProfile{}
-	for _, f := range p.Features {
-		byName[f.Name] = f
-	}
-	batch := int(budget / (8 * max(p.Rows, 1)))
-	batch = max(batch, 1)
-	for rest := numeric[1:]; len(rest) > 0; {
-		n := min(batch, len(rest))
-		q, err := load(rest[:n])
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range q.Features {
-			byName[f.Name] = f
-		}
-		rest = rest[n:]
-	}
-	p.Features = p.Features[:0]
-	for _, c := range cols {
-		p.Features = append(p.Features, byName[c])
-	}
-	return p, nil
+	return profileStream(ctx, path, cols, kinds, bins, sketch, runtime.GOMAXPROCS(0))
 }
 
 // estimateRows guesses a plain CSV or JSON Lines file's row count from its size and the

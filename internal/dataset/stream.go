@@ -1,0 +1,228 @@
+package dataset
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// Block is a batch of rows of a streamed file, parsed into typed columns
+// (indexed like the file's columns).
+type Block struct {
+	Rows int64
+	// Values hold the non-missing values of numeric and timestamp
+	// columns (nil for the others).
+	Values [][]float64
+	// Counts count the non-missing values of categorical and boolean
+	// columns per category (nil for the others).
+	Counts []map[string]int64
+	// Missing counts the missing cells of each column.
+	Missing []int64
+}
+
+// streamRows is how many rows of a JSON Lines or Parquet file make a
+// Block.
+const streamRows = 16384
+
+// Stream reads path once, in blocks, without keeping its rows: memory is
+// bounded by the block size and the workers, not by the file. cols and
+// kinds are the file's columns and their kinds, as Kinds returns them.
+// fn is called with each block from one of workers goroutines (CSV) or
+// one (other formats), with worker in [0, workers); it must not keep the
+// Block, and an error it returns stops the read. A cell that does not fit
+// its kind is a *RowError naming file, row and column. Stream returns
+// the number of data rows.
+func Stream(ctx context.Context, path string, cols []string, kinds []Kind, workers int, fn func(worker int, b *Block) error) (int64, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if f, _ := FormatOf(path); f == CSV {
+		return streamCSV(ctx, path, cols, kinds, workers, fn)
+	}
+	return streamRowsOf(ctx, path, kinds, fn)
+}
+
+// blockOf views a's contents as a Block.
+func blockOf(a *accumulator, b *Block) *Block {
+	b.Rows = a.rows
+	b.Missing = a.missing
+	if b.Values == nil {
+		b.Values = make([][]float64, len(a.kinds))
+		b.Counts = make([]map[string]int64, len(a.kinds))
+	}
+	for i := range a.kinds {
+		b.Values[i] = a.values[i]
+		if a.counts[i] == nil {
+			continue
+		}
+		m := make(map[string]int64, len(a.counts[i]))
+		for k, p := range a.counts[i] {
+			m[k] = *p
+		}
+		b.Counts[i] = m
+	}
+	return b
+}
+
+// reset empties a for the next block, keeping its buffers.
+func (a *accumulator) reset() {
+	for i := range a.kinds {
+		a.values[i] = a.values[i][:0]
+		if a.counts[i] != nil {
+			clear(a.counts[i])
+		}
+		a.missing[i] = 0
+	}
+	a.rows = 0
+}
+
+func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, workers int, fn func(int, *Block) error) (int64, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer fh.Close()
+	var r io.Reader = bufio.NewReaderSize(fh, 1<<16)
+	var size int64
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		gz, err := gzip.NewReader(r)
+		if err != nil {
+			return 0, &RowError{File: path, Msg: fmt.Sprintf("not gzip data: %v", err)}
+		}
+		defer gz.Close()
+		r = gz
+	} else if st, err := fh.Stat(); err == nil {
+		size = st.Size()
+	}
+	comma := byte(',')
+	if strings.HasSuffix(strings.TrimSuffix(strings.ToLower(path), ".gz"), ".tsv") {
+		comma = '\t'
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	blocks := make(chan csvBlock, workers)
+	var mu sync.Mutex
+	stats := map[int]blockStat{}
+	errSeq := -1 // the first block with a bad record; later ones are skipped
+	var fnErr error
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := newAccumulator(path, cols, kinds)
+			a.contiguous = true
+			p := &recordParser{comma: comma, ncols: len(kinds), header: strings.Join(cols, ",")}
+			var blk Block
+			for b := range blocks {
+				mu.Lock()
+				skip := fnErr != nil || (errSeq >= 0 && b.seq > errSeq)
+				mu.Unlock()
+				if skip {
+					b.done()
+					continue
+				}
+				a.reset()
+				st := p.parseBlock(a, b.data)
+				b.done()
+				var err error
+				if st.errMsg == "" {
+					err = fn(w, blockOf(a, &blk))
+				}
+				mu.Lock()
+				stats[b.seq] = st
+				if st.errMsg != "" && (errSeq < 0 || b.seq < errSeq) {
+					errSeq = b.seq
+				}
+				if err != nil && fnErr == nil {
+					fnErr = err
+					cancel()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	var headerLines, nblocks int
+	var rerr error
+	if data, unmap, ok := mapPlain(path, fh); ok {
+		defer unmap()
+		headerLines, nblocks, rerr = cutMapped(cctx, data, blockSize, blocks)
+	} else {
+		headerLines, nblocks, rerr = cutBlocks(cctx, r, size, blockSize, blocks)
+	}
+	close(blocks)
+	wg.Wait()
+	switch {
+	case fnErr != nil:
+		return 0, fnErr
+	case ctx.Err() != nil:
+		return 0, ctx.Err()
+	case rerr != nil:
+		return 0, &RowError{File: path, Msg: rerr.Error()}
+	}
+	var rows int64
+	line := headerLines
+	for s := 0; s < nblocks; s++ {
+		st := stats[s]
+		if st.errMsg != "" {
+			e := &RowError{File: path, Row: int(rows) + st.errRec, Line: line + st.errLine, Msg: st.errMsg}
+			if st.errCol > 0 {
+				e.Column = cols[st.errCol-1]
+			}
+			return 0, e
+		}
+		rows += int64(st.records)
+		line += st.lines
+	}
+	return rows, nil
+}
+
+// streamRowsOf streams any format through Open, streamRows rows a block.
+func streamRowsOf(ctx context.Context, path string, kinds []Kind, fn func(int, *Block) error) (int64, error) {
+	r, err := Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	a := newAccumulator(path, r.Columns(), kinds)
+	a.contiguous = true
+	var blk Block
+	var rows int64
+	for {
+		row, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+		if a.rows == streamRows {
+			if err := fn(0, blockOf(a, &blk)); err != nil {
+				return 0, err
+			}
+			a.reset()
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+		}
+		a.rows++
+		rows++
+		for i, c := range row {
+			if msg := a.add(i, []byte(c)); msg != "" {
+				return 0, &RowError{File: path, Row: r.Row(), Column: a.cols[i], Msg: msg}
+			}
+		}
+	}
+	if a.rows > 0 {
+		if err := fn(0, blockOf(a, &blk)); err != nil {
+			return 0, err
+		}
+	}
+	return rows, nil
+}
