@@ -181,37 +181,20 @@ func CompareTables(ctx context.Context, ref, cur *dataset.Table, opt Options) (*
 		}
 	}
 	feats := make([]Feature, len(cols))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < opt.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var s Sorter
-			for i := range next {
-				rc := cols[i]
-				cc := cur.Column(rc.Name)
-				switch rc.Kind {
-				case dataset.Numeric, dataset.Timestamp:
-					a, b := s.SortParts(rc.Parts), s.SortParts2(cc.Parts)
-					rc.Parts, cc.Parts = nil, nil // the sorted copies replace them
-					feats[i] = numericFeature(rc.Name, rc.Kind, a, b, opt.Bins)
-				default:
-					feats[i] = categoricalFeature(rc.Name, rc.Kind, rc.Counts, cc.Counts)
-				}
-				feats[i].MissingRef, feats[i].MissingCur = rc.Missing, cc.Missing
-			}
-		}()
-	}
-	for i := range cols {
-		if ctx.Err() != nil {
-			break
+	err := eachFeature(ctx, len(cols), opt.Workers, func(i int, s *Sorter) {
+		rc := cols[i]
+		cc := cur.Column(rc.Name)
+		switch rc.Kind {
+		case dataset.Numeric, dataset.Timestamp:
+			a, b := s.SortParts(rc.Parts), s.SortParts2(cc.Parts)
+			rc.Parts, cc.Parts = nil, nil // the sorted copies replace them
+			feats[i] = numericFeature(rc.Name, rc.Kind, a, b, opt.Bins)
+		default:
+			feats[i] = categoricalFeature(rc.Name, rc.Kind, rc.Counts, cc.Counts)
 		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+		feats[i].MissingRef, feats[i].MissingCur = rc.Missing, cc.Missing
+	})
+	if err != nil {
 		return nil, err
 	}
 	r := &Report{Reference: ref.File, Current: cur.File, RefRows: ref.Rows, CurRows: cur.Rows,
@@ -219,6 +202,33 @@ func CompareTables(ctx context.Context, ref, cur *dataset.Table, opt Options) (*
 	Assess(r, opt)
 	r.Timing.StatsSeconds = time.Since(start).Seconds()
 	return r, nil
+}
+
+// eachFeature calls fn(i, sorter) for i in [0, n) from workers
+// goroutines, each with its own Sorter (whose buffers it reuses from one
+// feature to the next), and returns ctx's error if it was cancelled.
+func eachFeature(ctx context.Context, n, workers int, fn func(i int, s *Sorter)) error {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < max(workers, 1); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var s Sorter
+			for i := range next {
+				fn(i, &s)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return ctx.Err()
 }
 
 // Assess sets every feature's adjusted p-value and status and the

@@ -180,22 +180,29 @@ func CompareProfileFile(ctx context.Context, p *Profile, profilePath, curPath st
 			return nil, &dataset.RowError{File: curPath, Column: c.Name, Msg: fmt.Sprintf("column is not in the reference profile %s", profilePath)}
 		}
 	}
-	var feats []Feature
-	var s Sorter
+	var fps []FeatureProfile
 	for _, fp := range p.Features {
-		if slices.Contains(opt.Ignore, fp.Name) {
-			continue
+		if !slices.Contains(opt.Ignore, fp.Name) {
+			fps = append(fps, fp)
 		}
+	}
+	feats := make([]Feature, len(fps))
+	err = eachFeature(ctx, len(fps), opt.Workers, func(i int, s *Sorter) {
+		fp := fps[i]
 		c := cur.Column(fp.Name)
 		var f Feature
 		switch fp.Type {
 		case dataset.Numeric, dataset.Timestamp:
 			f = profileNumeric(fp, s.SortParts(c.Parts))
+			c.Parts = nil
 		default:
 			f = categoricalFeature(fp.Name, fp.Type, fp.Categories, c.Counts)
 		}
 		f.MissingRef, f.MissingCur = fp.Missing, c.Missing
-		feats = append(feats, f)
+		feats[i] = f
+	})
+	if err != nil {
+		return nil, err
 	}
 	r := &Report{Reference: profilePath, Current: curPath, RefRows: p.Rows, CurRows: cur.Rows, Features: feats, Thresholds: opt}
 	Assess(r, opt)
