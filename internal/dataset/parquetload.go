@@ -226,7 +226,7 @@ func (c *parquetColumn) numbers(p parquet.Page, data encoding.Values, row int64)
 				}
 				continue
 			}
-			a.values[i] = append(a.values[i], v)
+			a.push(i, v)
 		}
 	case encoding.Float:
 		// The row reader writes a float32 in its shortest form and parses
@@ -243,15 +243,15 @@ func (c *parquetColumn) numbers(p parquet.Page, data encoding.Values, row int64)
 			if err != nil {
 				return c.text(p, k, row, s)
 			}
-			a.values[i] = append(a.values[i], x)
+			a.push(i, x)
 		}
 	case encoding.Int32:
 		for _, v := range data.Int32() {
-			a.values[i] = append(a.values[i], float64(v))
+			a.push(i, float64(v))
 		}
 	case encoding.Int64:
 		for _, v := range data.Int64() {
-			a.values[i] = append(a.values[i], float64(v))
+			a.push(i, float64(v))
 		}
 	}
 	return nil
@@ -296,7 +296,7 @@ func (c *parquetColumn) indexedNumbers(p parquet.Page, d parquet.Dictionary, idx
 			}
 			continue
 		}
-		a.values[i] = append(a.values[i], f)
+		a.push(i, f)
 	}
 	return nil
 }
