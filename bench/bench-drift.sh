@@ -7,8 +7,10 @@
 # resident set size), the time spent reading the files, the ratio, and the
 # largest difference between the two tools' numbers. The same rows are
 # also written as Parquet (bench/csv2parquet) and timed with gate-runner.
+# Every command runs BENCH_REPEAT times (default 3) and its median run is
+# reported; all the runs' wall times are printed.
 #
-#   BENCH_ROWS=200000 bash bench/bench-drift.sh
+#   BENCH_ROWS=200000 BENCH_REPEAT=1 bash bench/bench-drift.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,18 +35,27 @@ echo "reference: $(du -h "$ref" | cut -f1), current: $(du -h "$cur" | cut -f1)"
 # to OUTFILE and "seconds peak_kb exit" to OUTFILE.time.
 measure() {
   local name=$1 o=$2; shift 2
-  echo "timing $name ..."
-  set +e
-  /usr/bin/time -v -o "$o.tv" "$@" > "$o" 2> "$o.err"
-  local rc=$?
-  set -e
-  local wall kb
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$o.tv")
-  kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$o.tv")
-  echo "$wall $kb $rc" > "$o.time"
-  if [ "$rc" -gt 1 ]; then
-    echo "  $name exited $rc: $(tail -n 2 "$o.err" | tr '\n' ' ')"
-  fi
+  local reps=${BENCH_REPEAT:-3} k rc wall kb
+  echo "timing $name ($reps runs, the median kept) ..."
+  : > "$o.runs"
+  for k in $(seq "$reps"); do
+    set +e
+    /usr/bin/time -v -o "$o.tv.$k" "$@" > "$o.$k" 2> "$o.err.$k"
+    rc=$?
+    set -e
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$o.tv.$k")
+    kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$o.tv.$k")
+    echo "$wall $kb $rc $k" >> "$o.runs"
+    if [ "$rc" -gt 1 ]; then
+      echo "  $name exited $rc: $(tail -n 2 "$o.err.$k" | tr '\n' ' ')"
+    fi
+  done
+  # The median run's output, timing and stderr become the measurement.
+  k=$(sort -n "$o.runs" | awk -v m=$(( (reps + 1) / 2 )) 'NR == m {print $4}')
+  mv "$o.$k" "$o"; mv "$o.err.$k" "$o.err"; mv "$o.tv.$k" "$o.tv"
+  awk -v k="$k" '$4 == k {print $1, $2, $3}' "$o.runs" > "$o.time"
+  rm -f "$o".[0-9]* "$o".err.[0-9]* "$o".tv.[0-9]*
+  echo "  wall s: $(cut -d' ' -f1 "$o.runs" | sort -n | tr '\n' ' ')"
 }
 
 # Warm the page cache so that neither tool pays for the first read.
