@@ -133,6 +133,17 @@ func loadCSVWith(ctx context.Context, path string, cols []string, kinds []Kind, 
 	if rerr != nil {
 		return nil, 0, &RowError{File: path, Msg: rerr.Error()}
 	}
+	rows, err := countBlocks(path, cols, headerLines, nblocks, stats)
+	if err != nil {
+		return nil, 0, err
+	}
+	return accs, rows, nil
+}
+
+// countBlocks adds up the blocks' records in file order and returns the
+// data rows, or the first bad record's error with its row and line in
+// the whole file (blocks only know their own).
+func countBlocks(path string, cols []string, headerLines, nblocks int, stats map[int]blockStat) (int64, error) {
 	var rows int64
 	line := headerLines
 	for s := 0; s < nblocks; s++ {
@@ -142,12 +153,12 @@ func loadCSVWith(ctx context.Context, path string, cols []string, kinds []Kind, 
 			if st.errCol > 0 {
 				e.Column = cols[st.errCol-1]
 			}
-			return nil, 0, e
+			return 0, e
 		}
 		rows += int64(st.records)
 		line += st.lines
 	}
-	return accs, rows, nil
+	return rows, nil
 }
 
 // cutBlocks skips the header record and sends the rest of r as blocks

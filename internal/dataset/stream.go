@@ -166,21 +166,7 @@ func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, wo
 	case rerr != nil:
 		return 0, &RowError{File: path, Msg: rerr.Error()}
 	}
-	var rows int64
-	line := headerLines
-	for s := 0; s < nblocks; s++ {
-		st := stats[s]
-		if st.errMsg != "" {
-			e := &RowError{File: path, Row: int(rows) + st.errRec, Line: line + st.errLine, Msg: st.errMsg}
-			if st.errCol > 0 {
-				e.Column = cols[st.errCol-1]
-			}
-			return 0, e
-		}
-		rows += int64(st.records)
-		line += st.lines
-	}
-	return rows, nil
+	return countBlocks(path, cols, headerLines, nblocks, stats)
 }
 
 // streamRowsOf streams any format through Open, streamRows rows a block.
