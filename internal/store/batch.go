@@ -22,12 +22,13 @@ const maxBatch = 512
 
 // groupCommit makes concurrent writes (alerts coming in, jobs being
 // claimed and finished) share transactions: one goroutine takes every
-// write that waited while the previous transaction committed, runs each
-// inside its own savepoint, and commits them together. A commit (an
+// write that waited while the previous transaction committed (see
+// gather), runs them one after another, and commits them together. A commit (an
 // fsync) is the cost of durability; sharing it is what lets one SQLite
 // file take thousands of alerts a second without giving up
-// synchronous=FULL. A write that fails rolls back to its savepoint alone;
-// every caller is answered only after the commit that holds its write.
+// synchronous=FULL. A write that fails makes the batch run again with a
+// savepoint around each write, so that it rolls back alone; every caller
+// is answered only after the commit that holds its write.
 type groupCommit struct {
 	mu     sync.RWMutex
 	closed bool
@@ -117,72 +118,88 @@ func (d *DB) writeOnce(ctx context.Context, fn func(ctx context.Context, tx *sql
 
 func (d *DB) commitLoop() {
 	defer close(d.group.done)
+	var last batchStats
 	for first := range d.group.ops {
-		batch := []*writeOp{first}
-	more:
-		for len(batch) < maxBatch {
-			select {
-			case op, ok := <-d.group.ops:
-				if !ok {
-					break more
-				}
-				batch = append(batch, op)
-			default:
-				break more
-			}
-		}
+		batch, open := d.gather(first, last)
+		t := time.Now()
 		d.commitBatch(batch)
+		last = batchStats{size: len(batch), took: time.Since(t)}
+		if !open {
+			return
+		}
 	}
 }
 
 func (d *DB) commitBatch(batch []*writeOp) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	errs := make([]error, len(batch))
-	fail := func(err error) {
-		for _, op := range batch {
-			op.res <- err
-		}
+	errs, err := d.runBatch(ctx, batch, false)
+	if errors.Is(err, errWriteFailed) {
+		// One write failed (a lost lease, a missing row, a deadlock): its
+		// changes cannot be told apart from the others', so the whole
+		// transaction was rolled back and every write runs again, each in
+		// its own savepoint.
+		errs, err = d.runBatch(ctx, batch, true)
 	}
+	for i, op := range batch {
+		if err != nil {
+			op.res <- err
+			continue
+		}
+		op.res <- errs[i]
+	}
+}
+
+// errWriteFailed stops a batch run without savepoints at its first failed
+// write.
+var errWriteFailed = errors.New("a write in the batch failed")
+
+// runBatch runs the writes of a batch in one transaction and commits it.
+// Without savepoints (the common case: two statements fewer per write) the
+// first failed write rolls everything back and returns errWriteFailed;
+// with them, a failed write rolls back alone and its error is returned in
+// errs. err is set when the transaction itself failed.
+func (d *DB) runBatch(ctx context.Context, batch []*writeOp, savepoints bool) (errs []error, err error) {
+	errs = make([]error, len(batch))
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
-		fail(fmt.Errorf("begin: %w", err))
-		return
+		return nil, fmt.Errorf("begin: %w", err)
 	}
-	if len(batch) == 1 {
-		if err := batch[0].fn(ctx, tx); err != nil {
-			tx.Rollback()
-			fail(err)
-			return
-		}
-	} else {
-		for i, op := range batch {
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-				tx.Rollback()
-				fail(fmt.Errorf("savepoint: %w", err))
-				return
-			}
+	savepoints = savepoints && len(batch) > 1
+	exec := func(stmt string) error {
+		_, err := tx.ExecContext(ctx, stmt)
+		return err
+	}
+	for i, op := range batch {
+		if !savepoints {
 			if errs[i] = op.fn(ctx, tx); errs[i] != nil {
-				if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
-					tx.Rollback()
-					fail(fmt.Errorf("rollback to savepoint: %w", err))
-					return
-				}
-			}
-			if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
 				tx.Rollback()
-				fail(fmt.Errorf("release savepoint: %w", err))
-				return
+				if len(batch) == 1 {
+					return errs, nil
+				}
+				return nil, errWriteFailed
 			}
+			continue
+		}
+		if err := exec("SAVEPOINT w"); err != nil {
+			tx.Rollback()
+			return nil, fmt.Errorf("savepoint: %w", err)
+		}
+		if errs[i] = op.fn(ctx, tx); errs[i] != nil {
+			if err := exec("ROLLBACK TO SAVEPOINT w"); err != nil {
+				tx.Rollback()
+				return nil, fmt.Errorf("rollback to savepoint: %w", err)
+			}
+		}
+		if err := exec("RELEASE SAVEPOINT w"); err != nil {
+			tx.Rollback()
+			return nil, fmt.Errorf("release savepoint: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		fail(fmt.Errorf("commit: %w", err))
-		return
+		return nil, fmt.Errorf("commit: %w", err)
 	}
-	for i, op := range batch {
-		op.res <- errs[i]
-	}
+	return errs, nil
 }
 
 // SaveAlerts stores alerts and what they ask for; see saveAlert for the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
@@ -130,6 +131,8 @@ type DB struct {
 	dialect dialect
 	group   *groupCommit
 	hot     map[string]*sql.Stmt
+	// stmts holds the other statements prepared on first use, by query.
+	stmts sync.Map
 }
 
 type dialect struct {
