@@ -69,13 +69,13 @@ func ParseInteraction(form url.Values) ([]Click, error) {
 type Command struct {
 	// Name is status, retrain, rollback, approve, reject or help; an
 	// unknown or malformed command is help with Problem set.
-	Name        string
-	Model       string
-	Version     string
-	Reason      string
+	Name    string
+	Model   string
+	Version string
+	Reason  string
 	// Force is the word force after a retrain's model: retrain even
 	// inside the model's cooldown.
-	Force bool
+	Force       bool
 	ApprovalID  int64
 	UserID      string
 	ChannelID   string
