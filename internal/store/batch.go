@@ -70,9 +70,9 @@ func (d *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx)
 		}
 		// PostgreSQL chose this write as a deadlock's victim (two replicas'
 		// batches lock rows in different orders) or could not serialize
-		// it: its savepoint was rolled back, so it runs again in a later
+		// it: its changes were rolled back, so it runs again in a later
 		// batch. Every write function assigns its results afresh, so a
-		// second run is safe.
+		// second run is safe (commitBatch relies on that too).
 		wait := time.Duration(attempt*attempt)*5*time.Millisecond + time.Duration(rand.Int64N(int64(5*time.Millisecond)))
 		select {
 		case <-time.After(wait):
