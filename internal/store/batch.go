@@ -203,13 +203,23 @@ func (d *DB) runBatch(ctx context.Context, batch []*writeOp, savepoints bool) (e
 }
 
 // SaveAlerts stores alerts and what they ask for; see saveAlert for the
-// rules. It returns once the transaction holding them committed.
+// rules. Encoding and planning happen here, in the caller's goroutine; the
+// shared transaction only runs the statements. It returns once the
+// transaction holding them committed.
 func (d *DB) SaveAlerts(ctx context.Context, alerts []mlbot.Alert, plan PlanFunc) (Intake, error) {
+	prepared := make([]preparedAlert, len(alerts))
+	for i, a := range alerts {
+		p, err := prepareAlert(a, plan)
+		if err != nil {
+			return Intake{}, fmt.Errorf("save alerts: %w", err)
+		}
+		prepared[i] = p
+	}
 	var in Intake
 	err := d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		in = Intake{}
-		for _, a := range alerts {
-			r, err := d.saveAlert(ctx, tx, a, plan)
+		for _, p := range prepared {
+			r, err := d.saveAlert(ctx, tx, p)
 			if err != nil {
 				return err
 			}

@@ -20,8 +20,14 @@ func (d *DB) insertJob(ctx context.Context, tx *sql.Tx, j mlbot.Job) (bool, erro
 	if err != nil {
 		return false, fmt.Errorf("encode job task: %w", err)
 	}
+	return d.insertJobTask(ctx, tx, j, string(task))
+}
+
+// insertJobTask stores j with its task already encoded; false means a job
+// with its dedup key exists.
+func (d *DB) insertJobTask(ctx context.Context, tx *sql.Tx, j mlbot.Job, task string) (bool, error) {
 	res, err := tx.StmtContext(ctx, d.hot[qInsertJob]).ExecContext(ctx,
-		j.Kind, j.AlertID, j.Rule, j.Model, j.DedupKey, string(task), string(j.State),
+		j.Kind, j.AlertID, j.Rule, j.Model, j.DedupKey, task, string(j.State),
 		ms(j.NextAttemptAt), j.LastError, ms(j.CreatedAt), ms(j.UpdatedAt))
 	if err != nil {
 		return false, fmt.Errorf("insert job %s: %w", j.DedupKey, err)
