@@ -122,15 +122,17 @@ func (d *DB) commitLoop() {
 	for first := range d.group.ops {
 		batch, open := d.gather(first, last)
 		t := time.Now()
-		d.commitBatch(batch)
-		last = batchStats{size: len(batch), took: time.Since(t)}
+		queued := d.commitBatch(batch)
+		last = batchStats{size: len(batch), took: time.Since(t), queued: queued}
 		if !open {
 			return
 		}
 	}
 }
 
-func (d *DB) commitBatch(batch []*writeOp) {
+// commitBatch runs and commits batch, then answers its writers; it
+// returns how many writes were waiting just before they were answered.
+func (d *DB) commitBatch(batch []*writeOp) (queued int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	errs, err := d.runBatch(ctx, batch, false)
@@ -141,6 +143,7 @@ func (d *DB) commitBatch(batch []*writeOp) {
 		// its own savepoint.
 		errs, err = d.runBatch(ctx, batch, true)
 	}
+	queued = len(d.group.ops)
 	for i, op := range batch {
 		if err != nil {
 			op.res <- err
@@ -148,6 +151,7 @@ func (d *DB) commitBatch(batch []*writeOp) {
 		}
 		op.res <- errs[i]
 	}
+	return queued
 }
 
 // errWriteFailed stops a batch run without savepoints at its first failed

@@ -6,12 +6,16 @@ import "time"
 type batchStats struct {
 	size int
 	took time.Duration
+	// queued is how many writes were waiting when it committed, before
+	// its writers were answered.
+	queued int
 }
 
 // gather takes first and every write already waiting, up to maxBatch. When
 // the last batch held several writes (there are concurrent writers), it
-// then keeps taking writes while they arrive less than a quarter of the
-// last batch's duration apart, for at most half of it. It returns false once the
+// then waits for as many more as the last commit answered, taking writes
+// while they arrive less than a quarter of the last batch's duration
+// apart, for at most half of it. It returns false once the
 // queue is closed.
 //
 // Without that short wait, concurrent writers fall into a convoy: the
@@ -36,10 +40,14 @@ func (d *DB) gather(first *writeOp, last batchStats) ([]*writeOp, bool) {
 	if last.size < 2 || len(batch) >= maxBatch {
 		return batch, true
 	}
+	// Expected: the writes that waited during the last commit and one
+	// more from each writer it answered; once they are all here, waiting
+	// longer only delays the commit.
+	expect := min(maxBatch, last.queued+last.size)
 	deadline, gap := time.Now().Add(last.took/2), last.took/4
 	quiet := time.NewTimer(gap)
 	defer quiet.Stop()
-	for len(batch) < maxBatch {
+	for len(batch) < expect {
 		left := time.Until(deadline)
 		if left <= 0 {
 			break

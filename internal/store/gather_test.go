@@ -24,6 +24,7 @@ func TestGather(t *testing.T) {
 		{"busy: late writes join", batchStats{size: 8, took: 400 * time.Millisecond}, 2, 4, 5 * time.Millisecond, 7},
 		{"busy: a quiet gap ends it", batchStats{size: 8, took: 200 * time.Millisecond}, 2, 2, 80 * time.Millisecond, 3},
 		{"busy: bounded by half the last commit", batchStats{size: 8, took: 0}, 0, 3, 20 * time.Microsecond, 1},
+		{"busy: stops once the answered writers are back", batchStats{size: 2, queued: 1, took: 10 * time.Second}, 1, 2, time.Millisecond, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,7 +46,11 @@ func TestGather(t *testing.T) {
 					}
 				}()
 			}
+			start := time.Now()
 			batch, open := d.gather(op(), tt.last)
+			if took := time.Since(start); took > tt.last.took/4 && tt.last.took > time.Second {
+				t.Errorf("gather took %s, want no quiet wait once the expected writers are back", took)
+			}
 			if !open {
 				t.Fatal("gather says the queue closed")
 			}
