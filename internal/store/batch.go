@@ -39,6 +39,9 @@ type groupCommit struct {
 type writeOp struct {
 	fn  func(ctx context.Context, tx *sql.Tx) error
 	res chan error
+	// intake marks an alert intake's write: its caller (a webhook
+	// sender) usually writes again as soon as it is answered.
+	intake bool
 }
 
 func (d *DB) startGroupCommit() {
@@ -63,8 +66,13 @@ func (d *DB) stopGroupCommit() {
 // write runs fn in a shared transaction and returns fn's error, or the
 // commit's. When ctx ends first the write may still commit.
 func (d *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return d.writeAs(ctx, fn, false)
+}
+
+// writeAs is write; intake marks the alert intake's writes (see gather).
+func (d *DB) writeAs(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error, intake bool) error {
 	for attempt := 1; ; attempt++ {
-		err := d.writeOnce(ctx, fn)
+		err := d.writeOnce(ctx, fn, intake)
 		if err == nil || attempt == maxWriteAttempts || !retryable(err) {
 			return err
 		}
@@ -93,9 +101,9 @@ func retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
-func (d *DB) writeOnce(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+func (d *DB) writeOnce(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error, intake bool) error {
 	g := d.group
-	op := &writeOp{fn: fn, res: make(chan error, 1)}
+	op := &writeOp{fn: fn, res: make(chan error, 1), intake: intake}
 	g.mu.RLock()
 	if g.closed {
 		g.mu.RUnlock()
@@ -124,6 +132,11 @@ func (d *DB) commitLoop() {
 		t := time.Now()
 		queued := d.commitBatch(batch)
 		last = batchStats{size: len(batch), took: time.Since(t), queued: queued}
+		for _, op := range batch {
+			if op.intake {
+				last.intake++
+			}
+		}
 		if !open {
 			return
 		}
@@ -220,7 +233,7 @@ func (d *DB) SaveAlerts(ctx context.Context, alerts []mlbot.Alert, plan PlanFunc
 		prepared[i] = p
 	}
 	var in Intake
-	err := d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := d.writeAs(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		in = Intake{}
 		for _, p := range prepared {
 			r, err := d.saveAlert(ctx, tx, p)
@@ -230,7 +243,7 @@ func (d *DB) SaveAlerts(ctx context.Context, alerts []mlbot.Alert, plan PlanFunc
 			in = in.Add(r)
 		}
 		return nil
-	})
+	}, true)
 	if err != nil {
 		return Intake{}, fmt.Errorf("save alerts: %w", err)
 	}

@@ -7,13 +7,15 @@ type batchStats struct {
 	size int
 	took time.Duration
 	// queued is how many writes were waiting when it committed, before
-	// its writers were answered.
-	queued int
+	// its writers were answered; intake how many of its writes were the
+	// alert intake's.
+	queued, intake int
 }
 
 // gather takes first and every write already waiting, up to maxBatch. When
 // the last batch held several writes (there are concurrent writers), it
-// then waits for as many more as the last commit answered, taking writes
+// then waits for as many more as the last commit answered webhook senders
+// (see writeOp.intake), taking writes
 // while they arrive less than a quarter of the last batch's duration
 // apart, for at most half of it. It returns false once the
 // queue is closed.
@@ -41,9 +43,10 @@ func (d *DB) gather(first *writeOp, last batchStats) ([]*writeOp, bool) {
 		return batch, true
 	}
 	// Expected: the writes that waited during the last commit and one
-	// more from each writer it answered; once they are all here, waiting
-	// longer only delays the commit.
-	expect := min(maxBatch, last.queued+last.size)
+	// more from each webhook sender it answered (the worker's writes come
+	// back only after a call to GitLab or Slack); once they are all here,
+	// waiting longer only delays the commit.
+	expect := min(maxBatch, last.queued+last.intake)
 	deadline, gap := time.Now().Add(last.took/2), last.took/4
 	quiet := time.NewTimer(gap)
 	defer quiet.Stop()
