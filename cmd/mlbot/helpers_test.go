@@ -28,7 +28,9 @@ type pipelineCall struct {
 
 // fakeGitLab records POST /api/v4/projects/:id/pipeline. Its mode says how
 // it answers: "ok" (201, recorded as created), "hang" (never answers),
-// "503" (an outage).
+// "503" (an outage), "lose" (creates it, then never answers), "drop"
+// (creates it, then closes the connection). It lists the pipelines it
+// created with their variables (see lookup).
 type fakeGitLab struct {
 	*httptest.Server
 	mu       sync.Mutex
@@ -36,6 +38,7 @@ type fakeGitLab struct {
 	created  []pipelineCall
 	requests int
 	refused  int
+	lookups  int           // searches for an earlier attempt's pipeline
 	hung     chan struct{} // closed to release hanging handlers
 	arrived  chan struct{} // receives one value per request
 }
@@ -53,6 +56,10 @@ func newFakeGitLab(t *testing.T) *fakeGitLab {
 }
 
 func (f *fakeGitLab) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method == "GET" && strings.HasPrefix(r.URL.EscapedPath(), "/api/v4/projects/ml%2Frec/pipelines") {
+		f.lookup(w, r)
+		return
+	}
 	if r.Method != "POST" || !strings.HasPrefix(r.URL.Path, "/api/v4/projects/") || !strings.HasSuffix(r.URL.Path, "/pipeline") {
 		http.Error(w, `{"message":"404 Not Found"}`, 404)
 		return
@@ -83,6 +90,21 @@ func (f *fakeGitLab) serve(w http.ResponseWriter, r *http.Request) {
 	case "hang":
 		<-f.hung
 		return
+	case "lose", "drop":
+		// GitLab creates the pipeline, but its answer never arrives: the
+		// handler hangs (mlbot is killed meanwhile), or the connection
+		// drops.
+		f.mu.Lock()
+		f.created = append(f.created, call)
+		f.mu.Unlock()
+		if mode == "drop" {
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
+		<-f.hung
+		return
 	case "503":
 		f.mu.Lock()
 		f.refused++
@@ -97,6 +119,43 @@ func (f *fakeGitLab) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(201)
 	fmt.Fprintf(w, `{"id": %d, "status": "created", "ref": %q, "web_url": "%s/ml/rec/-/pipelines/%d"}`, id, raw.Ref, f.URL, id)
+}
+
+// lookup answers GET /projects/ml%2Frec/pipelines (the created
+// pipelines on the ref asked, newest first; all of them count as updated
+// after any time) and GET /projects/ml%2Frec/pipelines/:id/variables.
+func (f *fakeGitLab) lookup(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lookups++
+	w.Header().Set("Content-Type", "application/json")
+	rest := strings.TrimPrefix(r.URL.EscapedPath(), "/api/v4/projects/ml%2Frec/pipelines")
+	if rest == "" {
+		q := r.URL.Query()
+		if q.Get("source") != "api" || q.Get("updated_after") == "" || q.Get("order_by") != "id" || q.Get("sort") != "desc" {
+			http.Error(w, `{"message":"unexpected query `+r.URL.RawQuery+`"}`, 400)
+			return
+		}
+		list := []map[string]any{}
+		for i := len(f.created) - 1; i >= 0; i-- {
+			if f.created[i].Ref == q.Get("ref") {
+				list = append(list, map[string]any{"id": i + 1, "ref": f.created[i].Ref, "source": "api", "status": "running",
+					"web_url": fmt.Sprintf("%s/ml/rec/-/pipelines/%d", f.URL, i+1)})
+			}
+		}
+		json.NewEncoder(w).Encode(list)
+		return
+	}
+	var id int
+	if _, err := fmt.Sscanf(rest, "/%d/variables", &id); err != nil || id < 1 || id > len(f.created) {
+		http.Error(w, `{"message":"404 Not Found"}`, 404)
+		return
+	}
+	vars := []map[string]string{}
+	for k, v := range f.created[id-1].Variables {
+		vars = append(vars, map[string]string{"key": k, "value": v, "variable_type": "env_var"})
+	}
+	json.NewEncoder(w).Encode(vars)
 }
 
 func (f *fakeGitLab) setMode(m string) { f.mu.Lock(); f.mode = m; f.mu.Unlock() }

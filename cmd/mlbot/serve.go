@@ -79,7 +79,11 @@ func backends(cfg *mlbot.Config) (map[string]outbox.Retrainer, error) {
 		if err != nil {
 			return nil, err
 		}
-		out["gitlab"] = gitlab.NewPipelines(c, g.TriggerToken)
+		pl := gitlab.NewPipelines(c, g.TriggerToken)
+		// Finding an earlier attempt's pipeline lists pipelines, which a
+		// trigger token alone may not.
+		pl.NoLookup = g.Token == ""
+		out["gitlab"] = pl
 	}
 	if g := cfg.Backends.GitHub; g != nil {
 		w, err := github.NewWorkflows(g.URL, g.Token, hc)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
@@ -22,7 +23,8 @@ type Backend struct {
 	Client  *http.Client
 }
 
-// Retrain sends t.Body to t.URL. A body that is not JSON and a 4xx answer
+// Retrain sends t.Body to t.URL, with the job's id as the Idempotency-Key
+// header. A body that is not JSON and a 4xx answer
 // are permanent; 5xx, timeouts and network errors are not. The answer's
 // "dag_run_id", "run_id" or "id" field goes to the run's Detail.
 func (b *Backend) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, error) {
@@ -35,6 +37,12 @@ func (b *Backend) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, 
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "mlgate-mlbot")
+	if t.JobID != 0 {
+		// The same job sends the same key on every attempt: a service that
+		// honours Idempotency-Key starts one run however often a lost
+		// answer makes mlbot retry. A configured header of that name wins.
+		req.Header.Set("Idempotency-Key", strconv.FormatInt(t.JobID, 10))
+	}
 	for k, v := range b.Headers {
 		req.Header.Set(k, v)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
@@ -57,5 +58,28 @@ func TestErrorsHideSecrets(t *testing.T) {
 	_, err := b.Retrain(context.Background(), mlbot.RetrainTask{URL: u, Body: "{}"})
 	if err == nil || strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "pw") {
 		t.Errorf("error leaks a secret: %v", err)
+	}
+}
+
+// TestIdempotencyKey checks every attempt of a job sends the job's id as
+// Idempotency-Key, a configured header of that name wins, and a call
+// without a job sends none.
+func TestIdempotencyKey(t *testing.T) {
+	var keys []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	b := &Backend{Name: "airflow", Method: "POST"}
+	task := mlbot.RetrainTask{URL: srv.URL, Body: `{}`, JobID: 42}
+	b.Retrain(context.Background(), task)
+	task.Since = time.Now() // a retry of the same job
+	b.Retrain(context.Background(), task)
+	b.Retrain(context.Background(), mlbot.RetrainTask{URL: srv.URL, Body: `{}`})
+	own := &Backend{Name: "x", Method: "POST", Headers: map[string]string{"Idempotency-Key": "mine"}}
+	own.Retrain(context.Background(), task)
+	if got := strings.Join(keys, ","); got != "42,42,,mine" {
+		t.Errorf("Idempotency-Key headers %q, want 42,42,,mine", got)
 	}
 }

@@ -75,7 +75,20 @@ type RetrainTask struct {
 	Body string `json:"body,omitempty"`
 	// Cooldown is the rule's cooldown for the model.
 	Cooldown time.Duration `json:"cooldown,omitempty"`
+
+	// JobID and Since are set by the worker when the job runs, not
+	// stored. JobID goes to the backend (the GitLab variable
+	// MLGATE_JOB_ID, the HTTP header Idempotency-Key) so that a run can
+	// be traced to its job. Since, when not zero, says an earlier attempt
+	// may have reached the backend (after Since) without its answer being
+	// recorded: a backend that can find that run adopts it instead of
+	// starting a second one.
+	JobID int64     `json:"-"`
+	Since time.Time `json:"-"`
 }
+
+// JobIDVariable is the pipeline variable that carries the job id.
+const JobIDVariable = "MLGATE_JOB_ID"
 
 // NotifyTask sends a message.
 type NotifyTask struct {

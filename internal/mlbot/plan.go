@@ -17,7 +17,10 @@ type Plan struct {
 
 // PlanAlert matches a firing alert against the rules and renders their
 // actions. A template that fails to render gives a failed job with the
-// reason, so the mistake is visible and nothing is silently dropped.
+// reason, so the mistake is visible and nothing is silently dropped. The
+// store plans an alert before it knows whether the alert is new (outside
+// its one writer) and so before it has an ID: a job's DedupKey is
+// "rule/action index", which the store prefixes with the alert's ID.
 func (c *Config) PlanAlert(a Alert, now time.Time) Plan {
 	var p Plan
 	if !a.Firing() {
@@ -29,7 +32,7 @@ func (c *Config) PlanAlert(a Alert, now time.Time) Plan {
 		p.Audit = append(p.Audit, AuditEntry{At: now, Actor: ActorRule, Action: "match",
 			Subject: r.Name, Detail: fmt.Sprintf("alert %s %s model %q", a.Name(), a.Fingerprint, model)})
 		for i, act := range r.Actions {
-			key := fmt.Sprintf("%d/%s/%d", a.ID, r.Name, i)
+			key := fmt.Sprintf("%s/%d", r.Name, i)
 			switch {
 			case act.Retrain != nil:
 				j := Job{Kind: KindRetrain, AlertID: a.ID, Rule: r.Name, Model: model, DedupKey: key,

@@ -17,7 +17,7 @@ func TestPlanAlert(t *testing.T) {
 		t.Fatalf("%d jobs, want 1", len(p.Jobs))
 	}
 	j := p.Jobs[0]
-	if j.Kind != KindRetrain || j.Model != "rec" || j.DedupKey != "7/drift/0" || j.State != JobPending {
+	if j.Kind != KindRetrain || j.Model != "rec" || j.DedupKey != "drift/0" || j.State != JobPending {
 		t.Errorf("job = %+v", j)
 	}
 	want := map[string]string{"MLGATE_TRIGGER": "alert", "MODEL": "rec", "PSI": "0.41"}

@@ -82,9 +82,17 @@ func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
 	if r == nil {
 		err = w.errNoRetrainer(t.Backend)
 	} else {
+		task := *t
+		task.JobID = j.ID
+		if j.Attempts > 1 || j.LastError != "" {
+			// An earlier attempt ran: it may have started a run whose
+			// answer was lost (a crash, a timeout). It began after the job
+			// was queued.
+			task.Since = j.CreatedAt
+		}
 		err = w.call(ctx, func(ctx context.Context) error {
 			var e error
-			run, e = r.Retrain(ctx, *t)
+			run, e = r.Retrain(ctx, task)
 			return e
 		})
 	}

@@ -114,10 +114,16 @@ func (w *Worker) Run(ctx context.Context) error {
 	slots := make(chan struct{}, w.Config.Concurrency)
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	// Claims share SQLite's one writer with the intake, so a freed slot
+	// does not claim alone while others run: the worker claims once half
+	// the slots are free, or when it is idle, or at each poll (so a slot
+	// next to long jobs still gets work).
+	half := max(1, cap(slots)/2)
+	polled := true
 	for {
 		free := cap(slots) - len(slots)
 		var jobs []mlbot.Job
-		if free > 0 {
+		if free > 0 && (free >= half || free == cap(slots) || polled) {
 			var err error
 			jobs, err = w.Store.ClaimJobs(ctx, store.Claim{Kinds: kinds, N: free, Lease: w.Config.Lease,
 				Token: newToken(), Now: w.Now()})
@@ -134,6 +140,7 @@ func (w *Worker) Run(ctx context.Context) error {
 				w.runJob(context.WithoutCancel(ctx), j)
 			}()
 		}
+		polled = false
 		if len(jobs) > 0 && len(jobs) == free {
 			continue // more may be waiting
 		}
@@ -142,6 +149,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			return nil
 		case <-w.wake:
 		case <-time.After(w.Config.PollInterval):
+			polled = true
 		}
 	}
 }

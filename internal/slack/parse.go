@@ -69,10 +69,13 @@ func ParseInteraction(form url.Values) ([]Click, error) {
 type Command struct {
 	// Name is status, retrain, rollback, approve, reject or help; an
 	// unknown or malformed command is help with Problem set.
-	Name        string
-	Model       string
-	Version     string
-	Reason      string
+	Name    string
+	Model   string
+	Version string
+	Reason  string
+	// Force is the word force after a retrain's model: retrain even
+	// inside the model's cooldown.
+	Force       bool
 	ApprovalID  int64
 	UserID      string
 	ChannelID   string
@@ -114,7 +117,11 @@ func ParseCommand(form url.Values) (Command, error) {
 		if len(args) == 0 {
 			return help("retrain needs a model")
 		}
-		c.Model, c.Reason = args[0], strings.Join(args[1:], " ")
+		c.Model, args = args[0], args[1:]
+		if len(args) > 0 && strings.EqualFold(args[0], "force") {
+			c.Force, args = true, args[1:]
+		}
+		c.Reason = strings.Join(args, " ")
 	case "rollback":
 		if len(args) == 0 || len(args) > 2 {
 			return help("rollback needs a model and at most one version")
@@ -141,7 +148,7 @@ func ParseCommand(form url.Values) (Command, error) {
 // HelpText lists the commands.
 const HelpText = "*/mlops* commands:\n" +
 	"• `/mlops status [MODEL]`: recent alerts, pipelines, pending approvals, cooldowns\n" +
-	"• `/mlops retrain MODEL [reason]`: start a retraining (role retrain)\n" +
+	"• `/mlops retrain MODEL [force] [reason]`: start a retraining (role retrain); `force` overrides the model's cooldown\n" +
 	"• `/mlops rollback MODEL [VERSION]`: propose a rollback (role propose_rollback)\n" +
 	"• `/mlops approve ID` / `/mlops reject ID`: decide a rollback (role approve_rollback)\n" +
 	"• `/mlops help`: this text"

@@ -63,12 +63,32 @@ func (b *Bot) model(name string) (*mlbot.SlackModel, string) {
 	return nil, fmt.Sprintf("Model %q is not in slack.models (known: %s).", name, strings.Join(sorted(known), ", "))
 }
 
+// retrain queues a retraining of a model, unless the model's cooldown
+// runs (a retraining started by an alert or another /mlops retrain): then
+// it refuses, and the word force overrides. Refusals and overrides are
+// audited.
 func (b *Bot) retrain(ctx context.Context, c slack.Command) (string, error) {
 	m, problem := b.model(c.Model)
 	if m == nil {
 		return problem, nil
 	}
 	now := b.now()
+	cds, err := b.Store.ListCooldowns(ctx, now)
+	if err != nil {
+		return "", err
+	}
+	var held *store.ActiveCooldown
+	for i := range cds {
+		if cds[i].Model == c.Model {
+			held = &cds[i]
+		}
+	}
+	if held != nil && !c.Force {
+		b.audit(ctx, c.UserID, "retrain_refused", c.Model, fmt.Sprintf("cooldown until %s (job %d); force overrides",
+			held.Until.Format(time.RFC3339), held.JobID))
+		return fmt.Sprintf(":hourglass: %s was retrained by job %d; its cooldown runs until %s. "+
+			"`/mlops retrain %s force [reason]` retrains anyway.", c.Model, held.JobID, held.Until.Format(time.RFC3339), c.Model), nil
+	}
 	vars := map[string]string{"MODEL": c.Model, "REASON": c.Reason, "TRIGGERED_BY": "slack:" + c.UserID}
 	j := mlbot.Job{Kind: mlbot.KindRetrain, Rule: "slack", Model: c.Model, State: mlbot.JobPending,
 		DedupKey: fmt.Sprintf("slack/retrain/%s/%s/%d", c.Model, c.UserID, now.UnixNano()), NextAttemptAt: now,
@@ -76,11 +96,18 @@ func (b *Bot) retrain(ctx context.Context, c slack.Command) (string, error) {
 			Project: m.Project, Ref: m.Ref, Variables: vars}}}
 	audit := &mlbot.AuditEntry{At: now, Actor: c.UserID, Action: "retrain", Subject: c.Model,
 		Detail: fmt.Sprintf("/mlops retrain on %s@%s: %s", m.Project, m.Ref, c.Reason)}
+	answer := fmt.Sprintf("Retraining of %s queued on %s@%s.", c.Model, m.Project, m.Ref)
+	if held != nil {
+		audit.Action = "retrain_forced"
+		audit.Detail += fmt.Sprintf(" (forced inside the cooldown until %s of job %d)", held.Until.Format(time.RFC3339), held.JobID)
+		answer = fmt.Sprintf("Retraining of %s queued on %s@%s, inside its cooldown (until %s): forced.", c.Model, m.Project,
+			m.Ref, held.Until.Format(time.RFC3339))
+	}
 	if _, err := b.Store.EnqueueJob(ctx, j, audit); err != nil {
 		return "", err
 	}
 	b.wake()
-	return fmt.Sprintf("Retraining of %s queued on %s@%s.", c.Model, m.Project, m.Ref), nil
+	return answer, nil
 }
 
 func (b *Bot) proposeRollback(ctx context.Context, c slack.Command) (string, error) {

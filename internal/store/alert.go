@@ -6,29 +6,57 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
 
-// saveAlert stores one alert. An alert already stored (same group key,
-// fingerprint and startsAt) is a duplicate, unless it now arrives
-// resolved: then it resolves the stored firing. Only a newly stored firing
-// alert is planned, so Alertmanager's repeats and an HA pair's second copy
-// never queue a second job.
-func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, a mlbot.Alert, plan PlanFunc) (Intake, error) {
-	labels, _ := json.Marshal(a.Labels)
-	ann, _ := json.Marshal(a.Annotations)
+// preparedAlert is an alert ready to store: its labels and annotations
+// encoded, its plan rendered and the plan's tasks encoded.
+type preparedAlert struct {
+	alert       mlbot.Alert
+	labels, ann string
+	plan        mlbot.Plan
+	tasks       []string // JSON of plan.Jobs[i].Task
+}
+
+func prepareAlert(a mlbot.Alert, plan PlanFunc) (preparedAlert, error) {
 	if a.ReceivedAt.IsZero() {
 		a.ReceivedAt = time.Now()
 	}
+	labels, _ := json.Marshal(a.Labels)
+	ann, _ := json.Marshal(a.Annotations)
+	p := preparedAlert{alert: a, labels: string(labels), ann: string(ann)}
+	if !a.Firing() || plan == nil {
+		return p, nil
+	}
+	a.ID = 0
+	p.plan = plan(a)
+	for _, j := range p.plan.Jobs {
+		task, err := json.Marshal(j.Task)
+		if err != nil {
+			return p, fmt.Errorf("encode job task: %w", err)
+		}
+		p.tasks = append(p.tasks, string(task))
+	}
+	return p, nil
+}
+
+// saveAlert stores one alert. An alert already stored (same group key,
+// fingerprint and startsAt) is a duplicate, unless it now arrives
+// resolved: then it resolves the stored firing. Only a newly stored firing
+// alert's plan is stored, so Alertmanager's repeats and an HA pair's
+// second copy never queue a second job.
+func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, p preparedAlert) (Intake, error) {
+	a := p.alert
 	resolvedAt := int64(0)
 	if !a.Firing() {
 		resolvedAt = ms(a.ReceivedAt)
 	}
 	err := tx.StmtContext(ctx, d.hot[qInsertAlert]).QueryRowContext(ctx,
 		a.GroupKey, a.Fingerprint, ms(a.StartsAt), a.Status, a.Receiver, a.Name(),
-		string(labels), string(ann), ms(a.EndsAt), a.GeneratorURL, ms(a.ReceivedAt), resolvedAt).Scan(&a.ID)
+		p.labels, p.ann, ms(a.EndsAt), a.GeneratorURL, ms(a.ReceivedAt), resolvedAt).Scan(&a.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d.seenAlert(ctx, tx, a)
 	}
@@ -36,16 +64,13 @@ func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, a mlbot.Alert, plan Plan
 		return Intake{}, fmt.Errorf("insert alert %s: %w", a.Fingerprint, err)
 	}
 	in := Intake{New: 1}
-	if !a.Firing() || plan == nil {
-		return in, nil
-	}
-	p := plan(a)
-	if len(p.Jobs) > 0 || len(p.Approvals) > 0 {
+	if len(p.plan.Jobs) > 0 || len(p.plan.Approvals) > 0 {
 		in.Matched = 1
 	}
-	for _, j := range p.Jobs {
+	for i, j := range p.plan.Jobs {
 		j.AlertID = a.ID
-		ok, err := d.insertJob(ctx, tx, j)
+		j.DedupKey = strconv.FormatInt(a.ID, 10) + "/" + j.DedupKey
+		ok, err := d.insertJobTask(ctx, tx, j, p.tasks[i])
 		if err != nil {
 			return Intake{}, err
 		}
@@ -53,13 +78,13 @@ func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, a mlbot.Alert, plan Plan
 			in.Jobs++
 		}
 	}
-	for _, ap := range p.Approvals {
+	for _, ap := range p.plan.Approvals {
 		ap.AlertID = a.ID
 		if _, err := d.insertApproval(ctx, tx, ap); err != nil {
 			return Intake{}, err
 		}
 	}
-	for _, e := range p.Audit {
+	for _, e := range p.plan.Audit {
 		e.AlertID = a.ID
 		if err := d.insertAudit(ctx, tx, e); err != nil {
 			return Intake{}, err

@@ -20,8 +20,14 @@ func (d *DB) insertJob(ctx context.Context, tx *sql.Tx, j mlbot.Job) (bool, erro
 	if err != nil {
 		return false, fmt.Errorf("encode job task: %w", err)
 	}
+	return d.insertJobTask(ctx, tx, j, string(task))
+}
+
+// insertJobTask stores j with its task already encoded; false means a job
+// with its dedup key exists.
+func (d *DB) insertJobTask(ctx context.Context, tx *sql.Tx, j mlbot.Job, task string) (bool, error) {
 	res, err := tx.StmtContext(ctx, d.hot[qInsertJob]).ExecContext(ctx,
-		j.Kind, j.AlertID, j.Rule, j.Model, j.DedupKey, string(task), string(j.State),
+		j.Kind, j.AlertID, j.Rule, j.Model, j.DedupKey, task, string(j.State),
 		ms(j.NextAttemptAt), j.LastError, ms(j.CreatedAt), ms(j.UpdatedAt))
 	if err != nil {
 		return false, fmt.Errorf("insert job %s: %w", j.DedupKey, err)
@@ -41,29 +47,39 @@ func (d *DB) ClaimJobs(ctx context.Context, c Claim) ([]mlbot.Job, error) {
 	}
 	now := ms(c.Now)
 	kinds := `kind IN (?` + strings.Repeat(", ?", len(c.Kinds)-1) + `)`
-	claim := func(ctx context.Context, tx *sql.Tx, state mlbot.JobState, timeCol, order string, n int) ([]mlbot.Job, error) {
+	query := func(timeCol string) string {
+		return `UPDATE jobs SET state = ?, attempts = attempts + 1, locked_until = ?, lease = ?, updated_at = ?
+			WHERE id IN (SELECT id FROM jobs WHERE state = ? AND ` + timeCol + ` <= ? AND ` + kinds + `
+			ORDER BY ` + timeCol + `, id LIMIT ?` + d.dialect.skipLocked + `) RETURNING ` + jobCols
+	}
+	expired, err := d.prepared(ctx, query("locked_until"))
+	if err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	due, err := d.prepared(ctx, query("next_attempt_at"))
+	if err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	claim := func(ctx context.Context, tx *sql.Tx, st *sql.Stmt, state mlbot.JobState, n int) ([]mlbot.Job, error) {
 		args := []any{string(mlbot.JobRunning), now + c.Lease.Milliseconds(), c.Token, now, string(state), now}
 		for _, k := range c.Kinds {
 			args = append(args, k)
 		}
 		args = append(args, n)
-		query := `UPDATE jobs SET state = ?, attempts = attempts + 1, locked_until = ?, lease = ?, updated_at = ?
-			WHERE id IN (SELECT id FROM jobs WHERE state = ? AND ` + timeCol + ` <= ? AND ` + kinds + `
-			ORDER BY ` + order + ` LIMIT ?` + d.dialect.skipLocked + `) RETURNING ` + jobCols
-		rows, err := tx.QueryContext(ctx, d.q(query), args...)
+		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 		if err != nil {
 			return nil, err
 		}
 		return scanJobs(rows)
 	}
 	var jobs []mlbot.Job
-	err := d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
-		jobs, err = claim(ctx, tx, mlbot.JobRunning, "locked_until", "locked_until, id", c.N)
+		jobs, err = claim(ctx, tx, expired, mlbot.JobRunning, c.N)
 		if err != nil || len(jobs) == c.N {
 			return err
 		}
-		more, err := claim(ctx, tx, mlbot.JobPending, "next_attempt_at", "next_attempt_at, id", c.N-len(jobs))
+		more, err := claim(ctx, tx, due, mlbot.JobPending, c.N-len(jobs))
 		jobs = append(jobs, more...)
 		return err
 	})
@@ -76,10 +92,17 @@ func (d *DB) ClaimJobs(ctx context.Context, c Claim) ([]mlbot.Job, error) {
 // FinishJob records a job's outcome if f.Lease still holds it, with the
 // pipeline and audit entry, in one transaction.
 func (d *DB) FinishJob(ctx context.Context, f Finish) error {
+	upd, err := d.prepared(ctx, qFinishJob)
+	if err != nil {
+		return fmt.Errorf("finish job %d: %w", f.ID, err)
+	}
+	ins, err := d.prepared(ctx, qInsertPipeline)
+	if err != nil {
+		return fmt.Errorf("finish job %d: %w", f.ID, err)
+	}
 	return d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, d.q(`UPDATE jobs SET state = ?, result = ?, last_error = ?, next_attempt_at = ?,
-			locked_until = 0, lease = '', updated_at = ? WHERE id = ? AND lease = ? AND state = ?`),
-			string(f.State), f.Result, f.Error, ms(f.NextAttemptAt), ms(f.Now), f.ID, f.Lease, string(mlbot.JobRunning))
+		res, err := tx.StmtContext(ctx, upd).ExecContext(ctx, string(f.State), f.Result, f.Error, ms(f.NextAttemptAt),
+			ms(f.Now), f.ID, f.Lease, string(mlbot.JobRunning))
 		if err != nil {
 			return fmt.Errorf("finish job %d: %w", f.ID, err)
 		}
@@ -87,10 +110,8 @@ func (d *DB) FinishJob(ctx context.Context, f Finish) error {
 			return fmt.Errorf("finish job %d: %w", f.ID, mlbot.ErrLeaseLost)
 		}
 		if p := f.Pipeline; p != nil {
-			_, err := tx.ExecContext(ctx, d.q(`INSERT INTO pipelines (job_id, alert_id, backend, project, external_id, ref,
-				web_url, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (backend, external_id) DO NOTHING`),
-				p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID, p.Ref, p.WebURL, p.Status, ms(f.Now), ms(f.Now))
+			_, err := tx.StmtContext(ctx, ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
+				p.Ref, p.WebURL, p.Status, ms(f.Now), ms(f.Now))
 			if err != nil {
 				return fmt.Errorf("insert pipeline of job %d: %w", f.ID, err)
 			}
@@ -101,6 +122,14 @@ func (d *DB) FinishJob(ctx context.Context, f Finish) error {
 		return nil
 	})
 }
+
+const (
+	qFinishJob = `UPDATE jobs SET state = ?, result = ?, last_error = ?, next_attempt_at = ?,
+		locked_until = 0, lease = '', updated_at = ? WHERE id = ? AND lease = ? AND state = ?`
+	qInsertPipeline = `INSERT INTO pipelines (job_id, alert_id, backend, project, external_id, ref,
+		web_url, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (backend, external_id) DO NOTHING`
+)
 
 // RetryJob sends a failed, dead or skipped job back to pending now.
 func (d *DB) RetryJob(ctx context.Context, id int64, actor string, now time.Time) error {

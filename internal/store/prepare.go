@@ -31,3 +31,23 @@ func (d *DB) prepare(ctx context.Context) error {
 	}
 	return nil
 }
+
+// prepared returns query (with ? placeholders) prepared once per store;
+// bind it to a transaction with tx.StmtContext. The worker's claims and
+// finishes share the writer with the intake, so they must not parse their
+// SQL every time either. Call it outside a write: on SQLite preparing
+// needs the one connection, which a write holds.
+func (d *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := d.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := d.db.PrepareContext(ctx, d.q(query))
+	if err != nil {
+		return nil, fmt.Errorf("prepare %.40s: %w", query, err)
+	}
+	if prev, loaded := d.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}

@@ -26,7 +26,12 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		sep = "&"
 	}
 	v := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(FULL)", "foreign_keys(ON)"} {
+	// wal_autocheckpoint: a checkpoint (copying the WAL into the database
+	// and an fsync of it) runs inside a commit, stalling every writer
+	// waiting on it; at 16,000 pages (64 MiB of WAL at most) instead of
+	// 1,000 it runs a sixteenth as often and writes each hot page once.
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(FULL)", "foreign_keys(ON)",
+		"wal_autocheckpoint(16000)"} {
 		v.Add("_pragma", p)
 	}
 	v.Set("_txlock", "immediate")

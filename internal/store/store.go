@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
@@ -20,9 +21,8 @@ type Store interface {
 	Migrate(ctx context.Context) error
 	Close() error
 
-	// SaveAlerts stores alerts in one transaction; each new firing alert
-	// is planned by plan and its jobs, approvals and audit entries are
-	// stored with it.
+	// SaveAlerts stores alerts in one transaction; the plan of each new
+	// firing alert (see PlanFunc) is stored with it.
 	SaveAlerts(ctx context.Context, alerts []mlbot.Alert, plan PlanFunc) (Intake, error)
 	GetAlert(ctx context.Context, id int64) (mlbot.Alert, error)
 
@@ -57,7 +57,11 @@ var _ Store = (*DB)(nil)
 // ErrDuplicate means a webhook delivery was seen before.
 var ErrDuplicate = errors.New("duplicate delivery")
 
-// PlanFunc turns a newly stored firing alert (with its ID) into actions.
+// PlanFunc turns a firing alert into actions. SaveAlerts calls it before
+// the alert is stored (the alert has no ID yet) and keeps the plan of a new
+// alert only: it sets the alert's ID on the jobs, approvals and audit
+// entries, and prefixes each job's DedupKey with "ID/". Rendering plans
+// outside the one writer keeps templates off the path every write waits on.
 type PlanFunc func(a mlbot.Alert) mlbot.Plan
 
 // Intake counts what SaveAlerts did.
@@ -130,6 +134,8 @@ type DB struct {
 	dialect dialect
 	group   *groupCommit
 	hot     map[string]*sql.Stmt
+	// stmts holds the other statements prepared on first use, by query.
+	stmts sync.Map
 }
 
 type dialect struct {

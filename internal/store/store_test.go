@@ -64,7 +64,7 @@ func alert(fp, status string, starts time.Time) mlbot.Alert {
 // onePlan queues one retrain job per new firing alert.
 func onePlan(a mlbot.Alert) mlbot.Plan {
 	return mlbot.Plan{Jobs: []mlbot.Job{{Kind: mlbot.KindRetrain, Rule: "r", Model: "rec", State: mlbot.JobPending,
-		DedupKey: fmt.Sprintf("%d/r/0", a.ID), NextAttemptAt: t0, CreatedAt: t0, UpdatedAt: t0,
+		DedupKey: "r/0", NextAttemptAt: t0, CreatedAt: t0, UpdatedAt: t0,
 		Task: mlbot.Task{Retrain: &mlbot.RetrainTask{Backend: "gitlab", Project: "g/p", Ref: "main",
 			Variables: map[string]string{"MODEL": a.Labels["model"]}}}}},
 		Audit: []mlbot.AuditEntry{{At: t0, Actor: "rule", Action: "match", Subject: "r"}}}

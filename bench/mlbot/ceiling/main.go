@@ -20,6 +20,10 @@ func main() {
 	flag.Parse()
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// GitLab's project ids are paths escaped as one segment (ml%2Frec):
+	// route on the raw path, or every create-pipeline call is a 404 and
+	// the worker's jobs fail instead of starting pipelines.
+	r.UseRawPath = true
 	r.POST("/v1/alertmanager", func(c *gin.Context) {
 		if c.GetHeader("Authorization") != "Bearer bench-token" {
 			c.AbortWithStatus(401)

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/store"
+)
+
+// TestLostAnswerAdoptsPipeline covers GitLab creating the pipeline while
+// its answer is lost: mlbot is killed with SIGKILL while the call hangs
+// ("lose"), or the connection drops and the worker retries ("drop"). The
+// retried job finds the pipeline by MLGATE_JOB_ID and adopts it: exactly
+// one pipeline exists, and the job is done and linked to it.
+func TestLostAnswerAdoptsPipeline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills mlbot processes; skipped with -short")
+	}
+	for _, mode := range []string{"lose", "drop"} {
+		t.Run(mode, func(t *testing.T) {
+			gl := newFakeGitLab(t)
+			gl.setMode(mode)
+			dir := t.TempDir()
+			db := filepath.Join(dir, "mlbot.db")
+			cfg := writeConfig(t, dir, "sqlite", db, gl.URL, "0s",
+				"poll_interval: 100ms, lease: 2s, action_timeout: 1500ms, backoff_min: 100ms, backoff_max: 200ms")
+			logs := filepath.Join(dir, "mlbot.log")
+			cmd, addr := startProcess(t, cfg, logs)
+			defer func() {
+				if t.Failed() {
+					b, _ := os.ReadFile(logs)
+					t.Logf("mlbot logs:\n%s", b)
+				}
+			}()
+
+			postAlerts(t, addr, amMessage("g1", "firing", time.Now().UTC(), "fp-lost"))
+			select {
+			case <-gl.arrived:
+			case <-time.After(10 * time.Second):
+				t.Fatal("mlbot never called GitLab")
+			}
+			if mode == "lose" {
+				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+					t.Fatal(err)
+				}
+				cmd.Wait()
+				js := jobsOf(t, "sqlite", db)
+				if len(js) != 1 || js[0].State != mlbot.JobRunning || js[0].Attempts != 1 {
+					t.Fatalf("after the crash: %+v", js)
+				}
+				gl.setMode("ok")
+				gl.release()
+				startProcess(t, cfg, logs)
+			} else {
+				gl.setMode("ok")
+			}
+			waitFor(t, 20*time.Second, "the job to be done", func() bool {
+				js := jobsOf(t, "sqlite", db)
+				return len(js) == 1 && js[0].State == mlbot.JobDone
+			})
+			js := jobsOf(t, "sqlite", db)
+			calls := gl.calls()
+			if len(calls) != 1 || calls[0].Variables[mlbot.JobIDVariable] != fmt.Sprint(js[0].ID) || calls[0].Variables["MODEL"] != "rec" {
+				t.Fatalf("created %d pipelines (%+v); want 1 carrying MLGATE_JOB_ID %d", len(calls), calls, js[0].ID)
+			}
+			if js[0].Attempts != 2 || gl.lookups == 0 {
+				t.Errorf("job attempts %d, %d lookups; want 2 attempts and a lookup", js[0].Attempts, gl.lookups)
+			}
+			ps := pipelinesOf(t, db)
+			if len(ps) != 1 || ps[0].ExternalID != 1 || ps[0].JobID != js[0].ID || js[0].Result != ps[0].WebURL {
+				t.Errorf("pipelines %+v, job %+v; want pipeline 1 linked to job %d", ps, js[0], js[0].ID)
+			}
+		})
+	}
+}
+
+func pipelinesOf(t *testing.T, db string) []mlbot.Pipeline {
+	t.Helper()
+	st, err := store.Open(context.Background(), "sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ps, err := st.ListPipelines(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
