@@ -90,3 +90,16 @@ func normalPair(n int) ([]float64, []float64) {
 	slices.Sort(y)
 	return x, y
 }
+
+func BenchmarkKSWassersteinTies1M(b *testing.B) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	x, y := make([]float64, 1_000_000), make([]float64, 1_000_000)
+	for i := range x {
+		x[i], y[i] = math.Floor(rng.NormFloat64()*10+40), math.Floor(rng.NormFloat64()*10+41)
+	}
+	slices.Sort(x)
+	slices.Sort(y)
+	for b.Loop() {
+		ksWasserstein(x, y)
+	}
+}
