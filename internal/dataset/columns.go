@@ -57,9 +57,14 @@ func (c *Column) Count() int {
 
 // Table is a file read into typed columns.
 type Table struct {
-	File    string
+	File string
+	// Rows counts the rows read, without the bad rows skipped.
 	Rows    int64
 	Columns []*Column
+	// BadRows counts the rows skipped as bad (LoadOptions.MaxBadRows)
+	// and FirstBadRow says where the first was and what was wrong.
+	BadRows     int64
+	FirstBadRow *RowError
 }
 
 // Column returns the named column, or nil.
@@ -82,6 +87,13 @@ type LoadOptions struct {
 	InferRows int
 	// Workers parse in parallel; GOMAXPROCS when zero.
 	Workers int
+	// MaxBadRows is how many rows that do not parse (a wrong number of
+	// fields, a cell that does not fit its column's kind, a bad quote)
+	// may be skipped and counted instead of stopping the read: 0, the
+	// default, allows none. CSV and JSON Lines; in JSON Lines a line that
+	// is not a JSON object stays an error, and Parquet's columns are
+	// typed, so a value that does not fit is always an error.
+	MaxBadRows int64
 	// Only, when not nil, names the columns to read: the others are
 	// neither parsed nor kept (nor checked), and the Table lists only
 	// these. Reading a wide file a batch of columns at a time bounds
@@ -138,12 +150,14 @@ func Load(ctx context.Context, path string, opt LoadOptions) (*Table, error) {
 	var accs []*accumulator
 	switch f {
 	case CSV:
-		accs, t.Rows, err = loadCSV(ctx, path, cols, kinds, opt.Workers)
+		var l csvLoad
+		accs, l, err = loadCSV(ctx, path, cols, kinds, csvOptions{workers: opt.Workers, block: blockSize, maxBad: opt.MaxBadRows})
+		t.Rows, t.BadRows, t.FirstBadRow = l.rows, l.bad, l.firstBad
 	case Parquet:
 		accs, t.Rows, err = loadParquet(ctx, path, cols, kinds, opt.Workers)
 	default:
 		var a *accumulator
-		a, err = loadRows(ctx, path, kinds)
+		a, t.BadRows, t.FirstBadRow, err = loadRows(ctx, path, kinds, opt.MaxBadRows)
 		accs, t.Rows = []*accumulator{a}, int64(0)
 		if a != nil {
 			t.Rows = a.rows
@@ -216,32 +230,57 @@ func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) 
 	return cols, kinds, inferred, nil
 }
 
-// loadRows reads any format through Open, row by row.
-func loadRows(ctx context.Context, path string, kinds []Kind) (*accumulator, error) {
+// loadRows reads any format through Open, row by row. A row with a cell
+// that does not fit its column is skipped and counted while there are at
+// most maxBad; an error of the reader itself always stops it.
+func loadRows(ctx context.Context, path string, kinds []Kind, maxBad int64) (a *accumulator, bad int64, first *RowError, err error) {
 	r, err := Open(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, nil, err
 	}
 	defer r.Close()
-	a := newAccumulator(path, r.Columns(), kinds)
+	a = newAccumulator(path, r.Columns(), kinds)
 	for {
 		row, err := r.Next()
 		if err == io.EOF {
-			return a, nil
+			return a, bad, first, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, nil, err
 		}
 		if a.rows%65536 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, 0, nil, ctx.Err()
 		}
-		a.rows++
-		for i, c := range row {
-			if msg := a.add(i, []byte(c)); msg != "" {
-				return nil, &RowError{File: path, Row: r.Row(), Column: a.cols[i], Msg: msg}
+		i, msg := addRow(a, row)
+		if msg == "" {
+			a.rows++
+			continue
+		}
+		e := &RowError{File: path, Row: r.Row(), Column: a.cols[i], Msg: msg}
+		if first == nil {
+			first = e
+		}
+		if bad++; bad > maxBad {
+			if maxBad > 0 {
+				first.Msg += fmt.Sprintf(" (more than the %d bad rows allowed)", maxBad)
 			}
+			return nil, 0, nil, first
 		}
 	}
+}
+
+// addRow adds a row's cells; at the first that does not fit it takes the
+// ones before back and returns its index and what is wrong.
+func addRow(a *accumulator, row []string) (int, string) {
+	for i, c := range row {
+		if msg := a.add(i, []byte(c)); msg != "" {
+			for k := 0; k < i; k++ {
+				a.undo(k, []byte(row[k]))
+			}
+			return i, msg
+		}
+	}
+	return 0, ""
 }
 
 // accumulator collects one worker's share of the columns.
@@ -371,6 +410,41 @@ func (a *accumulator) add(i int, cell []byte) string {
 		a.count(i, cell)
 	}
 	return ""
+}
+
+// undo takes back a cell that add (or the fast numeric path) took for
+// column i, when a later cell of its record turns out bad.
+func (a *accumulator) undo(i int, cell []byte) {
+	if a.codes[i] == codeSkip {
+		return
+	}
+	if isMissingBytes(cell) {
+		a.missing[i]--
+		return
+	}
+	switch a.codes[i] {
+	case codeNumeric, codeTimestamp:
+		// The value is the last one pushed: a new chunk, if push
+		// started one, holds at least it.
+		a.values[i] = a.values[i][:len(a.values[i])-1]
+	case codeBoolean:
+		b, _ := parseBool(string(cell))
+		key := "false"
+		if b {
+			key = "true"
+		}
+		a.uncount(i, key)
+	default:
+		a.uncount(i, string(cell))
+	}
+}
+
+func (a *accumulator) uncount(i int, key string) {
+	if p := a.counts[i][key]; p != nil {
+		if *p--; *p == 0 {
+			delete(a.counts[i], key)
+		}
+	}
 }
 
 func (a *accumulator) count(i int, cell []byte) {

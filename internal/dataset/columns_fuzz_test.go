@@ -62,11 +62,29 @@ func FuzzLoadCSV(f *testing.F) {
 		if err != nil {
 			return
 		}
-		slow, serr := loadRows(context.Background(), p, kinds)
+		slow, _, _, serr := loadRows(context.Background(), p, kinds, 0)
 		// The mapped and the read path, with blocks small enough that
 		// records and quoted fields cross them, and the default blocks.
 		for _, o := range []csvOptions{{workers: 2, block: blockSize}, {workers: 2, block: 5}, {workers: 3, block: 3, noMap: true}, {workers: 1, block: blockSize, noMap: true}} {
 			compareLoads(t, p, cols, kinds, slow, serr, o)
+		}
+		// Bad rows allowed: where the row reader meets only cells that
+		// do not fit (its own errors, a ragged row or a bad quote, stop
+		// it even then), both skip the same rows.
+		const many = 1 << 40
+		slowBad, nbad, first, serr := loadRows(context.Background(), p, kinds, many)
+		if serr != nil {
+			return
+		}
+		for _, o := range []csvOptions{{workers: 2, block: 5, maxBad: many}, {workers: 1, block: blockSize, noMap: true, maxBad: many}} {
+			_, l, ferr := loadCSV(context.Background(), p, cols, kinds, o)
+			if ferr != nil {
+				t.Fatalf("%+v: fast err=%v, row reader skipped %d bad rows", o, ferr, nbad)
+			}
+			if l.bad != nbad || (first == nil) != (l.firstBad == nil) || (first != nil && (first.Row != l.firstBad.Row || first.Column != l.firstBad.Column)) {
+				t.Fatalf("%+v: fast skipped %d rows (first %v), row reader %d (first %v)", o, l.bad, l.firstBad, nbad, first)
+			}
+			compareLoads(t, p, cols, kinds, slowBad, nil, o)
 		}
 	})
 }
@@ -75,7 +93,8 @@ func FuzzLoadCSV(f *testing.F) {
 // reader's result.
 func compareLoads(t *testing.T, p string, cols []string, kinds []Kind, slow *accumulator, serr error, o csvOptions) {
 	t.Helper()
-	fast, rows, ferr := loadCSVWith(context.Background(), p, cols, kinds, o)
+	fast, l, ferr := loadCSV(context.Background(), p, cols, kinds, o)
+	rows := l.rows
 	if (serr == nil) != (ferr == nil) {
 		t.Fatalf("%+v: row reader err=%v, fast err=%v", o, serr, ferr)
 	}

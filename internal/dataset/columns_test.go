@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -223,5 +224,49 @@ func TestParseFloatPrefixes(t *testing.T) {
 				t.Errorf("parseFloat(%q) = %v,%v; strconv %v,%v", cell, got, ok, want, err)
 			}
 		}
+	}
+}
+
+// TestLoadMaxBadRows skips and counts rows that do not parse when the
+// options allow them, leaving none of their cells behind, and fails with
+// the first one's place when there are more than allowed.
+func TestLoadMaxBadRows(t *testing.T) {
+	csvBody := "x,c\n1.5,a\n2.5,b,extra\n3.5,q\nnope,z\n4.5,a\n"
+	jsonBody := `{"x": 1.5, "c": "a"}` + "\n" + `{"x": "oops", "c": "b"}` + "\n" + `{"x": 3.5, "c": "q"}` + "\n" + `{"x": "nope", "c": "z"}` + "\n" + `{"x": 4.5, "c": "a"}` + "\n"
+	schema := map[string]Kind{"x": Numeric, "c": Categorical}
+	for _, tc := range []struct {
+		name, body string
+		firstRow   int
+		firstCol   string
+		rows, bad  int64
+		xs         []float64
+		counts     map[string]int64
+	}{
+		{"bad.csv", csvBody, 2, "", 3, 2, []float64{1.5, 3.5, 4.5}, map[string]int64{"a": 2, "q": 1}},
+		{"bad.jsonl", jsonBody, 2, "x", 3, 2, []float64{1.5, 3.5, 4.5}, map[string]int64{"a": 2, "q": 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := mustWrite(t, tc.name, tc.body)
+			tab, err := Load(context.Background(), p, LoadOptions{Schema: schema, MaxBadRows: 2, Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := tab.Column("x").Flat()
+			slices.Sort(x)
+			if tab.Rows != tc.rows || tab.BadRows != tc.bad || !slices.Equal(x, tc.xs) || !maps.Equal(tab.Column("c").Counts, tc.counts) {
+				t.Errorf("rows %d bad %d x %v counts %v; want %d %d %v %v", tab.Rows, tab.BadRows, x, tab.Column("c").Counts, tc.rows, tc.bad, tc.xs, tc.counts)
+			}
+			if f := tab.FirstBadRow; f == nil || f.Row != tc.firstRow || f.Column != tc.firstCol {
+				t.Errorf("first bad row %v, want row %d column %q", f, tc.firstRow, tc.firstCol)
+			}
+			_, err = Load(context.Background(), p, LoadOptions{Schema: schema, MaxBadRows: 1})
+			var re *RowError
+			if !errors.As(err, &re) || re.Row != tc.firstRow || !strings.Contains(err.Error(), "more than the 1") {
+				t.Errorf("one bad row allowed: err = %v, want the first bad row (%d) and the count", err, tc.firstRow)
+			}
+			if _, err = Load(context.Background(), p, LoadOptions{Schema: schema}); !errors.As(err, &re) || re.Row != tc.firstRow || strings.Contains(err.Error(), "allowed") {
+				t.Errorf("no bad rows allowed: err = %v, want the first bad row (%d) alone", err, tc.firstRow)
+			}
+		})
 	}
 }

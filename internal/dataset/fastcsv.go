@@ -53,10 +53,10 @@ type blockStat struct {
 	errRec, errLine int
 	errCol          int
 	errMsg          string
-}
-
-func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, workers int) ([]*accumulator, int64, error) {
-	return loadCSVWith(ctx, path, cols, kinds, csvOptions{workers: workers, block: blockSize})
+	// bad counts the bad records (all of them only when bad records
+	// are allowed; else the reading of the block stops counting them
+	// after the first).
+	bad int
 }
 
 // csvOptions are loadCSV's knobs; tests shrink the blocks and turn the
@@ -64,20 +64,29 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, work
 type csvOptions struct {
 	workers, block int
 	noMap          bool
+	// maxBad is how many bad rows may be skipped (0: none).
+	maxBad int64
 }
 
-func loadCSVWith(ctx context.Context, path string, cols []string, kinds []Kind, o csvOptions) ([]*accumulator, int64, error) {
+// csvLoad is what loadCSV counted: the good data rows, the bad ones it
+// skipped and the first of those.
+type csvLoad struct {
+	rows, bad int64
+	firstBad  *RowError
+}
+
+func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, o csvOptions) ([]*accumulator, csvLoad, error) {
 	workers := o.workers
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, 0, err
+		return nil, csvLoad{}, err
 	}
 	defer fh.Close()
 	var r io.Reader = bufio.NewReaderSize(fh, 1<<16)
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
 		gz, err := gzip.NewReader(r)
 		if err != nil {
-			return nil, 0, &RowError{File: path, Msg: fmt.Sprintf("not gzip data: %v", err)}
+			return nil, csvLoad{}, &RowError{File: path, Msg: fmt.Sprintf("not gzip data: %v", err)}
 		}
 		defer gz.Close()
 		r = gz
@@ -96,7 +105,7 @@ func loadCSVWith(ctx context.Context, path string, cols []string, kinds []Kind, 
 		wg.Add(1)
 		go func(a *accumulator) {
 			defer wg.Done()
-			p := &recordParser{comma: comma, ncols: len(kinds), header: strings.Join(cols, ",")}
+			p := &recordParser{comma: comma, ncols: len(kinds), header: strings.Join(cols, ","), allowBad: o.maxBad > 0}
 			reserved := false
 			for b := range blocks {
 				if !reserved && b.estRows > 0 {
@@ -131,34 +140,45 @@ func loadCSVWith(ctx context.Context, path string, cols []string, kinds []Kind, 
 	close(blocks)
 	wg.Wait()
 	if rerr != nil {
-		return nil, 0, &RowError{File: path, Msg: rerr.Error()}
+		return nil, csvLoad{}, &RowError{File: path, Msg: rerr.Error()}
 	}
-	rows, err := countBlocks(path, cols, headerLines, nblocks, stats)
+	var l csvLoad
+	l.rows, l.bad, l.firstBad, err = countBlocks(path, cols, headerLines, nblocks, stats, o.maxBad)
 	if err != nil {
-		return nil, 0, err
+		return nil, csvLoad{}, err
 	}
-	return accs, rows, nil
+	return accs, l, nil
 }
 
 // countBlocks adds up the blocks' records in file order and returns the
-// data rows, or the first bad record's error with its row and line in
-// the whole file (blocks only know their own).
-func countBlocks(path string, cols []string, headerLines, nblocks int, stats map[int]blockStat) (int64, error) {
-	var rows int64
+// good data rows, or the first bad record's error with its row and line
+// in the whole file (blocks only know their own). When bad rows are
+// allowed (maxBad > 0) and there are at most maxBad, it returns their
+// number and the first one's error instead; when there are more, the
+// first one's error says how many there were.
+func countBlocks(path string, cols []string, headerLines, nblocks int, stats map[int]blockStat, maxBad int64) (rows, bad int64, first *RowError, err error) {
+	var records int64
 	line := headerLines
 	for s := 0; s < nblocks; s++ {
 		st := stats[s]
-		if st.errMsg != "" {
-			e := &RowError{File: path, Row: int(rows) + st.errRec, Line: line + st.errLine, Msg: st.errMsg}
+		if st.errMsg != "" && first == nil {
+			first = &RowError{File: path, Row: int(records) + st.errRec, Line: line + st.errLine, Msg: st.errMsg}
 			if st.errCol > 0 {
-				e.Column = cols[st.errCol-1]
+				first.Column = cols[st.errCol-1]
 			}
-			return 0, e
+			if maxBad <= 0 {
+				return 0, 0, nil, first
+			}
 		}
-		rows += int64(st.records)
+		records += int64(st.records)
+		bad += int64(st.bad)
 		line += st.lines
 	}
-	return rows, nil
+	if bad > maxBad {
+		first.Msg += fmt.Sprintf(" (%d bad rows in all, more than the %d allowed)", bad, maxBad)
+		return 0, 0, nil, first
+	}
+	return records - bad, bad, first, nil
 }
 
 // cutBlocks skips the header record and sends the rest of r as blocks
@@ -363,6 +383,9 @@ func recordEnd(buf []byte) int {
 
 // recordParser splits the records of a block into fields.
 type recordParser struct {
+	// allowBad reads on after a bad record (taking its cells back)
+	// instead of only counting the records after it.
+	allowBad bool
 	comma  byte
 	ncols  int
 	header string
@@ -371,9 +394,18 @@ type recordParser struct {
 }
 
 // parseBlock adds every record of data to a and counts records and lines.
-// After the first bad record it only counts.
+// After the first bad record it only counts, unless bad records are
+// allowed (p.allowBad): then a bad record's cells are taken back, the
+// record is counted in bad and the rest is read on.
 func (p *recordParser) parseBlock(a *accumulator, data []byte) blockStat {
 	var st blockStat
+	// bad notes a bad record: the first one's place and what is wrong.
+	bad := func(line, col int, msg string) {
+		if st.errMsg == "" {
+			st.errRec, st.errLine, st.errCol, st.errMsg = st.records, line, col, msg
+		}
+		st.bad++
+	}
 	for len(data) > 0 {
 		var rec []byte
 		var nl int
@@ -384,14 +416,17 @@ func (p *recordParser) parseBlock(a *accumulator, data []byte) blockStat {
 		line := data[:end]
 		if bytes.IndexByte(line, '"') >= 0 {
 			n, lines, err := p.splitQuoted(data)
-			if err != "" && st.errMsg == "" {
-				st.errRec, st.errLine, st.errMsg = st.records+1, st.lines+1, err
-			}
 			data = data[n:]
 			st.records++
+			first := st.lines + 1
 			st.lines += lines
-			if err == "" && st.errMsg == "" {
-				p.addFields(a, &st)
+			switch {
+			case err != "":
+				bad(first, 0, err)
+			case st.errMsg == "" || p.allowBad:
+				if col, msg := p.addFields(a); msg != "" {
+					bad(st.lines, col, msg)
+				}
 			}
 			continue
 		}
@@ -408,10 +443,12 @@ func (p *recordParser) parseBlock(a *accumulator, data []byte) blockStat {
 			continue // encoding/csv skips empty lines
 		}
 		st.records++
-		if st.errMsg != "" {
+		if st.errMsg != "" && !p.allowBad {
 			continue
 		}
-		p.addRecord(a, &st, rec)
+		if col, msg := p.addRecord(a, rec); msg != "" {
+			bad(st.lines, col, msg)
+		}
 	}
 	return st
 }
@@ -420,7 +457,10 @@ func (p *recordParser) parseBlock(a *accumulator, data []byte) blockStat {
 // them. A plain decimal in a numeric column is converted while it is
 // scanned (scanFloat); every other cell goes through add. A wrong field
 // count is reported in preference to a bad cell, as the row reader does.
-func (p *recordParser) addRecord(a *accumulator, st *blockStat, rec []byte) {
+// For a bad record it returns the 1-based column of the bad cell (0 for
+// the whole record) and what is wrong, after taking back the cells it
+// added.
+func (p *recordParser) addRecord(a *accumulator, rec []byte) (int, string) {
 	n, badCol := 0, 0
 	var badMsg string
 	for i := 0; ; {
@@ -453,30 +493,46 @@ func (p *recordParser) addRecord(a *accumulator, st *blockStat, rec []byte) {
 	}
 	switch {
 	case n != p.ncols:
-		st.errRec, st.errLine, st.errCol = st.records, st.lines, 0
-		st.errMsg = fmt.Sprintf("has %d fields, expected %d (%s)", n, p.ncols, p.header)
+		p.undoRecord(a, rec, min(n, p.ncols))
+		return 0, fmt.Sprintf("has %d fields, expected %d (%s)", n, p.ncols, p.header)
 	case badMsg != "":
-		st.errRec, st.errLine, st.errCol, st.errMsg = st.records, st.lines, badCol, badMsg
-	default:
-		a.rows++
+		p.undoRecord(a, rec, badCol-1)
+		return badCol, badMsg
+	}
+	a.rows++
+	return 0, ""
+}
+
+// undoRecord takes back the first k cells of an unquoted record.
+func (p *recordParser) undoRecord(a *accumulator, rec []byte, k int) {
+	for i := 0; i < k; i++ {
+		j := bytes.IndexByte(rec, p.comma)
+		cell := rec
+		if j >= 0 {
+			cell, rec = rec[:j], rec[j+1:]
+		}
+		a.undo(i, cell)
 	}
 }
 
-func (p *recordParser) addFields(a *accumulator, st *blockStat) {
+// addFields adds the fields splitQuoted found; for a bad record it
+// returns the bad cell's 1-based column (0 for the whole record) and what
+// is wrong, after taking back the cells it added.
+func (p *recordParser) addFields(a *accumulator) (int, string) {
 	if len(p.fields) != p.ncols {
-		st.errRec, st.errLine = st.records, st.lines
-		st.errMsg = fmt.Sprintf("has %d fields, expected %d (%s)", len(p.fields), p.ncols, p.header)
-		st.errCol = 0
-		return
+		return 0, fmt.Sprintf("has %d fields, expected %d (%s)", len(p.fields), p.ncols, p.header)
 	}
-	a.rows++
 	for i, f := range p.fields {
 		if msg := a.add(i, f); msg != "" {
-			// errCol is 1-based so that 0 means "the whole record".
-			st.errRec, st.errLine, st.errCol, st.errMsg = st.records, st.lines, i+1, msg
-			return
+			for k := 0; k < i; k++ {
+				a.undo(k, p.fields[k])
+			}
+			// The column is 1-based so that 0 means "the whole record".
+			return i + 1, msg
 		}
 	}
+	a.rows++
+	return 0, ""
 }
 
 // splitQuoted splits one record that contains quotes (RFC 4180: a quoted

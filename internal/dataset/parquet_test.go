@@ -110,7 +110,7 @@ func loadRowsTable(tb testing.TB, path string, opt LoadOptions) (*Table, error) 
 	for i, c := range cols {
 		t.Columns[i] = &Column{Name: c, Kind: kinds[i], Inferred: inferred[i]}
 	}
-	a, err := loadRows(context.Background(), path, kinds)
+	a, _, _, err := loadRows(context.Background(), path, kinds, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -59,8 +59,9 @@ func FuzzLoadTSV(f *testing.F) {
 		if err != nil {
 			return
 		}
-		slow, serr := loadRows(context.Background(), p, kinds)
-		fast, rows, ferr := loadCSV(context.Background(), p, cols, kinds, 2)
+		slow, _, _, serr := loadRows(context.Background(), p, kinds, 0)
+		fast, l, ferr := loadCSV(context.Background(), p, cols, kinds, csvOptions{workers: 2, block: blockSize})
+		rows := l.rows
 		if (serr == nil) != (ferr == nil) {
 			t.Fatalf("row reader err=%v, fast err=%v", serr, ferr)
 		}
@@ -124,7 +125,7 @@ func FuzzLoadParquet(f *testing.F) {
 			}
 			return
 		}
-		slow, serr := loadRows(context.Background(), p, kinds)
+		slow, _, _, serr := loadRows(context.Background(), p, kinds, 0)
 		if serr != nil {
 			return // corrupt rows the page reader did not need to assemble
 		}

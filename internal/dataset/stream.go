@@ -166,7 +166,8 @@ func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, wo
 	case rerr != nil:
 		return 0, &RowError{File: path, Msg: rerr.Error()}
 	}
-	return countBlocks(path, cols, headerLines, nblocks, stats)
+	rows, _, _, err := countBlocks(path, cols, headerLines, nblocks, stats, 0)
+	return rows, err
 }
 
 // streamRowsOf streams any format through Open, streamRows rows a block.
