@@ -386,11 +386,11 @@ type recordParser struct {
 	// allowBad reads on after a bad record (taking its cells back)
 	// instead of only counting the records after it.
 	allowBad bool
-	comma  byte
-	ncols  int
-	header string
-	fields [][]byte
-	quoted []byte
+	comma    byte
+	ncols    int
+	header   string
+	fields   [][]byte
+	quoted   []byte
 }
 
 // parseBlock adds every record of data to a and counts records and lines.
