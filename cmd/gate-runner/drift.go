@@ -22,10 +22,12 @@ import (
 func runDrift(ctx context.Context, m *Main, args []string) error {
 	var c common
 	var ref, cur, push string
+	maxBad := int64(-1)
 	fs := m.flagSet("drift", &c)
 	fs.StringVar(&ref, "reference", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed), or a NAME.profile.json from gate-runner profile")
 	fs.StringVar(&cur, "current", "", "current data file, with the reference's columns")
 	fs.StringVar(&push, "push", "", "Pushgateway URL to push the drift metrics to (job mlgate_drift, grouped by model)")
+	fs.Int64Var(&maxBad, "max-bad-rows", -1, "rows of each file that do not parse to skip and count instead of exiting 2 (default: the config's max_bad_rows, else 0)")
 	cfg, err := m.parseGate(fs, &c, args)
 	if err != nil {
 		return err
@@ -42,6 +44,9 @@ func runDrift(ctx context.Context, m *Main, args []string) error {
 	}
 	if push != "" {
 		g.Push = &config.DriftPush{URL: push}
+	}
+	if maxBad >= 0 {
+		g.MaxBadRows = maxBad
 	}
 	res, rep, err := m.driftGate(ctx, g)
 	if err != nil {
@@ -110,7 +115,7 @@ func (m *Main) driftGate(ctx context.Context, g *config.DriftGate) (gates.Result
 func driftOptions(g *config.DriftGate) (drift.Options, error) {
 	o := drift.Options{Bins: g.Bins, PSIWarn: g.PSIWarn, PSIFail: g.PSIFail, Alpha: g.Alpha,
 		EffectFloor: g.EffectFloor, DriftShareFail: g.DriftShareFail, Ignore: g.Ignore,
-		NoCorrection: g.Correction == "none"}
+		NoCorrection: g.Correction == "none", MaxBadRows: g.MaxBadRows}
 	if len(g.Schema) > 0 {
 		o.Schema = map[string]dataset.Kind{}
 		for col, k := range g.Schema {

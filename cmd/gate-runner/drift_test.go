@@ -130,6 +130,49 @@ func TestDriftBadInput(t *testing.T) {
 	}
 }
 
+// TestDriftMaxBadRows: rows that do not parse are skipped and counted
+// when --max-bad-rows allows them (the gate warns and names the first),
+// and exit 2 with one line giving the count when there are more.
+func TestDriftMaxBadRows(t *testing.T) {
+	dir := t.TempDir()
+	ref := driftCSV(t, dir, "ref.csv", 20, 0)
+	var b strings.Builder
+	b.WriteString("x,c\n")
+	for i := 0; i < 20; i++ {
+		fmt.Fprintf(&b, "%d,c%d\n", i, i%3)
+	}
+	b.WriteString("abc,c1\n7\n")
+	cur := mustWrite(t, dir, "cur.csv", b.String())
+	out := filepath.Join(dir, "o")
+	code, stdout, stderr := runMain(t, nil, "drift", "--reference", ref, "--current", cur, "--out", out, "--max-bad-rows", "2", "--format", "json")
+	if code == 2 {
+		t.Fatalf("exit 2 with two bad rows allowed\n%s%s", stdout, stderr)
+	}
+	var rep struct {
+		CurRows    int64    `json:"current_rows"`
+		CurBadRows int64    `json:"current_bad_rows"`
+		First      []string `json:"first_bad_rows"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.CurRows != 20 || rep.CurBadRows != 2 || len(rep.First) != 1 || !strings.Contains(rep.First[0], `row 21 (line 22), column "x": "abc" is not a number`) {
+		t.Errorf("report: %+v", rep)
+	}
+	res, err := os.ReadFile(filepath.Join(out, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(res), `"name": "bad rows"`) || !strings.Contains(string(res), `"status": "warn"`) {
+		t.Errorf("results.json has no warning check for the bad rows:\n%s", res)
+	}
+	code, stdout, stderr = runMain(t, nil, "drift", "--reference", ref, "--current", cur, "--out", out, "--max-bad-rows", "1")
+	want := `cur.csv: row 21 (line 22), column "x": "abc" is not a number; expected a number (the column is numeric) (2 bad rows in all, more than the 1 allowed)`
+	if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, want) {
+		t.Errorf("one bad row allowed: exit %d, stderr %q; want 2 and one line containing %q\n%s", code, stderr, want, stdout)
+	}
+}
+
 // TestDriftPushToPushgateway runs `drift --push` against the real
 // Pushgateway, started on a loopback port.
 func TestDriftPushToPushgateway(t *testing.T) {

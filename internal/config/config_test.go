@@ -30,20 +30,21 @@ func TestLoadFileGood(t *testing.T) {
 // the message is the user interface.
 func TestLoadFileErrors(t *testing.T) {
 	cases := map[string]string{
-		"unknown-key":           `testdata/conf.unknown-key.yml:6: unknown key "min_ration" in gates.compare.rules[0]: expected one of higher_is_better, max, max_drop, metric, min, min_delta, min_ratio, severity`,
-		"unknown-top":           `testdata/conf.unknown-top.yml:3: unknown key "gate" in the top level: expected one of gates, model, report, version`,
-		"bad-type":              "testdata/conf.bad-type.yml:6: cannot unmarshal !!str `ninety-...` into float64",
-		"no-condition":          `testdata/conf.no-condition.yml: gates.compare.rules[0]: rule for precision@5 sets no condition: expected one of min, max, min_ratio, max_drop, min_delta`,
-		"two-baselines":         `testdata/conf.two-baselines.yml: gates.compare.baseline: found 2 sources, expected exactly one of file, predictions+labels, gitlab, mlflow`,
-		"bad-mlflow-uri":        `testdata/conf.bad-mlflow-uri.yml: gates.compare.baseline.mlflow.uri: "models:/recommender/3" is not of the form models:/NAME@ALIAS`,
-		"bad-version":           `testdata/conf.bad-version.yml: model.version is "1.4", expected MODEL-vMAJOR.MINOR.PATCH (e.g. recommender-v1.4.0)`,
-		"dup-key":               `testdata/conf.dup-key.yml:6: key "compare" appears twice in gates`,
-		"syntax":                `testdata/conf.syntax.yml:2: did not find expected ',' or '}'`,
-		"unused-section":        `testdata/conf.unused-section.yml:3: unknown key "auc_drop" in gates.concept: expected one of no keys (this section takes none yet)`,
-		"drift-bad-kind":        `testdata/conf.drift-bad-kind.yml: gates.drift.schema.age: unknown column type "integer": expected numeric, categorical, boolean or timestamp`,
-		"drift-warn-above-fail": `testdata/conf.drift-warn-above-fail.yml: gates.drift.features.price: psi_warn 0.5 is above psi_fail 0.4, expected psi_warn ≤ psi_fail`,
-		"data-bad-range":        `testdata/conf.data-bad-range.yml: gates.data.columns.age: min 10 is above max 5`,
-		"drift-unknown-key":     `testdata/conf.drift-unknown-key.yml:3: unknown key "psi_warm" in gates.drift: expected one of alpha, bins, correction, current, drift_share_fail, effect_floor, features, ignore, psi_fail, psi_warn, push, reference, schema`,
+		"unknown-key":             `testdata/conf.unknown-key.yml:6: unknown key "min_ration" in gates.compare.rules[0]: expected one of higher_is_better, max, max_drop, metric, min, min_delta, min_ratio, severity`,
+		"unknown-top":             `testdata/conf.unknown-top.yml:3: unknown key "gate" in the top level: expected one of gates, model, report, version`,
+		"bad-type":                "testdata/conf.bad-type.yml:6: cannot unmarshal !!str `ninety-...` into float64",
+		"no-condition":            `testdata/conf.no-condition.yml: gates.compare.rules[0]: rule for precision@5 sets no condition: expected one of min, max, min_ratio, max_drop, min_delta`,
+		"two-baselines":           `testdata/conf.two-baselines.yml: gates.compare.baseline: found 2 sources, expected exactly one of file, predictions+labels, gitlab, mlflow`,
+		"bad-mlflow-uri":          `testdata/conf.bad-mlflow-uri.yml: gates.compare.baseline.mlflow.uri: "models:/recommender/3" is not of the form models:/NAME@ALIAS`,
+		"bad-version":             `testdata/conf.bad-version.yml: model.version is "1.4", expected MODEL-vMAJOR.MINOR.PATCH (e.g. recommender-v1.4.0)`,
+		"dup-key":                 `testdata/conf.dup-key.yml:6: key "compare" appears twice in gates`,
+		"syntax":                  `testdata/conf.syntax.yml:2: did not find expected ',' or '}'`,
+		"unused-section":          `testdata/conf.unused-section.yml:3: unknown key "auc_drop" in gates.concept: expected one of no keys (this section takes none yet)`,
+		"drift-bad-kind":          `testdata/conf.drift-bad-kind.yml: gates.drift.schema.age: unknown column type "integer": expected numeric, categorical, boolean or timestamp`,
+		"drift-warn-above-fail":   `testdata/conf.drift-warn-above-fail.yml: gates.drift.features.price: psi_warn 0.5 is above psi_fail 0.4, expected psi_warn ≤ psi_fail`,
+		"drift-negative-bad-rows": `testdata/conf.drift-negative-bad-rows.yml: gates.drift.max_bad_rows is -3, expected a count ≥ 0`,
+		"data-bad-range":          `testdata/conf.data-bad-range.yml: gates.data.columns.age: min 10 is above max 5`,
+		"drift-unknown-key":       `testdata/conf.drift-unknown-key.yml:3: unknown key "psi_warm" in gates.drift: expected one of alpha, bins, correction, current, drift_share_fail, effect_floor, features, ignore, max_bad_rows, psi_fail, psi_warn, push, reference, schema`,
 	}
 	for name, want := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -35,6 +35,10 @@ type DriftGate struct {
 	Correction string `yaml:"correction"`
 	// Ignore lists columns that are not features (ids, labels).
 	Ignore []string `yaml:"ignore"`
+	// MaxBadRows is how many rows of each file that do not parse may be
+	// skipped (and counted in the report) instead of failing the gate
+	// with exit 2 (0: none; CSV and JSON Lines).
+	MaxBadRows int64 `yaml:"max_bad_rows"`
 	// Schema fixes column types: numeric, categorical, boolean or
 	// timestamp. Other columns are inferred from the reference.
 	Schema map[string]string `yaml:"schema"`
@@ -75,6 +79,9 @@ func (g *DriftGate) validate(file string) error {
 	}
 	if g.EffectFloor < 0 {
 		return errf("effect_floor is %g, expected a PSI ≥ 0", g.EffectFloor)
+	}
+	if g.MaxBadRows < 0 {
+		return errf("max_bad_rows is %d, expected a count ≥ 0", g.MaxBadRows)
 	}
 	if g.DriftShareFail < 0 || g.DriftShareFail > 1 {
 		return errf("drift_share_fail is %g, expected a share between 0 and 1", g.DriftShareFail)

@@ -45,6 +45,9 @@ type Options struct {
 	Ignore []string `json:"ignore,omitempty"`
 	// Workers compute features in parallel (GOMAXPROCS).
 	Workers int `json:"-"`
+	// MaxBadRows is how many rows of each file that do not parse are
+	// skipped and counted (dataset.LoadOptions.MaxBadRows).
+	MaxBadRows int64 `json:"max_bad_rows,omitempty"`
 }
 
 // Defaults returns o with every zero field set to its default.
@@ -101,6 +104,12 @@ type Report struct {
 	RefRows   int64     `json:"reference_rows"`
 	CurRows   int64     `json:"current_rows"`
 	Features  []Feature `json:"features"`
+	// BadRows count the rows of each file skipped because they did not
+	// parse (Options.MaxBadRows), and FirstBadRows say where the first
+	// of each was and why.
+	RefBadRows   int64    `json:"reference_bad_rows,omitempty"`
+	CurBadRows   int64    `json:"current_bad_rows,omitempty"`
+	FirstBadRows []string `json:"first_bad_rows,omitempty"`
 	// DriftShare is the share of evaluated features that warn or fail.
 	DriftShare float64 `json:"drift_share"`
 	Drifted    int     `json:"drifted"`
@@ -144,9 +153,9 @@ func CompareFiles(ctx context.Context, refPath, curPath string, opt Options) (*R
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		cur, curErr = dataset.Load(ctx, curPath, dataset.LoadOptions{Schema: schema, Workers: opt.Workers})
+		cur, curErr = dataset.Load(ctx, curPath, dataset.LoadOptions{Schema: schema, Workers: opt.Workers, MaxBadRows: opt.MaxBadRows})
 	}()
-	ref, refErr = dataset.Load(ctx, refPath, dataset.LoadOptions{Schema: schema, Workers: opt.Workers})
+	ref, refErr = dataset.Load(ctx, refPath, dataset.LoadOptions{Schema: schema, Workers: opt.Workers, MaxBadRows: opt.MaxBadRows})
 	wg.Wait()
 	// The reference's error first, so that the message does not depend
 	// on which load finished first.
@@ -162,7 +171,24 @@ func CompareFiles(ctx context.Context, refPath, curPath string, opt Options) (*R
 		return nil, err
 	}
 	r.Timing.ReadSeconds = read.Seconds()
+	r.noteBadRows(ref, cur)
 	return r, nil
+}
+
+// noteBadRows records the bad rows Load skipped in either table (ref may
+// be nil: a profile has none).
+func (r *Report) noteBadRows(ref, cur *dataset.Table) {
+	for _, t := range []*dataset.Table{ref, cur} {
+		if t == nil || t.BadRows == 0 {
+			continue
+		}
+		if t == ref {
+			r.RefBadRows = t.BadRows
+		} else {
+			r.CurBadRows = t.BadRows
+		}
+		r.FirstBadRows = append(r.FirstBadRows, fmt.Sprintf("%d bad rows skipped, the first: %v", t.BadRows, t.FirstBadRow))
+	}
 }
 
 // CompareTables compares every column of ref (except opt.Ignore) with the

@@ -169,7 +169,7 @@ func CompareProfileFile(ctx context.Context, p *Profile, profilePath, curPath st
 	for _, f := range p.Features {
 		kinds[f.Name] = f.Type
 	}
-	cur, err := dataset.Load(ctx, curPath, dataset.LoadOptions{Schema: kinds, Workers: opt.Workers})
+	cur, err := dataset.Load(ctx, curPath, dataset.LoadOptions{Schema: kinds, Workers: opt.Workers, MaxBadRows: opt.MaxBadRows})
 	if err != nil {
 		return nil, err
 	}
@@ -207,6 +207,7 @@ func CompareProfileFile(ctx context.Context, p *Profile, profilePath, curPath st
 	r := &Report{Reference: profilePath, Current: curPath, RefRows: p.Rows, CurRows: cur.Rows, Features: feats, Thresholds: opt}
 	Assess(r, opt)
 	r.Timing = Timing{ReadSeconds: read.Seconds(), StatsSeconds: time.Since(start).Seconds()}
+	r.noteBadRows(nil, cur)
 	return r, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/gates"
 )
@@ -36,6 +37,17 @@ func (r *Report) Result() gates.Result {
 		if f.Status == gates.Warn || f.Status == gates.Fail {
 			res.Charts = append(res.Charts, f.chart())
 		}
+	}
+	if n := r.RefBadRows + r.CurBadRows; n > 0 {
+		// Skipped rows were allowed (max_bad_rows), but the reader must
+		// know the comparison left them out.
+		res.Checks = append(res.Checks, gates.Check{
+			Name:      "bad rows",
+			Rule:      fmt.Sprintf("at most %d a file skipped (max_bad_rows)", o.MaxBadRows),
+			Candidate: gates.F(float64(n)),
+			Status:    gates.Warn,
+			Message:   strings.Join(r.FirstBadRows, "; "),
+		})
 	}
 	res.Status = r.Status
 	res.Finish()
