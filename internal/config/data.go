@@ -31,6 +31,10 @@ type DataGate struct {
 	MaxImbalance float64 `yaml:"max_imbalance"`
 	// Columns are the schema: each listed column is required and checked.
 	Columns map[string]DataColumn `yaml:"columns"`
+	// MaxBadRows is how many rows that do not parse may be skipped (a
+	// warning naming the first) instead of exit 2 (0: none; CSV and JSON
+	// Lines).
+	MaxBadRows int64 `yaml:"max_bad_rows"`
 }
 
 // DataColumn is one column's expectations.
@@ -52,6 +56,9 @@ func (g *DataGate) validate(file string) error {
 	}
 	errf := func(format string, a ...any) error {
 		return &Error{File: file, Msg: "gates.data." + fmt.Sprintf(format, a...)}
+	}
+	if g.MaxBadRows < 0 {
+		return errf("max_bad_rows is %d, expected a count ≥ 0", g.MaxBadRows)
 	}
 	if g.MinRows < 0 || g.MaxRows < 0 || (g.MaxRows > 0 && g.MinRows > g.MaxRows) {
 		return errf("min_rows %d, max_rows %d: expected 0 ≤ min_rows ≤ max_rows", g.MinRows, g.MaxRows)

@@ -2,6 +2,7 @@ package dataquality
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -27,11 +28,17 @@ const (
 // naming the column and the numbers; an unreadable file is an error.
 func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gates.Result, error) {
 	res := gates.Result{Gate: "data", Title: "Gate 2: data quality"}
-	t, err := dataset.Load(ctx, g.Data, dataset.LoadOptions{})
+	t, err := dataset.Load(ctx, g.Data, dataset.LoadOptions{MaxBadRows: g.MaxBadRows})
 	if err != nil {
 		return res, err
 	}
 	add := func(c gates.Check) { res.Checks = append(res.Checks, c) }
+	if t.BadRows > 0 {
+		add(gates.Check{Name: "bad rows", Rule: fmt.Sprintf("at most %d skipped (max_bad_rows)", g.MaxBadRows),
+			Candidate: gates.F(float64(t.BadRows)), Status: gates.Warn,
+			Message: fmt.Sprintf("%d rows that do not parse were skipped; the first: %v", t.BadRows, t.FirstBadRow)})
+	}
+	opt.MaxBadRows = g.MaxBadRows
 
 	// Row count.
 	rc := gates.Check{Name: "rows", Candidate: gates.F(float64(t.Rows)), Status: gates.Pass}
@@ -95,7 +102,7 @@ func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gates.Re
 	}
 
 	// Duplicates.
-	dup, err := duplicates(g.Data, g.Key)
+	dup, err := duplicates(g.Data, g.Key, g.MaxBadRows)
 	if err != nil {
 		return res, err
 	}
@@ -277,7 +284,7 @@ func balanceCheck(t *dataset.Table, g *config.DataGate) gates.Check {
 // duplicates counts the rows whose key (or whole row) repeats an earlier
 // row's, by a 64-bit hash of the cells (a collision, at odds of about
 // n²/2⁶⁴, would count a row as a duplicate).
-func duplicates(path string, key []string) (int64, error) {
+func duplicates(path string, key []string, maxBad int64) (int64, error) {
 	r, err := dataset.Open(path)
 	if err != nil {
 		return 0, err
@@ -293,10 +300,20 @@ func duplicates(path string, key []string) (int64, error) {
 	seen := map[uint64]struct{}{}
 	var dup int64
 	var h maphash.Hash
+	lastBad := -1
 	for {
 		row, err := r.Next()
 		if err == io.EOF {
 			return dup, nil
+		}
+		var re *dataset.RowError
+		if err != nil && errors.As(err, &re) && maxBad > 0 && re.Row != lastBad {
+			// A row Load skipped as bad (it allowed maxBad of them, so
+			// there are no more here): not a row to compare. A reader
+			// that cannot go past its error repeats the same row, which
+			// ends the loop.
+			lastBad = re.Row
+			continue
 		}
 		if err != nil {
 			return 0, err

@@ -112,3 +112,34 @@ func TestCheck(t *testing.T) {
 		t.Errorf("%d distribution checks, want 5", dist)
 	}
 }
+
+// TestCheckMaxBadRows: a ragged row and a stray quote are
+// skipped and counted when max_bad_rows allows two (a warning naming the
+// first; rows and duplicates leave them out), and are an error when it
+// allows one.
+func TestCheckMaxBadRows(t *testing.T) {
+	data := mustFile(t, "id,age\n1,30\n2,40\n3\n4,\"4\"0\n1,30\n")
+	g := &config.DataGate{Data: data, MaxBadRows: 2, MaxDuplicates: 0.5}
+	res, err := Check(context.Background(), g, drift.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]gates.Check{}
+	for _, c := range res.Checks {
+		byName[c.Name] = c
+	}
+	bad, rows, dup := byName["bad rows"], byName["rows"], byName["duplicates"]
+	if bad.Status != gates.Warn || bad.Candidate == nil || *bad.Candidate != 2 || !strings.Contains(bad.Message, "row 3 (line 4)") {
+		t.Errorf("bad rows check: %+v", bad)
+	}
+	if rows.Candidate == nil || *rows.Candidate != 3 {
+		t.Errorf("rows check: %+v, want 3 rows", rows)
+	}
+	if dup.Candidate == nil || *dup.Candidate != 1.0/3 {
+		t.Errorf("duplicates check: %+v, want 1 of 3 rows", dup)
+	}
+	g.MaxBadRows = 1
+	if _, err := Check(context.Background(), g, drift.Options{}); err == nil || !strings.Contains(err.Error(), "more than the 1 allowed") {
+		t.Errorf("one bad row allowed: err = %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -200,10 +201,18 @@ func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) 
 	}
 	ins := make([]inference, len(cols))
 	open := untyped
+	lastBad := -1
 	for n := 0; n < opt.InferRows && len(open) > 0; n++ {
 		row, err := r.Next()
 		if err == io.EOF {
 			break
+		}
+		var re *RowError
+		if err != nil && opt.MaxBadRows > 0 && errors.As(err, &re) && re.Row != lastBad {
+			// A bad row the load may skip: the load counts it. A reader
+			// that cannot go past it repeats the row, which stops here.
+			lastBad = re.Row
+			continue
 		}
 		if err != nil {
 			return nil, nil, nil, err
