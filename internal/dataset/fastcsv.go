@@ -491,16 +491,21 @@ func (p *recordParser) addRecord(a *accumulator, rec []byte) (int, string) {
 		}
 		i += j + 1
 	}
-	switch {
-	case n != p.ncols:
-		p.undoRecord(a, rec, min(n, p.ncols))
-		return 0, fmt.Sprintf("has %d fields, expected %d (%s)", n, p.ncols, p.header)
-	case badMsg != "":
-		p.undoRecord(a, rec, badCol-1)
-		return badCol, badMsg
+	if n == p.ncols && badMsg == "" {
+		a.rows++
+		return 0, ""
 	}
-	a.rows++
-	return 0, ""
+	// Take back what the record gave: the cells before the bad one, or
+	// every cell up to the field count when only the count is wrong.
+	added := min(n, p.ncols)
+	if badMsg != "" {
+		added = badCol - 1
+	}
+	p.undoRecord(a, rec, added)
+	if n != p.ncols {
+		return 0, fmt.Sprintf("has %d fields, expected %d (%s)", n, p.ncols, p.header)
+	}
+	return badCol, badMsg
 }
 
 // undoRecord takes back the first k cells of an unquoted record.
