@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -46,16 +45,7 @@ func TestLostAnswerAdoptsPipeline(t *testing.T) {
 				t.Fatal("mlbot never called GitLab")
 			}
 			if mode == "lose" {
-				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-					t.Fatal(err)
-				}
-				cmd.Wait()
-				js := jobsOf(t, "sqlite", db)
-				if len(js) != 1 || js[0].State != mlbot.JobRunning || js[0].Attempts != 1 {
-					t.Fatalf("after the crash: %+v", js)
-				}
-				gl.setMode("ok")
-				gl.release()
+				killHeldJob(t, cmd, gl, db)
 				startProcess(t, cfg, logs)
 			} else {
 				gl.setMode("ok")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -14,6 +15,23 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/pgtest"
 	"gitlab.com/mlgate/mlgate/internal/store"
 )
+
+// killHeldJob kills mlbot with SIGKILL while the fake GitLab holds its
+// call, checks the job is left running after one attempt, and lets the
+// fake answer again.
+func killHeldJob(t *testing.T, cmd *exec.Cmd, gl *fakeGitLab, db string) {
+	t.Helper()
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	js := jobsOf(t, "sqlite", db)
+	if len(js) != 1 || js[0].State != mlbot.JobRunning || js[0].Attempts != 1 {
+		t.Fatalf("after the crash: %+v", js)
+	}
+	gl.setMode("ok")
+	gl.release()
+}
 
 func jobsOf(t *testing.T, driver, dsn string) []mlbot.Job {
 	t.Helper()
@@ -50,23 +68,13 @@ func TestCrashBeforeGitLabAnswers(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("mlbot never called GitLab")
 	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
-	js := jobsOf(t, "sqlite", db)
-	if len(js) != 1 || js[0].State != mlbot.JobRunning || js[0].Attempts != 1 {
-		t.Fatalf("after the crash: %+v", js)
-	}
-	gl.setMode("ok")
-	gl.release()
-
+	killHeldJob(t, cmd, gl, db)
 	startProcess(t, cfg, logs)
 	waitFor(t, 20*time.Second, "the job to be done after the restart", func() bool {
 		js := jobsOf(t, "sqlite", db)
 		return len(js) == 1 && js[0].State == mlbot.JobDone
 	})
-	js = jobsOf(t, "sqlite", db)
+	js := jobsOf(t, "sqlite", db)
 	calls := gl.calls()
 	if len(calls) != 1 || calls[0].Variables["MODEL"] != "rec" || js[0].Attempts != 2 {
 		t.Errorf("created %d pipelines (%+v), job attempts %d; want 1 pipeline, 2 attempts", len(calls), calls, js[0].Attempts)

@@ -118,19 +118,12 @@ func Kinds(path string, opt LoadOptions) ([]string, []Kind, error) {
 // through Open. A cell that does not fit its column's kind is a
 // *RowError naming the file, row and column.
 func Load(ctx context.Context, path string, opt LoadOptions) (*Table, error) {
-	if opt.InferRows <= 0 {
-		opt.InferRows = 10000
-	}
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
-	cols, kinds, inferred, err := inferKinds(path, opt)
+	t, cols, kinds, err := newTable(path, opt)
 	if err != nil {
 		return nil, err
-	}
-	t := &Table{File: path, Columns: make([]*Column, len(cols))}
-	for i, c := range cols {
-		t.Columns[i] = &Column{Name: c, Kind: kinds[i], Inferred: inferred[i]}
 	}
 	if opt.Only != nil {
 		for _, name := range opt.Only {
@@ -170,6 +163,23 @@ func Load(ctx context.Context, path string, opt LoadOptions) (*Table, error) {
 		t.Columns = slices.DeleteFunc(t.Columns, func(c *Column) bool { return !slices.Contains(opt.Only, c.Name) })
 	}
 	return t, nil
+}
+
+// newTable types path's columns (schema, else inferred) and returns an
+// empty Table of them, with the columns' names and kinds.
+func newTable(path string, opt LoadOptions) (*Table, []string, []Kind, error) {
+	if opt.InferRows <= 0 {
+		opt.InferRows = 10000
+	}
+	cols, kinds, inferred, err := inferKinds(path, opt)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	t := &Table{File: path, Columns: make([]*Column, len(cols))}
+	for i, c := range cols {
+		t.Columns[i] = &Column{Name: c, Kind: kinds[i], Inferred: inferred[i]}
+	}
+	return t, cols, kinds, nil
 }
 
 // skipKind marks a column Load does not read.

@@ -76,16 +76,9 @@ func BenchmarkLoadParquet(b *testing.B) {
 // loadParquetTable is Load with the columnar Parquet reader.
 func loadParquetTable(tb testing.TB, path string, opt LoadOptions) (*Table, error) {
 	tb.Helper()
-	if opt.InferRows <= 0 {
-		opt.InferRows = 10000
-	}
-	cols, kinds, inferred, err := inferKinds(path, opt)
+	t, cols, kinds, err := newTable(path, opt)
 	if err != nil {
 		return nil, err
-	}
-	t := &Table{File: path, Columns: make([]*Column, len(cols))}
-	for i, c := range cols {
-		t.Columns[i] = &Column{Name: c, Kind: kinds[i], Inferred: inferred[i]}
 	}
 	accs, rows, err := loadParquet(context.Background(), path, cols, kinds, 2)
 	if err != nil {
@@ -99,16 +92,9 @@ func loadParquetTable(tb testing.TB, path string, opt LoadOptions) (*Table, erro
 // loadRowsTable is Load through Open's row reader.
 func loadRowsTable(tb testing.TB, path string, opt LoadOptions) (*Table, error) {
 	tb.Helper()
-	if opt.InferRows <= 0 {
-		opt.InferRows = 10000
-	}
-	cols, kinds, inferred, err := inferKinds(path, opt)
+	t, _, kinds, err := newTable(path, opt)
 	if err != nil {
 		return nil, err
-	}
-	t := &Table{File: path, Columns: make([]*Column, len(cols))}
-	for i, c := range cols {
-		t.Columns[i] = &Column{Name: c, Kind: kinds[i], Inferred: inferred[i]}
 	}
 	a, _, _, err := loadRows(context.Background(), path, kinds, 0)
 	if err != nil {

@@ -60,22 +60,9 @@ func FuzzLoadTSV(f *testing.F) {
 			return
 		}
 		slow, _, _, serr := loadRows(context.Background(), p, kinds, 0)
-		fast, l, ferr := loadCSV(context.Background(), p, cols, kinds, csvOptions{workers: 2, block: blockSize})
-		rows := l.rows
-		if (serr == nil) != (ferr == nil) {
-			t.Fatalf("row reader err=%v, fast err=%v", serr, ferr)
+		for _, o := range []csvOptions{{workers: 2, block: blockSize}, {workers: 2, block: 4}, {workers: 2, block: 3, noMap: true}} {
+			compareLoads(t, p, cols, kinds, slow, serr, o)
 		}
-		if serr != nil {
-			var a, b *RowError
-			if errors.As(serr, &a) && errors.As(ferr, &b) && (a.Row != b.Row || a.Column != b.Column) {
-				t.Fatalf("row reader err=%v, fast err=%v", serr, ferr)
-			}
-			return
-		}
-		if rows != slow.rows {
-			t.Fatalf("rows: fast %d, row reader %d", rows, slow.rows)
-		}
-		sameAccs(t, cols, kinds, []*accumulator{slow}, fast)
 	})
 }
 
