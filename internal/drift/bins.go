@@ -15,28 +15,12 @@ const DefaultBins = 10
 
 // Quantile returns the q-quantile of sorted (ascending, no NaN) with
 // numpy's default "linear" method, bit for bit: the virtual index is
-// (n−1)·q and the interpolation is numpy's _lerp.
+// (n−1)·q and the interpolation is numpy's _lerp (quantileAt).
 func Quantile(sorted []float64, q float64) float64 {
-	n := len(sorted)
-	if n == 0 {
+	if len(sorted) == 0 {
 		return math.NaN()
 	}
-	v := float64(n-1) * q
-	prev := math.Floor(v)
-	if v >= float64(n-1) {
-		return sorted[n-1]
-	}
-	if v < 0 {
-		return sorted[0]
-	}
-	i := int(prev)
-	a, b := sorted[i], sorted[i+1]
-	t := v - prev
-	d := b - a
-	if t >= 0.5 {
-		return b - d*(1-t)
-	}
-	return a + d*t
+	return quantileAt(int64(len(sorted)), q, func(i int64) float64 { return sorted[i] })
 }
 
 // QuantileEdges returns the inner bin edges of a PSI histogram anchored to
@@ -45,16 +29,7 @@ func Quantile(sorted []float64, q float64) float64 {
 // open (−∞ and +∞), so len(edges)+1 bins result; a value x falls in bin
 // k = number of edges ≤ x (numpy.searchsorted(edges, x, "right")).
 func QuantileEdges(sortedRef []float64, bins int) []float64 {
-	if len(sortedRef) == 0 || bins < 1 {
-		return nil
-	}
-	step := 1 / float64(bins)
-	edges := make([]float64, 0, bins-1)
-	for i := 1; i < bins; i++ {
-		edges = append(edges, Quantile(sortedRef, float64(i)*step))
-	}
-	slices.Sort(edges) // numpy.unique sorts, then drops duplicates
-	return slices.Compact(edges)
+	return quantileEdgesAt(int64(len(sortedRef)), bins, func(i int64) float64 { return sortedRef[i] })
 }
 
 // BinCounts counts the values of x in the bins that edges (inner edges,

@@ -212,9 +212,7 @@ func CompareTables(ctx context.Context, ref, cur *dataset.Table, opt Options) (*
 		cc := cur.Column(rc.Name)
 		switch rc.Kind {
 		case dataset.Numeric, dataset.Timestamp:
-			a, b := s.SortParts(rc.Parts), s.SortParts2(cc.Parts)
-			rc.Parts, cc.Parts = nil, nil // the sorted copies replace them
-			feats[i] = numericFeature(rc.Name, rc.Kind, a, b, opt.Bins)
+			feats[i] = s.numericColumns(rc, cc, opt.Bins)
 		default:
 			feats[i] = categoricalFeature(rc.Name, rc.Kind, rc.Counts, cc.Counts)
 		}

@@ -136,16 +136,41 @@ func (f Feature) MarshalJSON() ([]byte, error) {
 // numericFeature computes a numeric (or timestamp) feature's statistics
 // from sorted samples.
 func numericFeature(name string, kind dataset.Kind, ref, cur []float64, bins int) Feature {
-	r := NumericSorted(ref, cur, bins)
-	f := Feature{Name: name, Type: kind, PSI: r.PSI, KL: r.KL, JSDistance: r.JSDistance,
+	var lo, hi float64
+	if len(ref) > 0 && len(cur) > 0 {
+		lo, hi = min(ref[0], cur[0]), max(ref[len(ref)-1], cur[len(cur)-1])
+	}
+	return numericResultFeature(name, kind, NumericSorted(ref, cur, bins), lo, hi)
+}
+
+// bucketedMin is the size of the smaller sample from which a numeric
+// feature's statistics are counted in buckets rather than sorted: below
+// it sorting is as fast.
+const bucketedMin = 1 << 14
+
+// numericColumns computes the statistics of a numeric (or timestamp)
+// column of the reference and the current table, by buckets
+// (numericBuckets) or else by sorting. The columns' Parts are consumed.
+func (s *Sorter) numericColumns(rc, cc *dataset.Column, bins int) Feature {
+	defer func() { rc.Parts, cc.Parts = nil, nil }()
+	if min(total(rc.Parts), total(cc.Parts)) >= bucketedMin {
+		r, lo, hi, ok := s.numericBuckets(rc.Parts, cc.Parts, bins)
+		if ok {
+			return numericResultFeature(rc.Name, rc.Kind, r, lo, hi)
+		}
+	}
+	a, b := s.SortParts(rc.Parts), s.SortParts2(cc.Parts)
+	return numericFeature(rc.Name, rc.Kind, a, b, bins)
+}
+
+// numericResultFeature is the Feature of a numeric result; lo and hi are
+// the smallest and largest value of both samples (the charts' range).
+func numericResultFeature(name string, kind dataset.Kind, r NumericResult, lo, hi float64) Feature {
+	return Feature{Name: name, Type: kind, PSI: r.PSI, KL: r.KL, JSDistance: r.JSDistance,
 		KSStatistic: r.KS.Statistic, KSPValue: r.KS.PValue, KSExact: r.KS.Exact,
 		Wasserstein: r.Wasserstein, Chi2: math.NaN(), Chi2PValue: math.NaN(),
-		NRef: int64(len(ref)), NCur: int64(len(cur)), pValue: r.KS.PValue,
-		edges: r.Edges, refCounts: r.RefCounts, curCounts: r.CurCounts}
-	if len(ref) > 0 && len(cur) > 0 {
-		f.lo, f.hi = min(ref[0], cur[0]), max(ref[len(ref)-1], cur[len(cur)-1])
-	}
-	return f
+		NRef: int64(r.NRef), NCur: int64(r.NCur), pValue: r.KS.PValue,
+		edges: r.Edges, refCounts: r.RefCounts, curCounts: r.CurCounts, lo: lo, hi: hi}
 }
 
 // categoricalFeature computes a categorical (or boolean) feature's

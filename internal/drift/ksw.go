@@ -49,12 +49,12 @@ func ksWasserstein(a, b []float64) (ks, w float64) {
 			s2.prev = max(s2.prev, b[s2.j-1])
 		}
 		s1, s2 = walk2(a, b, ra, rb, s1, s2, k)
-		s1 = walk(a, b, ra, rb, s1, k)
-		s2 = walk(a, b, ra, rb, s2, na+nb)
+		s1 = walk(a, b, 0, 0, ra, rb, s1, k)
+		s2 = walk(a, b, 0, 0, ra, rb, s2, na+nb)
 		s1.sum += s2.sum
 		s1.maxS, s1.minS = max(s1.maxS, s2.maxS), min(s1.minS, s2.minS)
 	} else {
-		s1 = walk(a, b, ra, rb, s1, na+nb)
+		s1 = walk(a, b, 0, 0, ra, rb, s1, na+nb)
 	}
 	lo := min(max(-s1.minS, 0), 1)
 	if lo > s1.maxS {
@@ -79,8 +79,9 @@ func coRank(a, b []float64, k int) (int, int) {
 }
 
 // walk advances s until it has taken stop values in all, either sample
-// possibly used up.
-func walk(a, b []float64, ra, rb float64, s kswState, stop int) kswState {
+// possibly used up. oa and ob values of each sample came before a and b
+// (the bucketed path walks one bucket's values).
+func walk(a, b []float64, oa, ob int, ra, rb float64, s kswState, stop int) kswState {
 	na, nb := len(a), len(b)
 	i, j, prev, sum, maxS, minS := s.i, s.j, s.prev, s.sum, s.maxS, s.minS
 	for i+j < stop {
@@ -98,7 +99,7 @@ func walk(a, b []float64, ra, rb float64, s kswState, stop int) kswState {
 				t = 1
 			}
 		}
-		d = float64(i)*ra - float64(j)*rb
+		d = float64(i+oa)*ra - float64(j+ob)*rb
 		sum += math.Abs(d) * (v - prev)
 		if v != prev {
 			maxS, minS = max(maxS, d), min(minS, d)

@@ -22,8 +22,9 @@ func radixSort(x []float64) {
 // sorting many columns does not allocate (and page-fault) new memory for
 // each. A Sorter is not safe for concurrent use.
 type Sorter struct {
-	a, b, tmp []uint64
-	counts    *[passes][buckets]uint32
+	a, b, c, tmp []uint64
+	counts       *[passes][buckets]uint32
+	bm           *bucketMap
 }
 
 // The radix: 13-bit digits (5 passes) were the fastest on 1M keys:
