@@ -189,6 +189,33 @@ func TestSmirnovAgainstSciPy(t *testing.T) {
 	}
 }
 
+// TestSmirnovSampledMatchesPlain checks the sampled lower sum against the
+// plain one (every term) over the range two-sample tests reach: equal
+// within 1e-10 relative (each term's logarithm, ~1e5, rounds to ~1e-11
+// relative in both, and the two average different terms).
+func TestSmirnovSampledMatchesPlain(t *testing.T) {
+	for _, n := range []int{20000, 77777, 500000, 1000000} {
+		for _, x := range []float64{0.0005, 0.0021, 0.004, 0.01, 0.03, 0.1} {
+			nxfl, _ := modNX(n, x)
+			m := n - nxfl
+			got, ok := smirnovLowerSum(n, x, m)
+			want, _ := smirnovSampled(n, x, m, 1)
+			if !ok && float64(n)*x*x >= 2.2 && float64(n)*x*x < 370 { // where kolmogn calls smirnov
+				t.Errorf("n %d x %v: not sampled", n, x)
+			}
+			if ok && math.Abs(got-want) > 1e-10*want {
+				t.Errorf("n %d x %v: sampled %.17g, plain %.17g", n, x, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkKSTwoSF500k(b *testing.B) {
+	for b.Loop() {
+		KSTwoSF(0.003, 500000)
+	}
+}
+
 func TestCategoricalAgainstSciPy(t *testing.T) {
 	ref := mustReference(t)
 	for _, c := range ref.Categorical {

@@ -139,6 +139,12 @@ kstwo_grid = []
 for n in [1, 2, 3, 5, 10, 50, 100, 140, 141, 500, 1000, 5000, 30000, 100000, 100001, 500000, 1000000, 10000000]:
     for d in [0.0001, 0.0005, 0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.45, 0.5, 0.7, 0.95]:
         kstwo_grid.append([n, d, float(stats.kstwo.sf(d, n))])
+# The two-sample tests' range, where smirnov's lower sum has 10^4 to 10^6
+# terms (taken on a sampled grid in Go).
+for n in [16385, 50000, 123457, 333333, 999999]:
+    for d in [0.0021, 0.0035, 0.006, 0.012, 0.025, 0.045]:
+        if n * d * d < 370:
+            kstwo_grid.append([n, d, float(stats.kstwo.sf(d, n))])
 smirnov_grid = []
 for n in [2, 3, 7, 10, 20, 100, 1000, 10000, 100000, 1000000, 2000000]:
     for d in [0.0002, 0.001, 0.01, 0.04, 0.1, 0.25, 0.5, 0.6, 0.9, 0.99]:
