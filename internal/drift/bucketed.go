@@ -130,8 +130,9 @@ func (m *bucketMap) plan(ref, cur [][]float64, n int) {
 		}
 	}
 	// Small samples can afford more buckets than bucketLoad gives: the
-	// ECDFs' gap shrinks as 1/√n, a bucket's share only as 1/n.
-	target := max(n/bucketLoad, min(n/8, maxBuckets), 1024)
+	// ECDFs' gap shrinks as 1/√n, a bucket's share only as 1/n. At most
+	// 2^20 buckets (48 MiB) for samples of 67M values and more.
+	target := min(max(n/bucketLoad, min(n/8, maxBuckets), 1024), 1<<20)
 	base := uint32(0)
 	for t := range m.spans {
 		sp := bucketSpan{kmin: uint64(t) << 52, shift: 52, nb: 1, base: base}
