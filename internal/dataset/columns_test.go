@@ -270,3 +270,31 @@ func TestLoadMaxBadRows(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadTruncatedWhileMapped truncates a CSV file once it is mapped:
+// the pages past its new end fault (SIGBUS), which must be an error
+// naming the file, not a crash.
+func TestLoadTruncatedWhileMapped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x,y\n")
+	for i := 0; i < 200000; i++ {
+		fmt.Fprintf(&b, "%d.5,%d\n", i, i%7)
+	}
+	p := mustWrite(t, "big.csv", b.String())
+	kinds := []Kind{Numeric, Numeric}
+	for _, cut := range []int64{0, 4096, 1 << 20} {
+		_, _, err := loadCSV(context.Background(), p, []string{"x", "y"}, kinds, csvOptions{
+			workers: 2, block: 64 << 10,
+			afterMap: func() {
+				if err := os.Truncate(p, cut); err != nil {
+					t.Fatal(err)
+				}
+			}})
+		if err == nil || !strings.Contains(err.Error(), "shrank while it was being read") || !strings.Contains(err.Error(), "big.csv") {
+			t.Errorf("truncated to %d while mapped: err = %v, want the file named and \"shrank\"", cut, err)
+		}
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -3,8 +3,10 @@ package dataset
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 )
 
@@ -111,6 +113,28 @@ func mapPlain(path string, fh *os.File) ([]byte, func(), bool) {
 		return nil, nil, false
 	}
 	return mapFile(fh)
+}
+
+// errShrank is the error of reading a mapped file that was truncated
+// while it was read: the pages past its new end fault.
+var errShrank = errors.New("the file shrank while it was being read (truncated or rewritten in place); read it again once it is complete")
+
+// guardFault runs fn, turning a fault on mapped memory (SIGBUS past the
+// end of a file truncated while mapped) into errShrank instead of a
+// crash. Every goroutine that reads a mapping calls its reads through it.
+func guardFault(fn func()) (err error) {
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			if _, ok := r.(interface{ Addr() uintptr }); !ok {
+				panic(r)
+			}
+			err = errShrank
+		}
+	}()
+	fn()
+	return nil
 }
 
 // cutMapped is cutBlocks over a whole file in memory: it skips the header

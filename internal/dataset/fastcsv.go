@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // The fast CSV path: one goroutine cuts the file into blocks that end at a
@@ -63,6 +64,8 @@ type blockStat struct {
 type csvOptions struct {
 	workers, block int
 	noMap          bool
+	// afterMap, if set, runs once the file is mapped (tests truncate it).
+	afterMap func()
 	// maxBad is how many bad rows may be skipped (0: none).
 	maxBad int64
 }
@@ -97,6 +100,7 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, o cs
 	blocks := make(chan csvBlock, workers)
 	var mu sync.Mutex
 	stats := map[int]blockStat{}
+	var fault atomic.Pointer[error] // a mapped block that faulted
 	accs := make([]*accumulator, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -111,7 +115,13 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, o cs
 					a.reserve(b.estRows/int64(workers) + b.estRows/10 + 1)
 					reserved = true
 				}
-				st := p.parseBlock(a, b.data)
+				var st blockStat
+				ferr := fault.Load() != nil
+				if !ferr {
+					if err := guardFault(func() { st = p.parseBlock(a, b.data) }); err != nil {
+						fault.CompareAndSwap(nil, &err)
+					}
+				}
 				b.done()
 				mu.Lock()
 				stats[b.seq] = st
@@ -129,7 +139,12 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, o cs
 		// A plain file is mapped: blocks are slices of the page cache,
 		// with no copy into buffers of our own.
 		defer unmap()
-		headerLines, nblocks, rerr = cutMapped(ctx, data, o.block, blocks)
+		if o.afterMap != nil {
+			o.afterMap()
+		}
+		if err := guardFault(func() { headerLines, nblocks, rerr = cutMapped(ctx, data, o.block, blocks) }); err != nil {
+			rerr = err
+		}
 	} else {
 		if ok {
 			unmap()
@@ -138,6 +153,9 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, o cs
 	}
 	close(blocks)
 	wg.Wait()
+	if f := fault.Load(); f != nil && rerr == nil {
+		rerr = *f
+	}
 	if rerr != nil {
 		return nil, csvLoad{}, &RowError{File: path, Msg: rerr.Error()}
 	}

@@ -12,8 +12,9 @@ import (
 // mapFile maps a regular file read-only and returns the bytes and a
 // function that unmaps them. ok is false when the file cannot be mapped
 // (not a regular file, empty, too large for the address space); the
-// caller then reads it. The file must not be truncated while mapped: the
-// bytes would fault. The bytes must not be kept after unmap.
+// caller then reads it. A file truncated while mapped faults past its new
+// end: readers of the bytes go through guardFault, which makes that an
+// error. The bytes must not be kept after unmap.
 func mapFile(f *os.File) (data []byte, unmap func(), ok bool) {
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() || st.Size() <= 0 || int64(int(st.Size())) != st.Size() {

@@ -129,10 +129,13 @@ func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, wo
 					continue
 				}
 				a.reset()
-				st := p.parseBlock(a, b.data)
+				var st blockStat
+				err := guardFault(func() { st = p.parseBlock(a, b.data) })
+				if err != nil {
+					err = &RowError{File: path, Msg: err.Error()}
+				}
 				b.done()
-				var err error
-				if st.errMsg == "" {
+				if err == nil && st.errMsg == "" {
 					err = fn(w, blockOf(a, &blk))
 				}
 				mu.Lock()
@@ -152,7 +155,9 @@ func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, wo
 	var rerr error
 	if data, unmap, ok := mapPlain(path, fh); ok {
 		defer unmap()
-		headerLines, nblocks, rerr = cutMapped(cctx, data, blockSize, blocks)
+		if err := guardFault(func() { headerLines, nblocks, rerr = cutMapped(cctx, data, blockSize, blocks) }); err != nil {
+			rerr = err
+		}
 	} else {
 		headerLines, nblocks, rerr = cutBlocks(cctx, r, size, blockSize, blocks)
 	}
