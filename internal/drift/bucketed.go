@@ -234,7 +234,8 @@ func (m *bucketMap) gather(parts [][]float64, g []float64) (int, bool) {
 // numericBuckets computes NumericSorted's result for the values of ref and
 // cur (no NaN) without sorting them, and the smallest and largest value of
 // both. ok is false (and nothing else valid) when the samples hold values
-// this path does not take (±Inf, |x| ≥ 2^1023, −0), more than 2^32 − 1
+// this path does not take (±Inf, |x| ≥ 2^1023, negative subnormals), more
+// than 2^32 − 1
 // values, or so many ties around the crossings of the ECDFs that sorting
 // is cheaper; the caller then sorts.
 func (s *Sorter) numericBuckets(ref, cur [][]float64, bins int) (r NumericResult, lo, hi float64, ok bool) {
@@ -382,12 +383,8 @@ func (s *Sorter) numericBuckets(ref, cur [][]float64, bins int) (r NumericResult
 	}
 	rs, cs := Shares(r.RefCounts), Shares(r.CurCounts)
 	r.PSI, r.KL, r.JSDistance = PSI(rs, cs), KL(rs, cs), JSDistance(rs, cs)
-	d := st.maxS
-	if down := min(max(-st.minS, 0), 1); down > d {
-		d = down
-	}
 	r.Wasserstein = st.sum
-	r.KS = ksTest(n1, n2, d)
+	r.KS = ksTest(n1, n2, st.statistic())
 	return r, lo, hi, true
 }
 

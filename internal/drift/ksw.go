@@ -56,11 +56,13 @@ func ksWasserstein(a, b []float64) (ks, w float64) {
 	} else {
 		s1 = walk(a, b, 0, 0, ra, rb, s1, na+nb)
 	}
-	lo := min(max(-s1.minS, 0), 1)
-	if lo > s1.maxS {
-		return lo, s1.sum
-	}
-	return s1.maxS, s1.sum
+	return s1.statistic(), s1.sum
+}
+
+// statistic is ks_2samp's two-sided statistic from a finished walk's
+// extremes: max(maxS, clip(−minS, 0, 1)).
+func (s kswState) statistic() float64 {
+	return max(s.maxS, min(max(-s.minS, 0), 1))
 }
 
 // coRank returns how many of a's and b's values come first among the
