@@ -73,8 +73,12 @@ type RetrainTask struct {
 	// headers (secrets) come from the config when the job runs.
 	URL  string `json:"url,omitempty"`
 	Body string `json:"body,omitempty"`
-	// Cooldown is the rule's cooldown for the model.
+	// Cooldown is the rule's cooldown for the model (a /mlops retrain:
+	// the model's slack cooldown).
 	Cooldown time.Duration `json:"cooldown,omitempty"`
+	// Force takes the model's cooldown over from whichever job holds it
+	// (/mlops retrain … force) instead of skipping the retraining.
+	Force bool `json:"force,omitempty"`
 
 	// JobID and Since are set by the worker when the job runs, not
 	// stored. JobID goes to the backend (the GitLab variable

@@ -134,7 +134,7 @@ func (c *Config) defaults() {
 	def(&c.Server.IdleTimeout, 2*time.Minute)
 	def(&c.Server.ShutdownTimeout, 30*time.Second)
 	if c.Slack != nil {
-		c.Slack.defaults()
+		c.Slack.defaults(c.Rules)
 	}
 	if c.Store.Driver == "" {
 		c.Store.Driver = "sqlite"

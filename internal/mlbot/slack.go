@@ -51,6 +51,10 @@ type SlackRollback struct {
 type SlackModel struct {
 	Project string `yaml:"project"`
 	Ref     string `yaml:"ref"`
+	// Cooldown is how long after a /mlops retrain of the model no
+	// retraining starts from an alert (or a second /mlops retrain without
+	// force). Unset: the longest cooldown of the rules; 0s: none.
+	Cooldown *time.Duration `yaml:"cooldown"`
 }
 
 // RoleMembers are the Slack user IDs (U…) and user group IDs (S…) of a role.
@@ -111,7 +115,18 @@ func (t RollbackTask) Variables() map[string]string {
 	return map[string]string{"ROLLBACK_TO": t.Version, "MODEL": t.Model}
 }
 
-func (s *SlackConfig) defaults() {
+func (s *SlackConfig) defaults(rules []*Rule) {
+	// A /mlops retrain holds the model's cooldown as long as the longest
+	// rule would.
+	var longest time.Duration
+	for _, r := range rules {
+		longest = max(longest, r.Cooldown)
+	}
+	for _, m := range s.Models {
+		if m != nil && m.Cooldown == nil {
+			m.Cooldown = &longest
+		}
+	}
 	if s.Approvals == 0 {
 		s.Approvals = 1
 	}
@@ -166,6 +181,9 @@ func (s *SlackConfig) validate(c *Config) error {
 	for name, m := range s.Models {
 		if m == nil || m.Project == "" || m.Ref == "" {
 			return fmt.Errorf("slack.models.%s: expected project and ref", name)
+		}
+		if m.Cooldown != nil && *m.Cooldown < 0 {
+			return fmt.Errorf("slack.models.%s.cooldown: %s, expected a positive duration or 0s", name, *m.Cooldown)
 		}
 	}
 	for role, m := range s.Roles {

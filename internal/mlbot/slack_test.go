@@ -39,6 +39,29 @@ func TestSlackConfig(t *testing.T) {
 	}
 }
 
+// TestSlackModelCooldown: a model's /mlops retrain cooldown defaults to the
+// longest of the rules' cooldowns; 0s turns it off.
+func TestSlackModelCooldown(t *testing.T) {
+	base := strings.Replace(slackBase, "actions: [{propose_rollback", "cooldown: 6h\n    actions: [{propose_rollback", 1)
+	base = strings.Replace(base, "rules:\n", "rules:\n  - name: r2\n    matchers: ['alertname=\"Y\"']\n    cooldown: 2h\n    actions: [{notify: {channel: C9, text: hi}}]\n", 1)
+	c, err := Load([]byte(base + `
+  bot_token: xoxb-1
+  signing_secret: s
+  channel: C1
+  models: {rec: {project: ml/rec, ref: main}, ads: {project: ml/ads, ref: main, cooldown: 0s}, cart: {project: ml/cart, ref: main, cooldown: 30m}}
+  roles:
+    approve_rollback: {users: [U1]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]time.Duration{"rec": 6 * time.Hour, "ads": 0, "cart": 30 * time.Minute} {
+		if m := c.Slack.Models[name]; m.Cooldown == nil || *m.Cooldown != want {
+			t.Errorf("slack.models.%s.cooldown = %v, want %s", name, m.Cooldown, want)
+		}
+	}
+}
+
 func TestSlackConfigBad(t *testing.T) {
 	const ok = "  bot_token: xoxb-1\n  signing_secret: s\n  channel: C1\n"
 	const roles = "  roles: {approve_rollback: {users: [U1]}}\n"
@@ -53,6 +76,7 @@ func TestSlackConfigBad(t *testing.T) {
 		{ok + "  roles: {approve_rollback: {users: [bob]}}\n", `slack.roles.approve_rollback.users: "bob", expected a Slack user ID`},
 		{ok + "  roles: {approve_rollback: {groups: [U1]}}\n", `slack.roles.approve_rollback.groups: "U1", expected a user group ID`},
 		{ok + "  models: {rec: {project: ml/rec}}\n" + roles, "slack.models.rec: expected project and ref"},
+		{ok + "  models: {rec: {project: ml/rec, ref: main, cooldown: -1h}}\n" + roles, "slack.models.rec.cooldown: -1h0m0s, expected a positive duration or 0s"},
 		{ok + "  api_url: ftp://x\n" + roles, `slack.api_url: "ftp://x", expected an http(s) URL`},
 		{ok + "  chanel: C2\n" + roles, "field chanel not found"},
 		{"  bot_token: x\n  channel: C1\n  signing_secret: ${MLBOT_TEST_UNSET_SLACK}\n" + roles, "slack.signing_secret: environment variable MLBOT_TEST_UNSET_SLACK is not set"},

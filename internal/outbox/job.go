@@ -63,7 +63,12 @@ func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
 	if t == nil {
 		return w.outcome(j, "retrain", mlbot.Permanent(errors.New("retrain job without a task")), "")
 	}
-	if t.Cooldown > 0 && j.Model != "" {
+	if t.Cooldown > 0 && j.Model != "" && t.Force {
+		now := w.Now()
+		if err := w.Store.OverrideCooldown(ctx, j.Model, j.ID, now.Add(t.Cooldown)); err != nil {
+			return w.outcome(j, "retrain", err, "")
+		}
+	} else if t.Cooldown > 0 && j.Model != "" {
 		now := w.Now()
 		c, err := w.Store.TakeCooldown(ctx, j.Model, j.ID, now.Add(t.Cooldown), now)
 		if err != nil {

@@ -61,6 +61,7 @@ type Store interface {
 	FinishJob(ctx context.Context, f store.Finish) error
 	TakeCooldown(ctx context.Context, model string, jobID int64, until, now time.Time) (store.Cooldown, error)
 	ReleaseCooldown(ctx context.Context, model string, jobID int64) error
+	OverrideCooldown(ctx context.Context, model string, jobID int64, until time.Time) error
 }
 
 // Worker drains the outbox.

@@ -191,6 +191,52 @@ func TestCooldownSkips(t *testing.T) {
 	}
 }
 
+// TestSlackRetrainHoldsCooldown: a /mlops retrain job holds its model's
+// cooldown, so an alert right after it does not retrain again; a forced
+// one takes the cooldown over from the job that holds it.
+func TestSlackRetrainHoldsCooldown(t *testing.T) {
+	s := mustStore(t)
+	c := &clock{t0}
+	calls := 0
+	w := newWorker(s, c, func(context.Context, mlbot.RetrainTask) (mlbot.Run, error) {
+		calls++
+		return mlbot.Run{Backend: "gitlab", ExternalID: int64(calls)}, nil
+	})
+	slackJob := func(force bool) int64 {
+		t.Helper()
+		_, err := s.EnqueueJob(context.Background(), mlbot.Job{Kind: mlbot.KindRetrain, Rule: "slack", Model: "rec",
+			State: mlbot.JobPending, DedupKey: fmt.Sprint("slack/", c.now.UnixNano()), NextAttemptAt: c.now,
+			CreatedAt: c.now, UpdatedAt: c.now, Task: mlbot.Task{Retrain: &mlbot.RetrainTask{Backend: "gitlab",
+				Project: "g/p", Ref: "main", Cooldown: 2 * time.Hour, Force: force}}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.RunOnce(context.Background())
+		return job(t, s).ID // the newest
+	}
+	first := slackJob(false)
+	c.now = t0.Add(30 * time.Minute)
+	queue(t, s, "fp1", "rec", time.Hour)
+	w.RunOnce(context.Background())
+	want := fmt.Sprintf("cooldown: model rec was retrained by job %d; no second retraining until 2026-11-23T12:00:00Z", first)
+	if j := job(t, s); calls != 1 || j.State != mlbot.JobSkipped || j.LastError != want {
+		t.Fatalf("alert after /mlops retrain: calls %d, job %s %q; want skipped %q", calls, j.State, j.LastError, want)
+	}
+	// Forced inside the cooldown: it runs and holds the cooldown from now.
+	c.now = t0.Add(time.Hour)
+	forced := slackJob(true)
+	if j := job(t, s); calls != 2 || j.ID != forced || j.State != mlbot.JobDone {
+		t.Fatalf("forced retrain: calls %d, job %d %s", calls, j.ID, j.State)
+	}
+	c.now = t0.Add(150 * time.Minute) // after the first cooldown, inside the forced one
+	queue(t, s, "fp2", "rec", time.Hour)
+	w.RunOnce(context.Background())
+	want = fmt.Sprintf("cooldown: model rec was retrained by job %d; no second retraining until 2026-11-23T13:00:00Z", forced)
+	if j := job(t, s); calls != 2 || j.State != mlbot.JobSkipped || j.LastError != want {
+		t.Errorf("alert after a forced retrain: calls %d, job %s %q; want skipped %q", calls, j.State, j.LastError, want)
+	}
+}
+
 func TestUnknownBackendFails(t *testing.T) {
 	s := mustStore(t)
 	queue(t, s, "fp1", "rec", 0)

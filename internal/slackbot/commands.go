@@ -90,10 +90,16 @@ func (b *Bot) retrain(ctx context.Context, c slack.Command) (string, error) {
 			"`/mlops retrain %s force [reason]` retrains anyway.", c.Model, held.JobID, held.Until.Format(time.RFC3339), c.Model), nil
 	}
 	vars := map[string]string{"MODEL": c.Model, "REASON": c.Reason, "TRIGGERED_BY": "slack:" + c.UserID}
+	// The retraining holds the model's cooldown (taken over when forced)
+	// so that alerts do not retrain the model again right after it.
+	var cooldown time.Duration
+	if m.Cooldown != nil {
+		cooldown = *m.Cooldown
+	}
 	j := mlbot.Job{Kind: mlbot.KindRetrain, Rule: "slack", Model: c.Model, State: mlbot.JobPending,
 		DedupKey: fmt.Sprintf("slack/retrain/%s/%s/%d", c.Model, c.UserID, now.UnixNano()), NextAttemptAt: now,
 		CreatedAt: now, UpdatedAt: now, Task: mlbot.Task{Retrain: &mlbot.RetrainTask{Backend: "gitlab",
-			Project: m.Project, Ref: m.Ref, Variables: vars}}}
+			Project: m.Project, Ref: m.Ref, Variables: vars, Cooldown: cooldown, Force: held != nil}}}
 	audit := &mlbot.AuditEntry{At: now, Actor: c.UserID, Action: "retrain", Subject: c.Model,
 		Detail: fmt.Sprintf("/mlops retrain on %s@%s: %s", m.Project, m.Ref, c.Reason)}
 	answer := fmt.Sprintf("Retraining of %s queued on %s@%s.", c.Model, m.Project, m.Ref)

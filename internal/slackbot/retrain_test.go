@@ -50,7 +50,8 @@ func TestRetrainRespectsCooldown(t *testing.T) {
 			if _, err := st.TakeCooldown(ctx, "other", 40, now.Add(time.Hour), now.Add(-time.Hour)); err != nil {
 				t.Fatal(err)
 			}
-			b := &Bot{Config: &mlbot.SlackConfig{Models: map[string]*mlbot.SlackModel{"rec": {Project: "ml/rec", Ref: "main"}}},
+			cooldown := 6 * time.Hour
+			b := &Bot{Config: &mlbot.SlackConfig{Models: map[string]*mlbot.SlackModel{"rec": {Project: "ml/rec", Ref: "main", Cooldown: &cooldown}}},
 				Store: st, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
 			answer, err := b.retrain(ctx, slack.Command{Name: "retrain", Model: "rec", UserID: "U1", Force: tt.force, Reason: "new data"})
 			if err != nil {
@@ -65,6 +66,14 @@ func TestRetrainRespectsCooldown(t *testing.T) {
 			}
 			if queued := len(jobs) == 1 && jobs[0].Model == "rec" && jobs[0].Task.Retrain != nil; queued != tt.wantQueued || len(jobs) > 1 {
 				t.Errorf("jobs %+v, want queued=%v", jobs, tt.wantQueued)
+			}
+			// The job holds the model's cooldown once it runs, taking it
+			// over only when forced inside a running one.
+			if tt.wantQueued {
+				r := jobs[0].Task.Retrain
+				if wantForce := tt.force && tt.held > 0; r.Cooldown != cooldown || r.Force != wantForce {
+					t.Errorf("task cooldown %s force %v, want %s and %v", r.Cooldown, r.Force, cooldown, wantForce)
+				}
 			}
 			audit, err := st.ListAudit(ctx, 10)
 			if err != nil {

@@ -32,6 +32,17 @@ func (d *DB) TakeCooldown(ctx context.Context, model string, jobID int64, until,
 	return Cooldown{HolderJob: holder, Until: fromMS(u)}, nil
 }
 
+// OverrideCooldown makes jobID the holder of model's cooldown until until
+// whichever job holds it (a forced retraining).
+func (d *DB) OverrideCooldown(ctx context.Context, model string, jobID int64, until time.Time) error {
+	_, err := d.db.ExecContext(ctx, d.q(`INSERT INTO cooldowns (model, job_id, until) VALUES (?, ?, ?)
+		ON CONFLICT (model) DO UPDATE SET job_id = excluded.job_id, until = excluded.until`), model, jobID, ms(until))
+	if err != nil {
+		return fmt.Errorf("override cooldown of %s: %w", model, err)
+	}
+	return nil
+}
+
 // ReleaseCooldown gives up jobID's cooldown of model (its retraining did
 // not start), so the next alert may retrain.
 func (d *DB) ReleaseCooldown(ctx context.Context, model string, jobID int64) error {

@@ -33,6 +33,7 @@ type Store interface {
 	CountJobs(ctx context.Context) (map[mlbot.JobState]int, error)
 	TakeCooldown(ctx context.Context, model string, jobID int64, until, now time.Time) (Cooldown, error)
 	ReleaseCooldown(ctx context.Context, model string, jobID int64) error
+	OverrideCooldown(ctx context.Context, model string, jobID int64, until time.Time) error
 
 	PipelineEvent(ctx context.Context, e PipelineEvent) (*mlbot.Pipeline, error)
 	ListPipelines(ctx context.Context, limit int) ([]mlbot.Pipeline, error)

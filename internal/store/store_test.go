@@ -248,6 +248,20 @@ func TestCooldown(t *testing.T) {
 		if c, _ := s.TakeCooldown(ctx, "rec", 4, until, t0); !c.Taken {
 			t.Error("released cooldown still holds")
 		}
+		// A forced retraining takes the cooldown over, and holds it.
+		later := t0.Add(3 * time.Hour)
+		if err := s.OverrideCooldown(ctx, "rec", 5, later); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.TakeCooldown(ctx, "rec", 6, later, until); c.Taken || c.HolderJob != 5 || !c.Until.Equal(later) {
+			t.Errorf("after an override: %+v, want held by job 5 until %s", c, later)
+		}
+		if err := s.OverrideCooldown(ctx, "new", 7, later); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.TakeCooldown(ctx, "new", 8, later, t0); c.Taken || c.HolderJob != 7 {
+			t.Errorf("override of a model without a cooldown: %+v", c)
+		}
 	})
 }
 
