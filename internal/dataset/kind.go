@@ -54,7 +54,7 @@ func parseTimestamp(s string) (float64, bool) {
 	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return float64(t.UnixNano()) / 1e9, true
+			return unixSeconds(t), true
 		}
 	}
 	return 0, false

@@ -12,6 +12,7 @@ type parquetReader struct {
 	file   string
 	pf     *parquet.File
 	cols   []string
+	times  []temporal // per column, 0 unless its values are instants
 	groups []parquet.RowGroup
 	g      int
 	rows   parquet.Rows
@@ -36,16 +37,18 @@ func newParquet(file string, r io.ReaderAt, size int64, closer func() error) (p 
 		return nil, &RowError{File: file, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
 	}
 	var cols []string
+	var times []temporal
 	for _, f := range pf.Schema().Fields() {
 		if !f.Leaf() || f.Repeated() {
 			return nil, &RowError{File: file, Column: f.Name(), Msg: "nested or repeated Parquet column: expected a flat table of scalar columns"}
 		}
 		cols = append(cols, f.Name())
+		times = append(times, temporalOf(f.Type()))
 	}
 	if len(cols) == 0 {
 		return nil, &RowError{File: file, Msg: "Parquet file has no columns"}
 	}
-	return &parquetReader{file: file, pf: pf, cols: cols, groups: pf.RowGroups(),
+	return &parquetReader{file: file, pf: pf, cols: cols, times: times, groups: pf.RowGroups(),
 		buf: make([]parquet.Row, 256), cells: make([]string, len(cols)), close: closer}, nil
 }
 
@@ -100,7 +103,7 @@ func (p *parquetReader) Next() (cells []string, err error) {
 			continue
 		}
 		p.spans[2*c] = len(p.text)
-		p.text = appendParquetCell(p.text, v)
+		p.text = appendParquetCell(p.text, v, p.times[c])
 		p.spans[2*c+1] = len(p.text)
 	}
 	row := string(p.text)
@@ -110,11 +113,17 @@ func (p *parquetReader) Next() (cells []string, err error) {
 	return p.cells, nil
 }
 
-func parquetCell(v parquet.Value) string { return string(appendParquetCell(nil, v)) }
+func parquetCell(v parquet.Value, tm temporal) string {
+	return string(appendParquetCell(nil, v, tm))
+}
 
-// appendParquetCell appends v's text: numbers in strconv's shortest form,
+// appendParquetCell appends v's text: instants (tm: the column's
+// temporal annotation) in RFC 3339, numbers in strconv's shortest form,
 // booleans as true and false, byte arrays as they are.
-func appendParquetCell(b []byte, v parquet.Value) []byte {
+func appendParquetCell(b []byte, v parquet.Value, tm temporal) []byte {
+	if t, ok := tm.instant(v); ok {
+		return appendInstant(b, t)
+	}
 	switch v.Kind() {
 	case parquet.Boolean:
 		return strconv.AppendBool(b, v.Boolean())

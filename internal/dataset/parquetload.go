@@ -132,7 +132,7 @@ func readParquetColumn(ctx context.Context, pf *parquet.File, a *accumulator, i 
 			err = &RowError{File: a.file, Row: int(row) + 1, Column: a.cols[i], Msg: fmt.Sprintf("corrupt Parquet data: %v", v)}
 		}
 	}()
-	c := parquetColumn{a: a, i: i}
+	c := parquetColumn{a: a, i: i, tm: temporalOf(pf.Schema().Fields()[i].Type())}
 	for _, g := range pf.RowGroups() {
 		pages := g.ColumnChunks()[i].Pages()
 		for {
@@ -167,7 +167,8 @@ func readParquetColumn(ctx context.Context, pf *parquet.File, a *accumulator, i 
 type parquetColumn struct {
 	a      *accumulator
 	i      int
-	counts []int64 // per dictionary entry, for the page being read
+	tm     temporal // the column's values are instants (0: they are not)
+	counts []int64  // per dictionary entry, for the page being read
 	buf    []parquet.Value
 	// dict is the numeric dictionary decoded in dictValues (NaN for an
 	// entry that goes through its text).
@@ -180,6 +181,23 @@ func (c *parquetColumn) page(p parquet.Page, row int64) error {
 	a, i := c.a, c.i
 	data := p.Data()
 	switch {
+	case a.codes[i] == codeTimestamp && c.tm > 0 && p.Dictionary() == nil && (data.Kind() == encoding.Int64 || data.Kind() == encoding.Int32):
+		// Instants straight to seconds, as their text would parse.
+		a.missing[i] += p.NumNulls()
+		if data.Kind() == encoding.Int32 {
+			for _, v := range data.Int32() {
+				a.push(i, unixSeconds(c.tm.unixTime(int64(v))))
+			}
+			return nil
+		}
+		for _, v := range data.Int64() {
+			a.push(i, unixSeconds(c.tm.unixTime(v)))
+		}
+		return nil
+	case c.tm != 0:
+		// Instants in a column of another kind, or dictionary-encoded:
+		// through their text.
+		return c.cells(p, row)
 	case a.codes[i] == codeNumeric && p.Dictionary() == nil && isNumber(data.Kind()):
 		a.missing[i] += p.NumNulls()
 		return c.numbers(p, data, row)
@@ -273,7 +291,7 @@ func (c *parquetColumn) indexedNumbers(p parquet.Page, d parquet.Dictionary, idx
 			case parquet.Int64:
 				f = float64(v.Int64())
 			case parquet.Float:
-				if g, err := strconv.ParseFloat(parquetCell(v), 64); err == nil {
+				if g, err := strconv.ParseFloat(parquetCell(v, 0), 64); err == nil {
 					f = g
 				}
 			}
@@ -291,7 +309,7 @@ func (c *parquetColumn) indexedNumbers(p parquet.Page, d parquet.Dictionary, idx
 		}
 		f := c.dictValues[x]
 		if math.IsNaN(f) {
-			if err := c.text(p, k, row, parquetCell(d.Index(x))); err != nil {
+			if err := c.text(p, k, row, parquetCell(d.Index(x), c.tm)); err != nil {
 				return err
 			}
 			continue
@@ -378,7 +396,7 @@ func (c *parquetColumn) cells(p parquet.Page, row int64) error {
 			r++
 			cell := ""
 			if !v.IsNull() {
-				cell = parquetCell(v)
+				cell = parquetCell(v, c.tm)
 			}
 			if msg := c.a.add(c.i, []byte(cell)); msg != "" {
 				return &RowError{File: c.a.file, Row: r, Column: c.a.cols[c.i], Msg: msg}

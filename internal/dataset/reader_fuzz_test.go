@@ -96,6 +96,8 @@ func FuzzLoadParquet(f *testing.F) {
 	table := filepath.Join(f.TempDir(), "table.parquet")
 	writeParquetTable(f, table, 40, 2, 2, 16)
 	seed(table)
+	times, _ := timeRows(20)
+	seed(writeRows(f, "times.parquet", times, parquet.MaxRowsPerRowGroup(8)))
 	f.Add(parquetBytes(f))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		watchdog(t)
