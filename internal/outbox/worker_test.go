@@ -157,14 +157,22 @@ func TestPermanentAndDead(t *testing.T) {
 	}
 }
 
-func TestCooldownSkips(t *testing.T) {
+// countingWorker is a worker on a fresh store whose retrainings succeed,
+// counted in calls.
+func countingWorker(t *testing.T) (*store.DB, *clock, *Worker, *int) {
+	t.Helper()
 	s := mustStore(t)
 	c := &clock{t0}
-	calls := 0
+	calls := new(int)
 	w := newWorker(s, c, func(context.Context, mlbot.RetrainTask) (mlbot.Run, error) {
-		calls++
-		return mlbot.Run{Backend: "gitlab", ExternalID: int64(calls)}, nil
+		*calls++
+		return mlbot.Run{Backend: "gitlab", ExternalID: int64(*calls)}, nil
 	})
+	return s, c, w, calls
+}
+
+func TestCooldownSkips(t *testing.T) {
+	s, c, w, calls := countingWorker(t)
 	queue(t, s, "fp1", "rec", time.Hour)
 	w.RunOnce(context.Background())
 	c.now = t0.Add(30 * time.Minute)
@@ -172,14 +180,14 @@ func TestCooldownSkips(t *testing.T) {
 	w.RunOnce(context.Background())
 	j := job(t, s)
 	want := "cooldown: model rec was retrained by job 1; no second retraining until 2026-11-23T11:00:00Z"
-	if calls != 1 || j.State != mlbot.JobSkipped || j.LastError != want {
-		t.Fatalf("calls %d, second job %s %q", calls, j.State, j.LastError)
+	if *calls != 1 || j.State != mlbot.JobSkipped || j.LastError != want {
+		t.Fatalf("calls %d, second job %s %q", *calls, j.State, j.LastError)
 	}
 	c.now = t0.Add(time.Hour)
 	queue(t, s, "fp3", "rec", time.Hour)
 	w.RunOnce(context.Background())
-	if j := job(t, s); calls != 2 || j.State != mlbot.JobDone {
-		t.Errorf("after the cooldown: calls %d, job %s", calls, j.State)
+	if j := job(t, s); *calls != 2 || j.State != mlbot.JobDone {
+		t.Errorf("after the cooldown: calls %d, job %s", *calls, j.State)
 	}
 	audit, _ := s.ListAudit(context.Background(), 10)
 	found := false
@@ -195,13 +203,7 @@ func TestCooldownSkips(t *testing.T) {
 // cooldown, so an alert right after it does not retrain again; a forced
 // one takes the cooldown over from the job that holds it.
 func TestSlackRetrainHoldsCooldown(t *testing.T) {
-	s := mustStore(t)
-	c := &clock{t0}
-	calls := 0
-	w := newWorker(s, c, func(context.Context, mlbot.RetrainTask) (mlbot.Run, error) {
-		calls++
-		return mlbot.Run{Backend: "gitlab", ExternalID: int64(calls)}, nil
-	})
+	s, c, w, calls := countingWorker(t)
 	slackJob := func(force bool) int64 {
 		t.Helper()
 		_, err := s.EnqueueJob(context.Background(), mlbot.Job{Kind: mlbot.KindRetrain, Rule: "slack", Model: "rec",
@@ -219,21 +221,21 @@ func TestSlackRetrainHoldsCooldown(t *testing.T) {
 	queue(t, s, "fp1", "rec", time.Hour)
 	w.RunOnce(context.Background())
 	want := fmt.Sprintf("cooldown: model rec was retrained by job %d; no second retraining until 2026-11-23T12:00:00Z", first)
-	if j := job(t, s); calls != 1 || j.State != mlbot.JobSkipped || j.LastError != want {
-		t.Fatalf("alert after /mlops retrain: calls %d, job %s %q; want skipped %q", calls, j.State, j.LastError, want)
+	if j := job(t, s); *calls != 1 || j.State != mlbot.JobSkipped || j.LastError != want {
+		t.Fatalf("alert after /mlops retrain: calls %d, job %s %q; want skipped %q", *calls, j.State, j.LastError, want)
 	}
 	// Forced inside the cooldown: it runs and holds the cooldown from now.
 	c.now = t0.Add(time.Hour)
 	forced := slackJob(true)
-	if j := job(t, s); calls != 2 || j.ID != forced || j.State != mlbot.JobDone {
-		t.Fatalf("forced retrain: calls %d, job %d %s", calls, j.ID, j.State)
+	if j := job(t, s); *calls != 2 || j.ID != forced || j.State != mlbot.JobDone {
+		t.Fatalf("forced retrain: calls %d, job %d %s", *calls, j.ID, j.State)
 	}
 	c.now = t0.Add(150 * time.Minute) // after the first cooldown, inside the forced one
 	queue(t, s, "fp2", "rec", time.Hour)
 	w.RunOnce(context.Background())
 	want = fmt.Sprintf("cooldown: model rec was retrained by job %d; no second retraining until 2026-11-23T13:00:00Z", forced)
-	if j := job(t, s); calls != 2 || j.State != mlbot.JobSkipped || j.LastError != want {
-		t.Errorf("alert after a forced retrain: calls %d, job %s %q; want skipped %q", calls, j.State, j.LastError, want)
+	if j := job(t, s); *calls != 2 || j.State != mlbot.JobSkipped || j.LastError != want {
+		t.Errorf("alert after a forced retrain: calls %d, job %s %q; want skipped %q", *calls, j.State, j.LastError, want)
 	}
 }
 
