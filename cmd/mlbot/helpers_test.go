@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,9 +14,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/gitlab/gitlabtest"
 )
 
-// pipelineCall is one create-pipeline request the fake GitLab answered.
+// pipelineCall is one pipeline the stand-in GitLab created.
 type pipelineCall struct {
 	Path      string
 	Token     string
@@ -26,152 +26,25 @@ type pipelineCall struct {
 	Variables map[string]string
 }
 
-// fakeGitLab records POST /api/v4/projects/:id/pipeline. Its mode says how
-// it answers: "ok" (201, recorded as created), "hang" (never answers),
-// "503" (an outage), "lose" (creates it, then never answers), "drop"
-// (creates it, then closes the connection). It lists the pipelines it
-// created with their variables (see lookup).
-type fakeGitLab struct {
-	*httptest.Server
-	mu       sync.Mutex
-	mode     string
-	created  []pipelineCall
-	requests int
-	refused  int
-	lookups  int           // searches for an earlier attempt's pipeline
-	hung     chan struct{} // closed to release hanging handlers
-	arrived  chan struct{} // receives one value per request
-}
+// fakeGitLab is GitLab's pipelines API for project ml/rec (see
+// gitlabtest): it records the pipelines it creates, lists them and
+// answers their variables; its mode makes it fail like a GitLab does.
+type fakeGitLab struct{ *gitlabtest.Server }
 
 func newFakeGitLab(t *testing.T) *fakeGitLab {
-	f := &fakeGitLab{mode: "ok", hung: make(chan struct{}), arrived: make(chan struct{}, 10000)}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(func() {
-		f.setMode("ok")
-		f.release()
-		f.Server.CloseClientConnections()
-		f.Server.Close()
-	})
-	return f
+	return &fakeGitLab{gitlabtest.New(t, "ml%2Frec")}
 }
 
-func (f *fakeGitLab) serve(w http.ResponseWriter, r *http.Request) {
-	if r.Method == "GET" && strings.HasPrefix(r.URL.EscapedPath(), "/api/v4/projects/ml%2Frec/pipelines") {
-		f.lookup(w, r)
-		return
-	}
-	if r.Method != "POST" || !strings.HasPrefix(r.URL.Path, "/api/v4/projects/") || !strings.HasSuffix(r.URL.Path, "/pipeline") {
-		http.Error(w, `{"message":"404 Not Found"}`, 404)
-		return
-	}
-	b, _ := io.ReadAll(r.Body)
-	var raw struct {
-		Ref       string              `json:"ref"`
-		Variables []map[string]string `json:"variables"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		http.Error(w, `{"message":"bad json"}`, 400)
-		return
-	}
-	call := pipelineCall{Path: r.URL.EscapedPath(), Token: r.Header.Get("PRIVATE-TOKEN"), Ref: raw.Ref, Variables: map[string]string{}}
-	for _, v := range raw.Variables {
-		if v["variable_type"] != "env_var" {
-			http.Error(w, `{"message":"variable_type"}`, 400)
-			return
-		}
-		call.Variables[v["key"]] = v["value"]
-	}
-	f.mu.Lock()
-	f.requests++
-	mode := f.mode
-	f.mu.Unlock()
-	f.arrived <- struct{}{}
-	switch mode {
-	case "hang":
-		<-f.hung
-		return
-	case "lose", "drop":
-		// GitLab creates the pipeline, but its answer never arrives: the
-		// handler hangs (mlbot is killed meanwhile), or the connection
-		// drops.
-		f.mu.Lock()
-		f.created = append(f.created, call)
-		f.mu.Unlock()
-		if mode == "drop" {
-			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-				conn.Close()
-			}
-			return
-		}
-		<-f.hung
-		return
-	case "503":
-		f.mu.Lock()
-		f.refused++
-		f.mu.Unlock()
-		http.Error(w, `{"message":"503 Service Unavailable"}`, http.StatusServiceUnavailable)
-		return
-	}
-	f.mu.Lock()
-	f.created = append(f.created, call)
-	id := len(f.created)
-	f.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(201)
-	fmt.Fprintf(w, `{"id": %d, "status": "created", "ref": %q, "web_url": "%s/ml/rec/-/pipelines/%d"}`, id, raw.Ref, f.URL, id)
-}
+func (f *fakeGitLab) setMode(m string) { f.SetMode(m) }
 
-// lookup answers GET /projects/ml%2Frec/pipelines (the created
-// pipelines on the ref asked, newest first; all of them count as updated
-// after any time) and GET /projects/ml%2Frec/pipelines/:id/variables.
-func (f *fakeGitLab) lookup(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.lookups++
-	w.Header().Set("Content-Type", "application/json")
-	rest := strings.TrimPrefix(r.URL.EscapedPath(), "/api/v4/projects/ml%2Frec/pipelines")
-	if rest == "" {
-		q := r.URL.Query()
-		if q.Get("source") != "api" || q.Get("updated_after") == "" || q.Get("order_by") != "id" || q.Get("sort") != "desc" {
-			http.Error(w, `{"message":"unexpected query `+r.URL.RawQuery+`"}`, 400)
-			return
-		}
-		list := []map[string]any{}
-		for i := len(f.created) - 1; i >= 0; i-- {
-			if f.created[i].Ref == q.Get("ref") {
-				list = append(list, map[string]any{"id": i + 1, "ref": f.created[i].Ref, "source": "api", "status": "running",
-					"web_url": fmt.Sprintf("%s/ml/rec/-/pipelines/%d", f.URL, i+1)})
-			}
-		}
-		json.NewEncoder(w).Encode(list)
-		return
-	}
-	var id int
-	if _, err := fmt.Sscanf(rest, "/%d/variables", &id); err != nil || id < 1 || id > len(f.created) {
-		http.Error(w, `{"message":"404 Not Found"}`, 404)
-		return
-	}
-	vars := []map[string]string{}
-	for k, v := range f.created[id-1].Variables {
-		vars = append(vars, map[string]string{"key": k, "value": v, "variable_type": "env_var"})
-	}
-	json.NewEncoder(w).Encode(vars)
-}
-
-func (f *fakeGitLab) setMode(m string) { f.mu.Lock(); f.mode = m; f.mu.Unlock() }
-
-func (f *fakeGitLab) release() {
-	select {
-	case <-f.hung:
-	default:
-		close(f.hung)
-	}
-}
+func (f *fakeGitLab) release() { f.Release() }
 
 func (f *fakeGitLab) calls() []pipelineCall {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]pipelineCall(nil), f.created...)
+	var out []pipelineCall
+	for _, p := range f.Created() {
+		out = append(out, pipelineCall{Path: "/api/v4/projects/ml%2Frec/pipeline", Token: p.Token, Ref: p.Ref, Variables: p.Variables})
+	}
+	return out
 }
 
 // config writes an mlbot.yml for the tests; extra is appended to the

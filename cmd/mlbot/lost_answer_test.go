@@ -40,7 +40,7 @@ func TestLostAnswerAdoptsPipeline(t *testing.T) {
 
 			postAlerts(t, addr, amMessage("g1", "firing", time.Now().UTC(), "fp-lost"))
 			select {
-			case <-gl.arrived:
+			case <-gl.Arrived:
 			case <-time.After(10 * time.Second):
 				t.Fatal("mlbot never called GitLab")
 			}
@@ -59,8 +59,8 @@ func TestLostAnswerAdoptsPipeline(t *testing.T) {
 			if len(calls) != 1 || calls[0].Variables[mlbot.JobIDVariable] != fmt.Sprint(js[0].ID) || calls[0].Variables["MODEL"] != "rec" {
 				t.Fatalf("created %d pipelines (%+v); want 1 carrying MLGATE_JOB_ID %d", len(calls), calls, js[0].ID)
 			}
-			if js[0].Attempts != 2 || gl.lookups == 0 {
-				t.Errorf("job attempts %d, %d lookups; want 2 attempts and a lookup", js[0].Attempts, gl.lookups)
+			if js[0].Attempts != 2 || gl.Counts().Lists == 0 {
+				t.Errorf("job attempts %d, %d lookups; want 2 attempts and a lookup", js[0].Attempts, gl.Counts().Lists)
 			}
 			ps := pipelinesOf(t, db)
 			if len(ps) != 1 || ps[0].ExternalID != 1 || ps[0].JobID != js[0].ID || js[0].Result != ps[0].WebURL {

@@ -64,7 +64,7 @@ func TestCrashBeforeGitLabAnswers(t *testing.T) {
 
 	postAlerts(t, addr, amMessage("g1", "firing", time.Now().UTC(), "fp-crash"))
 	select {
-	case <-gl.arrived:
+	case <-gl.Arrived:
 	case <-time.After(10 * time.Second):
 		t.Fatal("mlbot never called GitLab")
 	}
@@ -117,9 +117,7 @@ func TestGitLabOutage(t *testing.T) {
 		return len(js) == 1 && js[0].State == mlbot.JobDone
 	})
 	time.Sleep(300 * time.Millisecond)
-	gl.mu.Lock()
-	refused := gl.refused
-	gl.mu.Unlock()
+	refused := gl.Counts().Refused
 	js := jobsOf(t, "sqlite", db)
 	if n := len(gl.calls()); n != 1 || refused < 2 || js[0].Attempts != refused+1 {
 		t.Errorf("%d pipelines, %d refused calls, %d attempts; want 1 pipeline and attempts = refused + 1", n, refused, js[0].Attempts)

@@ -2,196 +2,226 @@ package gitlab
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/gitlab/gitlabtest"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
 
-// pipelineFake is a GitLab with stored pipelines: it lists them (newest
-// first, paginated, filtered by ref and source), answers their variables
-// and creates new ones; failList makes listing answer that status.
-type pipelineFake struct {
-	mu        sync.Mutex
-	pipelines []fakePipeline
-	reqs      []string // method, escaped path and query
-	tokens    []string
-	failList  int
-	srv       *httptest.Server
-}
-
-type fakePipeline struct {
-	ID     int64
-	Ref    string
-	Source string
-	Vars   map[string]string
-}
-
-func newPipelineFake(t *testing.T, ps ...fakePipeline) *pipelineFake {
-	f := &pipelineFake{pipelines: ps}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *pipelineFake) serve(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	path := r.URL.EscapedPath()
-	f.reqs = append(f.reqs, r.Method+" "+path+"?"+r.URL.RawQuery)
-	f.tokens = append(f.tokens, r.Header.Get("PRIVATE-TOKEN"))
-	const prefix = "/api/v4/projects/ml%2Frec/pipeline"
-	w.Header().Set("Content-Type", "application/json")
-	switch {
-	case r.Method == "GET" && path == prefix+"s":
-		if f.failList != 0 {
-			w.WriteHeader(f.failList)
-			io.WriteString(w, `{"message":"no"}`)
-			return
-		}
-		q := r.URL.Query()
-		var page []map[string]any
-		for i := len(f.pipelines) - 1; i >= 0; i-- {
-			p := f.pipelines[i]
-			if p.Ref == q.Get("ref") && p.Source == q.Get("source") {
-				page = append(page, map[string]any{"id": p.ID, "ref": p.Ref, "source": p.Source, "status": "running",
-					"web_url": fmt.Sprintf("http://gl/ml/rec/-/pipelines/%d", p.ID)})
-			}
-		}
-		var n, per int
-		fmt.Sscan(q.Get("page"), &n)
-		fmt.Sscan(q.Get("per_page"), &per)
-		lo, hi := min((n-1)*per, len(page)), min(n*per, len(page))
-		json.NewEncoder(w).Encode(page[lo:hi])
-	case r.Method == "GET" && strings.HasPrefix(path, prefix+"s/") && strings.HasSuffix(path, "/variables"):
-		var id int64
-		fmt.Sscan(strings.TrimSuffix(strings.TrimPrefix(path, prefix+"s/"), "/variables"), &id)
-		vars := []map[string]string{}
-		for _, p := range f.pipelines {
-			if p.ID == id {
-				for k, v := range p.Vars {
-					vars = append(vars, map[string]string{"key": k, "value": v, "variable_type": "env_var"})
-				}
-			}
-		}
-		json.NewEncoder(w).Encode(vars)
-	case r.Method == "POST" && path == prefix:
-		var body struct {
-			Ref       string              `json:"ref"`
-			Variables []map[string]string `json:"variables"`
-		}
-		json.NewDecoder(r.Body).Decode(&body)
-		p := fakePipeline{ID: int64(100 + len(f.pipelines)), Ref: body.Ref, Source: "api", Vars: map[string]string{}}
-		for _, v := range body.Variables {
-			p.Vars[v["key"]] = v["value"]
-		}
-		f.pipelines = append(f.pipelines, p)
-		w.WriteHeader(http.StatusCreated)
-		fmt.Fprintf(w, `{"id": %d, "status": "created", "web_url": "http://gl/ml/rec/-/pipelines/%d"}`, p.ID, p.ID)
-	default:
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, `{"message":"404 Not Found"}`)
+// lost stores the pipeline whose answer job 7's earlier attempt lost.
+func lost(gl *gitlabtest.Server, named bool) {
+	p := gitlabtest.Pipeline{Ref: "main", Source: "api", CreatedAt: gl.Now().Add(-20 * time.Second),
+		Variables: map[string]string{mlbot.JobIDVariable: "7", "MODEL": "rec"}}
+	if named {
+		p.Name = mlbot.PipelineName(7)
 	}
+	gl.Add(p)
 }
 
-func (f *pipelineFake) requests() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.reqs...)
-}
-
-// TestRetrainAdoptsEarlierPipeline covers a retried job: the pipeline its
-// lost attempt created is found by MLGATE_JOB_ID and adopted, among other
-// jobs' pipelines, other refs and sources, across pages; without one, a
-// new pipeline carries MLGATE_JOB_ID; a first attempt does not search; a
-// failing search is retried rather than creating a pipeline blind.
-func TestRetrainAdoptsEarlierPipeline(t *testing.T) {
-	since := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	others := func(n int) []fakePipeline {
-		var ps []fakePipeline
-		for i := range n {
-			ps = append(ps, fakePipeline{ID: int64(i + 1), Ref: "main", Source: "api", Vars: map[string]string{"MLGATE_JOB_ID": fmt.Sprint(1000 + i)}})
-		}
-		return ps
+func pipelinesFor(t *testing.T, gl *gitlabtest.Server) *Pipelines {
+	t.Helper()
+	c, err := New(gl.URL+"/api/v4", Token{Value: "glpat-x", Source: "test"}, Options{RetryMax: -1})
+	if err != nil {
+		t.Fatal(err)
 	}
-	mine := fakePipeline{ID: 77, Ref: "main", Source: "api", Vars: map[string]string{"MODEL": "rec", "MLGATE_JOB_ID": "7"}}
-	task := mlbot.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main", Variables: map[string]string{"MODEL": "rec"}, JobID: 7, Since: since}
-	listQuery := "order_by=id&page=1&per_page=100&ref=main&sort=desc&source=api&updated_after=2026-11-23T09%3A50%3A00Z"
+	return NewPipelines(c, "")
+}
+
+// retry is job 7's second attempt: queued 30 s ago (this machine's clock).
+func retry() mlbot.RetrainTask {
+	return mlbot.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main", Variables: map[string]string{"MODEL": "rec"},
+		JobID: 7, Since: time.Now().Add(-30 * time.Second)}
+}
+
+// TestRetrainFindsEarlierPipeline covers a retried job among thousands of
+// pipelines on the ref: the pipeline its lost attempt created is found by
+// name in one list call, or by the window since the job was queued on
+// GitLab's clock (even 7 minutes ahead of ours, or a GitLab without the
+// name and created_* filters), and adopted; without one a single new
+// pipeline carries MLGATE_JOB_ID and MLGATE_PIPELINE_NAME. The number of
+// calls each search makes is bounded, whatever the history.
+func TestRetrainFindsEarlierPipeline(t *testing.T) {
 	tests := []struct {
 		name      string
-		stored    []fakePipeline
-		task      mlbot.RetrainTask
-		failList  int
-		wantID    int64
-		wantErr   string // "retryable" or ""
-		wantPosts int
-		wantFirst string // the first request
+		named     bool // the project sets workflow:name
+		knownName bool // an earlier create in this process showed it
+		noFilters bool
+		skew      time.Duration
+		lost      bool
+		wantCalls int // list + variable calls of the search
 	}{
-		{"adopts the lost attempt's pipeline", append([]fakePipeline{mine}, others(3)...), task, 0, 77, "", 0,
-			"GET /api/v4/projects/ml%2Frec/pipelines?" + listQuery},
-		{"finds it on the second page", append([]fakePipeline{mine, {ID: 90, Ref: "dev", Source: "api"}}, others(120)...), task, 0, 77, "", 0, ""},
-		{"ignores a same-id pipeline on another ref or source", []fakePipeline{{ID: 5, Ref: "dev", Source: "api", Vars: mine.Vars},
-			{ID: 6, Ref: "main", Source: "web", Vars: mine.Vars}}, task, 0, 100 + 2, "", 1, ""},
-		{"creates one when none is found", others(2), task, 0, 102, "", 1, ""},
-		{"first attempt does not search", []fakePipeline{mine}, mlbot.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main", JobID: 7},
-			0, 101, "", 1, "POST /api/v4/projects/ml%2Frec/pipeline?"},
-		{"search answered 503: retried later", nil, task, 503, 0, "retryable", 0, ""},
-		{"search answered 403: permanent", nil, task, 403, 0, "permanent", 0, ""},
+		{"named, found by name", true, false, false, 0, true, 2},
+		{"named and known, none: one call", true, true, false, 0, false, 1},
+		{"named, not yet known, none: name then window", true, false, false, 0, false, 2},
+		{"unnamed, found in the window", false, false, false, 0, true, 3},
+		{"unnamed, none in the window", false, false, false, 0, false, 2},
+		{"GitLab's clock 7 minutes ahead", false, false, false, 7 * time.Minute, true, 3},
+		{"GitLab's clock 7 minutes behind", false, false, false, -7 * time.Minute, true, 3},
+		{"a GitLab without the filters", false, false, true, 0, true, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newPipelineFake(t, tt.stored...)
-			f.failList = tt.failList
-			c, err := New(f.srv.URL+"/api/v4", Token{Value: "glpat-x", Source: "test"}, Options{RetryMax: -1})
+			gl := gitlabtest.New(t, "ml%2Frec")
+			gl.Named, gl.NoFilters, gl.Skew = tt.named, tt.noFilters, tt.skew
+			gl.AddHistory(3000, "main", gl.Now().Add(-2*time.Minute))
+			if tt.lost {
+				lost(gl, tt.named)
+			}
+			p := pipelinesFor(t, gl)
+			if tt.knownName {
+				p.look.setNamed("ml/rec", true)
+			}
+			run, err := p.Retrain(context.Background(), retry())
 			if err != nil {
 				t.Fatal(err)
 			}
-			run, err := NewPipelines(c, "").Retrain(context.Background(), tt.task)
-			switch tt.wantErr {
-			case "":
-				if err != nil {
-					t.Fatal(err)
-				}
-			case "retryable", "permanent":
-				if err == nil || errors.Is(err, mlbot.ErrPermanent) != (tt.wantErr == "permanent") {
-					t.Fatalf("err %v, want %s", err, tt.wantErr)
-				}
+			c := gl.Counts()
+			created := gl.Created()
+			switch {
+			case tt.lost && (run.ExternalID != 3001 || len(created) != 0 || run.Detail == ""):
+				t.Errorf("run %+v, %d created; want pipeline 3001 adopted", run, len(created))
+			case !tt.lost && (len(created) != 1 || run.ExternalID != created[0].ID ||
+				created[0].Variables[mlbot.JobIDVariable] != "7" || created[0].Variables[mlbot.PipelineNameVariable] != "mlbot retrain job 7"):
+				t.Errorf("run %+v, created %+v; want one new pipeline carrying job 7", run, created)
 			}
-			if run.ExternalID != tt.wantID {
-				t.Errorf("run %+v, want pipeline %d", run, tt.wantID)
-			}
-			posts := 0
-			for _, r := range f.requests() {
-				if strings.HasPrefix(r, "POST ") {
-					posts++
-				}
-			}
-			if posts != tt.wantPosts {
-				t.Errorf("%d create-pipeline calls, want %d: %v", posts, tt.wantPosts, f.requests())
-			}
-			if tt.wantFirst != "" && f.requests()[0] != tt.wantFirst {
-				t.Errorf("first request %q, want %q", f.requests()[0], tt.wantFirst)
-			}
-			for _, tok := range f.tokens {
-				if tok != "glpat-x" {
-					t.Errorf("PRIVATE-TOKEN %q", tok)
-				}
-			}
-			f.mu.Lock()
-			defer f.mu.Unlock()
-			for _, p := range f.pipelines[len(tt.stored):] {
-				if p.Vars["MLGATE_JOB_ID"] != "7" || (tt.task.Variables["MODEL"] != "" && p.Vars["MODEL"] != "rec") {
-					t.Errorf("created pipeline variables %v, want MLGATE_JOB_ID 7 and the task's", p.Vars)
-				}
+			if got := c.Lists + c.VariableReads; got != tt.wantCalls {
+				t.Errorf("search made %d calls (%+v), want %d", got, c, tt.wantCalls)
 			}
 		})
 	}
+}
+
+// TestRetrainWideWindow has 60 pipelines of other jobs created since job
+// 7 was queued: one attempt reads findReads of them, and the next goes on
+// where it stopped, so every candidate is read once and the third attempt
+// creates the pipeline.
+func TestRetrainWideWindow(t *testing.T) {
+	gl := gitlabtest.New(t, "ml%2Frec")
+	gl.AddHistory(60, "main", gl.Now())
+	p := pipelinesFor(t, gl)
+	task := retry()
+	task.Since = time.Now().Add(-2 * time.Minute)
+	for attempt := 1; attempt <= 2; attempt++ {
+		_, err := p.Retrain(context.Background(), task)
+		if !errors.Is(err, errSearchUnfinished) || errors.Is(err, mlbot.ErrPermanent) {
+			t.Fatalf("attempt %d: %v; want a retryable unfinished search", attempt, err)
+		}
+	}
+	if _, err := p.Retrain(context.Background(), task); err != nil {
+		t.Fatal(err)
+	}
+	if c := gl.Counts(); c.VariableReads != 60 || len(gl.Created()) != 1 {
+		t.Errorf("%+v, %d created; want 60 variable reads and 1 pipeline", c, len(gl.Created()))
+	}
+}
+
+// TestRetrainSearchBudget: with slow calls and a short deadline, the search
+// gives up (retryably) within half the deadline, leaving the rest.
+func TestRetrainSearchBudget(t *testing.T) {
+	gl := gitlabtest.New(t, "ml%2Frec")
+	gl.Latency = 50 * time.Millisecond
+	gl.AddHistory(40, "main", gl.Now())
+	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := pipelinesFor(t, gl).Retrain(ctx, retry())
+	if err == nil || errors.Is(err, mlbot.ErrPermanent) || len(gl.Created()) != 0 {
+		t.Fatalf("err %v, %d created; want a retryable error and no pipeline", err, len(gl.Created()))
+	}
+	if d := time.Since(start); d > 400*time.Millisecond {
+		t.Errorf("the search took %v of a 600ms deadline", d)
+	}
+}
+
+// TestRetrainSearchErrors: a failing search is retried (5xx) or fails the
+// job (4xx), never creates blind; a first attempt does not search.
+func TestRetrainSearchErrors(t *testing.T) {
+	gl := gitlabtest.New(t, "ml%2Frec")
+	gl.SetMode(gitlabtest.ModeOutage)
+	p := pipelinesFor(t, gl)
+	if _, err := p.Retrain(context.Background(), retry()); err == nil || errors.Is(err, mlbot.ErrPermanent) {
+		t.Errorf("503: %v, want retryable", err)
+	}
+	gl.SetMode(gitlabtest.ModeOK)
+	task := retry()
+	task.Project = "ml/other" // unknown to the stand-in: 404
+	if _, err := p.Retrain(context.Background(), task); !errors.Is(err, mlbot.ErrPermanent) {
+		t.Errorf("404: %v, want permanent", err)
+	}
+	task = retry()
+	task.Since = time.Time{}
+	if _, err := p.Retrain(context.Background(), task); err != nil {
+		t.Fatal(err)
+	}
+	if c := gl.Counts(); c.Lists != 0 || c.Creates != 1 {
+		t.Errorf("first attempt: %+v; want no search and one create", c)
+	}
+}
+
+// TestRetrainRemembersAttempts: when this process made every earlier
+// attempt of a job, it searches only where one of them may have created
+// a pipeline: not at all after GitLab refused the create call (503), and
+// only the span of a call whose answer was lost after one that was, even
+// with pipelines of other jobs created since. A process that did not see
+// them all (a restart, another replica) searches the job's whole life.
+func TestRetrainRemembersAttempts(t *testing.T) {
+	first := mlbot.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main", JobID: 7}
+	again := func(attempt int) mlbot.RetrainTask {
+		t := retry()
+		t.Attempt = attempt
+		return t
+	}
+	t.Run("refused: no search", func(t *testing.T) {
+		gl := gitlabtest.New(t, "ml%2Frec")
+		gl.AddHistory(3000, "main", gl.Now())
+		p := pipelinesFor(t, gl)
+		gl.SetMode(gitlabtest.ModeOutage)
+		if _, err := p.Retrain(context.Background(), first); err == nil {
+			t.Fatal("want the 503")
+		}
+		gl.SetMode(gitlabtest.ModeOK)
+		if _, err := p.Retrain(context.Background(), again(2)); err != nil {
+			t.Fatal(err)
+		}
+		if c := gl.Counts(); c.Lists != 0 || c.VariableReads != 0 || len(gl.Created()) != 1 {
+			t.Errorf("%+v, %d created; want no search and one pipeline", c, len(gl.Created()))
+		}
+	})
+	t.Run("answer lost: the span of that call", func(t *testing.T) {
+		gl := gitlabtest.New(t, "ml%2Frec")
+		gl.AddHistory(3000, "main", gl.Now().Add(-time.Minute))
+		p := pipelinesFor(t, gl)
+		gl.SetMode(gitlabtest.ModeDrop)
+		if _, err := p.Retrain(context.Background(), first); err == nil {
+			t.Fatal("want the dropped connection")
+		}
+		time.Sleep(6 * time.Second) // past the window's margin
+		gl.SetMode(gitlabtest.ModeOK)
+		for range 30 { // other jobs' pipelines since
+			gl.Add(gitlabtest.Pipeline{Ref: "main", Source: "api", CreatedAt: gl.Now(), Variables: map[string]string{mlbot.JobIDVariable: "8"}})
+		}
+		run, err := p.Retrain(context.Background(), again(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := gl.Counts()
+		if len(gl.Created()) != 1 || run.ExternalID != gl.Created()[0].ID || c.Lists+c.VariableReads != 3 {
+			t.Errorf("run %+v, %+v, %d created; want the lost pipeline adopted in 3 calls", run, c, len(gl.Created()))
+		}
+	})
+	t.Run("not seen here: the job's life", func(t *testing.T) {
+		gl := gitlabtest.New(t, "ml%2Frec")
+		gl.AddHistory(3000, "main", gl.Now().Add(-time.Minute))
+		gl.SetMode(gitlabtest.ModeOutage)
+		pipelinesFor(t, gl).Retrain(context.Background(), first)
+		gl.SetMode(gitlabtest.ModeOK)
+		if _, err := pipelinesFor(t, gl).Retrain(context.Background(), again(2)); err != nil {
+			t.Fatal(err)
+		}
+		if c := gl.Counts(); c.Lists != 2 {
+			t.Errorf("%+v; want a search by name and one by the job's life", c)
+		}
+	})
 }

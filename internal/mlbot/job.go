@@ -2,6 +2,7 @@ package mlbot
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -89,10 +90,23 @@ type RetrainTask struct {
 	// starting a second one.
 	JobID int64     `json:"-"`
 	Since time.Time `json:"-"`
+	// Attempt is the job's attempt count, this attempt included (set by
+	// the worker, 1 for the first): a backend that saw every earlier
+	// attempt itself knows which of them may have started a run.
+	Attempt int `json:"-"`
 }
 
 // JobIDVariable is the pipeline variable that carries the job id.
 const JobIDVariable = "MLGATE_JOB_ID"
+
+// PipelineNameVariable is the pipeline variable that carries the name a
+// job's pipeline should take (PipelineName): a project whose CI
+// configuration sets `workflow: name: $MLGATE_PIPELINE_NAME` makes the
+// pipeline findable by that name.
+const PipelineNameVariable = "MLGATE_PIPELINE_NAME"
+
+// PipelineName is the pipeline name of job id.
+func PipelineName(id int64) string { return "mlbot retrain job " + strconv.FormatInt(id, 10) }
 
 // NotifyTask sends a message.
 type NotifyTask struct {

@@ -88,7 +88,7 @@ func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
 		err = w.errNoRetrainer(t.Backend)
 	} else {
 		task := *t
-		task.JobID = j.ID
+		task.JobID, task.Attempt = j.ID, j.Attempts
 		if j.Attempts > 1 || j.LastError != "" {
 			// An earlier attempt ran: it may have started a run whose
 			// answer was lost (a crash, a timeout). It began after the job
