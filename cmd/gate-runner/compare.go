@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
+	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
 	"gitlab.com/mlgate/mlgate/internal/gates"
-	"gitlab.com/mlgate/mlgate/internal/gitlab"
 	"gitlab.com/mlgate/mlgate/internal/metricsfile"
 	"gitlab.com/mlgate/mlgate/internal/mlflow"
 )

@@ -10,11 +10,18 @@ import (
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
+	"gitlab.com/mlgate/mlgate/internal/forge/github"
+	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
 	"gitlab.com/mlgate/mlgate/internal/gates"
-	"gitlab.com/mlgate/mlgate/internal/github"
-	"gitlab.com/mlgate/mlgate/internal/gitlab"
 	"gitlab.com/mlgate/mlgate/internal/lineage"
 	"gitlab.com/mlgate/mlgate/internal/report"
+)
+
+// The forge adapters are what report.Post posts to.
+var (
+	_ report.Forge         = (*gitlab.Poster)(nil)
+	_ report.ImageUploader = (*gitlab.Poster)(nil)
+	_ report.Forge         = (*github.Poster)(nil)
 )
 
 // postFlags are the flags of commands that can post their report.

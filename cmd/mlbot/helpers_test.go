@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/gitlab/gitlabtest"
+	"gitlab.com/mlgate/mlgate/internal/forge/gitlab/gitlabtest"
 )
 
 // pipelineCall is one pipeline the stand-in GitLab created.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/store"
 )
@@ -56,7 +57,7 @@ func TestLostAnswerAdoptsPipeline(t *testing.T) {
 			})
 			js := jobsOf(t, "sqlite", db)
 			calls := gl.calls()
-			if len(calls) != 1 || calls[0].Variables[mlbot.JobIDVariable] != fmt.Sprint(js[0].ID) || calls[0].Variables["MODEL"] != "rec" {
+			if len(calls) != 1 || calls[0].Variables[forge.JobIDVariable] != fmt.Sprint(js[0].ID) || calls[0].Variables["MODEL"] != "rec" {
 				t.Fatalf("created %d pipelines (%+v); want 1 carrying MLGATE_JOB_ID %d", len(calls), calls, js[0].ID)
 			}
 			if js[0].Attempts != 2 || gl.Counts().Lists == 0 {

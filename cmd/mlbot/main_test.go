@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/store"
 )
@@ -53,7 +54,7 @@ func TestCommands(t *testing.T) {
 		Labels: map[string]string{"alertname": "FeatureDrift"}}}, func(a mlbot.Alert) mlbot.Plan {
 		return mlbot.Plan{Jobs: []mlbot.Job{{Kind: mlbot.KindRetrain, Rule: "severe-drift", Model: "rec", DedupKey: "k",
 			State: mlbot.JobFailed, LastError: "create pipeline: 404 Project Not Found", NextAttemptAt: now, CreatedAt: now, UpdatedAt: now,
-			Task: mlbot.Task{Retrain: &mlbot.RetrainTask{Backend: "gitlab"}}}}}
+			Task: mlbot.Task{Retrain: &forge.RetrainTask{Backend: "gitlab"}}}}}
 	})
 	st.Close()
 	if err != nil {

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/gitlab/gitlabtest"
+	"gitlab.com/mlgate/mlgate/internal/forge"
+	"gitlab.com/mlgate/mlgate/internal/forge/gitlab/gitlabtest"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
 
@@ -69,7 +70,7 @@ func TestOutageOnBusyProject(t *testing.T) {
 			created := gl.Created()
 			byJob := map[string]int{}
 			for _, p := range created {
-				byJob[p.Variables[mlbot.JobIDVariable]]++
+				byJob[p.Variables[forge.JobIDVariable]]++
 			}
 			for _, j := range jobsOf(t, "sqlite", db) {
 				if n := byJob[fmt.Sprint(j.ID)]; n != 1 {

@@ -11,8 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"gitlab.com/mlgate/mlgate/internal/github"
-	"gitlab.com/mlgate/mlgate/internal/gitlab"
+	"gitlab.com/mlgate/mlgate/internal/forge/github"
+	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
 	"gitlab.com/mlgate/mlgate/internal/httpcall"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/outbox"

@@ -12,7 +12,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 // Backend sends the rendered request of one backends.http entry.
@@ -27,13 +27,13 @@ type Backend struct {
 // header. A body that is not JSON and a 4xx answer
 // are permanent; 5xx, timeouts and network errors are not. The answer's
 // "dag_run_id", "run_id" or "id" field goes to the run's Detail.
-func (b *Backend) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, error) {
+func (b *Backend) Retrain(ctx context.Context, t forge.RetrainTask) (forge.Run, error) {
 	if t.Body != "" && !json.Valid([]byte(t.Body)) {
-		return mlbot.Run{}, mlbot.Permanent(fmt.Errorf("backend %s: rendered body is not JSON: %.200s", b.Name, t.Body))
+		return forge.Run{}, forge.Permanent(fmt.Errorf("backend %s: rendered body is not JSON: %.200s", b.Name, t.Body))
 	}
 	req, err := http.NewRequestWithContext(ctx, b.Method, t.URL, bytes.NewBufferString(t.Body))
 	if err != nil {
-		return mlbot.Run{}, mlbot.Permanent(fmt.Errorf("backend %s: %w", b.Name, err))
+		return forge.Run{}, forge.Permanent(fmt.Errorf("backend %s: %w", b.Name, err))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "mlgate-mlbot")
@@ -52,15 +52,15 @@ func (b *Backend) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, 
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return mlbot.Run{}, fmt.Errorf("backend %s: %s %s: %w", b.Name, b.Method, safeURL(req), err)
+		return forge.Run{}, fmt.Errorf("backend %s: %s %s: %w", b.Name, b.Method, safeURL(req), err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		err := fmt.Errorf("backend %s: %s %s: %s: %.300s", b.Name, b.Method, safeURL(req), resp.Status, bytes.TrimSpace(body))
-		return mlbot.Run{}, mlbot.ClassifyHTTP(resp.StatusCode, err)
+		return forge.Run{}, forge.ClassifyHTTP(resp.StatusCode, err)
 	}
-	run := mlbot.Run{Backend: b.Name, Project: req.URL.Host, Status: resp.Status}
+	run := forge.Run{Backend: b.Name, Project: req.URL.Host, Status: resp.Status}
 	if id := runID(body); id != "" {
 		run.Detail = "run " + id
 	}

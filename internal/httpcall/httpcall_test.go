@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 func TestRetrain(t *testing.T) {
@@ -24,7 +24,7 @@ func TestRetrain(t *testing.T) {
 	}))
 	defer srv.Close()
 	b := &Backend{Name: "airflow", Method: "POST", Headers: map[string]string{"Authorization": "Bearer a"}}
-	task := mlbot.RetrainTask{URL: srv.URL + "/api/v1/dags/retrain/dagRuns", Body: `{"conf":{"model":"rec"}}`}
+	task := forge.RetrainTask{URL: srv.URL + "/api/v1/dags/retrain/dagRuns", Body: `{"conf":{"model":"rec"}}`}
 	run, err := b.Retrain(context.Background(), task)
 	if err != nil {
 		t.Fatal(err)
@@ -41,11 +41,11 @@ func TestRetrain(t *testing.T) {
 	}{{409, true}, {500, false}, {502, false}} {
 		status = tc.status
 		_, err := b.Retrain(context.Background(), task)
-		if err == nil || errors.Is(err, mlbot.ErrPermanent) != tc.permanent {
+		if err == nil || errors.Is(err, forge.ErrPermanent) != tc.permanent {
 			t.Errorf("status %d: %v", tc.status, err)
 		}
 	}
-	if _, err := b.Retrain(context.Background(), mlbot.RetrainTask{URL: srv.URL, Body: `{"conf":`}); !errors.Is(err, mlbot.ErrPermanent) {
+	if _, err := b.Retrain(context.Background(), forge.RetrainTask{URL: srv.URL, Body: `{"conf":`}); !errors.Is(err, forge.ErrPermanent) {
 		t.Errorf("bad JSON body: %v", err)
 	}
 }
@@ -55,7 +55,7 @@ func TestErrorsHideSecrets(t *testing.T) {
 	defer srv.Close()
 	b := &Backend{Name: "x", Method: "POST"}
 	u := strings.Replace(srv.URL, "http://", "http://user:pw@", 1) + "/run?api_key=s3cret"
-	_, err := b.Retrain(context.Background(), mlbot.RetrainTask{URL: u, Body: "{}"})
+	_, err := b.Retrain(context.Background(), forge.RetrainTask{URL: u, Body: "{}"})
 	if err == nil || strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "pw") {
 		t.Errorf("error leaks a secret: %v", err)
 	}
@@ -72,11 +72,11 @@ func TestIdempotencyKey(t *testing.T) {
 	}))
 	defer srv.Close()
 	b := &Backend{Name: "airflow", Method: "POST"}
-	task := mlbot.RetrainTask{URL: srv.URL, Body: `{}`, JobID: 42}
+	task := forge.RetrainTask{URL: srv.URL, Body: `{}`, JobID: 42}
 	b.Retrain(context.Background(), task)
 	task.Since = time.Now() // a retry of the same job
 	b.Retrain(context.Background(), task)
-	b.Retrain(context.Background(), mlbot.RetrainTask{URL: srv.URL, Body: `{}`})
+	b.Retrain(context.Background(), forge.RetrainTask{URL: srv.URL, Body: `{}`})
 	own := &Backend{Name: "x", Method: "POST", Headers: map[string]string{"Idempotency-Key": "mine"}}
 	own.Retrain(context.Background(), task)
 	if got := strings.Join(keys, ","); got != "42,42,,mine" {

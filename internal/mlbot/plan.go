@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 // Plan is what a newly stored firing alert asks for: the jobs of the
@@ -77,8 +79,8 @@ func (c *Config) PlanAlert(a Alert, now time.Time) Plan {
 	return p
 }
 
-func (c *Config) renderRetrain(rt *Retrain, r *Rule, d TemplateData) (*RetrainTask, error) {
-	t := &RetrainTask{Backend: rt.Backend, Project: rt.Project, Repository: rt.Repository,
+func (c *Config) renderRetrain(rt *Retrain, r *Rule, d TemplateData) (*forge.RetrainTask, error) {
+	t := &forge.RetrainTask{Backend: rt.Backend, Project: rt.Project, Repository: rt.Repository,
 		Workflow: rt.Workflow, Ref: rt.Ref, Cooldown: r.Cooldown, Variables: map[string]string{}}
 	for k, tpl := range rt.vars {
 		v, err := render(tpl, d)

@@ -99,22 +99,6 @@ type SlackTask struct {
 	ResponseURL string `json:"response_url,omitempty"`
 }
 
-// RollbackTask starts an approved rollback.
-type RollbackTask struct {
-	ApprovalID int64  `json:"approval_id"`
-	Mode       string `json:"mode"`
-	JobName    string `json:"job_name,omitempty"`
-	Project    string `json:"project"`
-	Ref        string `json:"ref"`
-	Version    string `json:"version"`
-	Model      string `json:"model"`
-}
-
-// Variables are the pipeline or job variables of the rollback.
-func (t RollbackTask) Variables() map[string]string {
-	return map[string]string{"ROLLBACK_TO": t.Version, "MODEL": t.Model}
-}
-
 func (s *SlackConfig) defaults(rules []*Rule) {
 	// A /mlops retrain holds the model's cooldown as long as the longest
 	// rule would.

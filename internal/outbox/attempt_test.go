@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/store"
 )
@@ -18,13 +19,13 @@ func TestRetrainToldOfEarlierAttempts(t *testing.T) {
 	s := mustStore(t)
 	queue(t, s, "fp1", "rec", 0)
 	c := &clock{t0.Add(time.Second)}
-	var got []mlbot.RetrainTask
-	w := newWorker(s, c, func(ctx context.Context, task mlbot.RetrainTask) (mlbot.Run, error) {
+	var got []forge.RetrainTask
+	w := newWorker(s, c, func(ctx context.Context, task forge.RetrainTask) (forge.Run, error) {
 		got = append(got, task)
 		if len(got) == 1 {
-			return mlbot.Run{}, mlbot.ClassifyHTTP(503, errors.New("503 Service Unavailable"))
+			return forge.Run{}, forge.ClassifyHTTP(503, errors.New("503 Service Unavailable"))
 		}
-		return mlbot.Run{Backend: "gitlab", ExternalID: 5}, nil
+		return forge.Run{Backend: "gitlab", ExternalID: 5}, nil
 	})
 	ctx := context.Background()
 	if _, err := w.RunOnce(ctx); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/store"
 )
@@ -25,7 +26,7 @@ func (w *Worker) runJob(ctx context.Context, j mlbot.Job) {
 			f = w.handle(ctx, j, h)
 			break
 		}
-		f = w.outcome(j, j.Kind, mlbot.Permanent(fmt.Errorf("job kind %q is unknown", j.Kind)), "")
+		f = w.outcome(j, j.Kind, forge.Permanent(fmt.Errorf("job kind %q is unknown", j.Kind)), "")
 	}
 	f.ID, f.Lease, f.Now = j.ID, j.Lease, w.Now()
 	if w.Observer != nil {
@@ -61,7 +62,7 @@ func (w *Worker) call(ctx context.Context, fn func(context.Context) error) error
 func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
 	t := j.Task.Retrain
 	if t == nil {
-		return w.outcome(j, "retrain", mlbot.Permanent(errors.New("retrain job without a task")), "")
+		return w.outcome(j, "retrain", forge.Permanent(errors.New("retrain job without a task")), "")
 	}
 	if t.Cooldown > 0 && j.Model != "" && t.Force {
 		now := w.Now()
@@ -82,7 +83,7 @@ func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
 		}
 	}
 	r := w.Retrainers[t.Backend]
-	var run mlbot.Run
+	var run forge.Run
 	var err error
 	if r == nil {
 		err = w.errNoRetrainer(t.Backend)
@@ -124,7 +125,7 @@ func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
 
 // handle runs a job through its kind's handler.
 func (w *Worker) handle(ctx context.Context, j mlbot.Job, h Handler) store.Finish {
-	var run mlbot.Run
+	var run forge.Run
 	err := w.call(ctx, func(ctx context.Context) error {
 		var e error
 		run, e = h.Handle(ctx, j)
@@ -151,7 +152,7 @@ func (w *Worker) outcome(j mlbot.Job, action string, err error, result string) s
 	switch {
 	case err == nil:
 		return store.Finish{State: mlbot.JobDone, Result: result, Audit: audit}
-	case errors.Is(err, mlbot.ErrPermanent):
+	case errors.Is(err, forge.ErrPermanent):
 		audit.Action, audit.Detail = action+"_failed", err.Error()
 		return store.Finish{State: mlbot.JobFailed, Error: err.Error(), Audit: audit}
 	case j.Attempts >= w.Config.MaxAttempts:

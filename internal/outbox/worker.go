@@ -11,21 +11,22 @@ import (
 	"sync"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/store"
 )
 
-// Retrainer starts a retraining; errors wrapping mlbot.ErrPermanent are
+// Retrainer starts a retraining; errors wrapping forge.ErrPermanent are
 // not retried.
 type Retrainer interface {
-	Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, error)
+	Retrain(ctx context.Context, t forge.RetrainTask) (forge.Run, error)
 }
 
 // RetrainerFunc adapts a function to Retrainer.
-type RetrainerFunc func(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, error)
+type RetrainerFunc func(ctx context.Context, t forge.RetrainTask) (forge.Run, error)
 
 // Retrain calls f.
-func (f RetrainerFunc) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, error) {
+func (f RetrainerFunc) Retrain(ctx context.Context, t forge.RetrainTask) (forge.Run, error) {
 	return f(ctx, t)
 }
 
@@ -37,16 +38,16 @@ type Notifier interface {
 
 // Handler carries out jobs of one kind (Slack messages, rollbacks); the
 // Run it returns, when it has an ExternalID, is recorded as the job's
-// pipeline. Errors wrapping mlbot.ErrPermanent are not retried.
+// pipeline. Errors wrapping forge.ErrPermanent are not retried.
 type Handler interface {
-	Handle(ctx context.Context, job mlbot.Job) (mlbot.Run, error)
+	Handle(ctx context.Context, job mlbot.Job) (forge.Run, error)
 }
 
 // HandlerFunc adapts a function to Handler.
-type HandlerFunc func(ctx context.Context, job mlbot.Job) (mlbot.Run, error)
+type HandlerFunc func(ctx context.Context, job mlbot.Job) (forge.Run, error)
 
 // Handle calls f.
-func (f HandlerFunc) Handle(ctx context.Context, job mlbot.Job) (mlbot.Run, error) {
+func (f HandlerFunc) Handle(ctx context.Context, job mlbot.Job) (forge.Run, error) {
 	return f(ctx, job)
 }
 
@@ -206,5 +207,5 @@ func Backoff(c mlbot.WorkerConfig, attempt int, jitter float64) time.Duration {
 var errNoBackend = errors.New("no such retraining backend")
 
 func (w *Worker) errNoRetrainer(backend string) error {
-	return mlbot.Permanent(fmt.Errorf("backend %q: %w (configure backends.%s)", backend, errNoBackend, backend))
+	return forge.Permanent(fmt.Errorf("backend %q: %w (configure backends.%s)", backend, errNoBackend, backend))
 }

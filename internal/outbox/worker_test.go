@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/store"
 )
@@ -36,7 +37,7 @@ func queue(t *testing.T, s *store.DB, fp, model string, cooldown time.Duration) 
 	_, err := s.SaveAlerts(context.Background(), []mlbot.Alert{a}, func(a mlbot.Alert) mlbot.Plan {
 		return mlbot.Plan{Jobs: []mlbot.Job{{Kind: mlbot.KindRetrain, Rule: "r", Model: model, State: mlbot.JobPending,
 			DedupKey: fmt.Sprint(a.ID), NextAttemptAt: t0, CreatedAt: t0, UpdatedAt: t0,
-			Task: mlbot.Task{Retrain: &mlbot.RetrainTask{Backend: "gitlab", Project: "g/p", Ref: "main", Cooldown: cooldown}}}}}
+			Task: mlbot.Task{Retrain: &forge.RetrainTask{Backend: "gitlab", Project: "g/p", Ref: "main", Cooldown: cooldown}}}}}
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -82,12 +83,12 @@ func TestRetryThenDone(t *testing.T) {
 	queue(t, s, "fp1", "rec", 0)
 	c := &clock{t0}
 	calls := 0
-	w := newWorker(s, c, func(ctx context.Context, task mlbot.RetrainTask) (mlbot.Run, error) {
+	w := newWorker(s, c, func(ctx context.Context, task forge.RetrainTask) (forge.Run, error) {
 		calls++
 		if calls < 3 {
-			return mlbot.Run{}, mlbot.ClassifyHTTP(503, errors.New("503 Service Unavailable"))
+			return forge.Run{}, forge.ClassifyHTTP(503, errors.New("503 Service Unavailable"))
 		}
-		return mlbot.Run{Backend: "gitlab", Project: "g/p", ExternalID: 99, WebURL: "http://gl/p/99", Status: "created"}, nil
+		return forge.Run{Backend: "gitlab", Project: "g/p", ExternalID: 99, WebURL: "http://gl/p/99", Status: "created"}, nil
 	})
 	ctx := context.Background()
 	steps := []struct {
@@ -128,8 +129,8 @@ func TestPermanentAndDead(t *testing.T) {
 		state   mlbot.JobState
 		errText string
 	}{
-		{"4xx fails at once", mlbot.ClassifyHTTP(404, errors.New("404 Project Not Found")), 1, mlbot.JobFailed, "404 Project Not Found"},
-		{"429 is retried until dead", mlbot.ClassifyHTTP(429, errors.New("429 Too Many Requests")), 4, mlbot.JobDead, "gave up after 4 attempts: 429 Too Many Requests"},
+		{"4xx fails at once", forge.ClassifyHTTP(404, errors.New("404 Project Not Found")), 1, mlbot.JobFailed, "404 Project Not Found"},
+		{"429 is retried until dead", forge.ClassifyHTTP(429, errors.New("429 Too Many Requests")), 4, mlbot.JobDead, "gave up after 4 attempts: 429 Too Many Requests"},
 		{"timeout is retried until dead", context.DeadlineExceeded, 4, mlbot.JobDead, "gave up after 4 attempts: context deadline exceeded"},
 	}
 	for _, tc := range tests {
@@ -138,7 +139,7 @@ func TestPermanentAndDead(t *testing.T) {
 			queue(t, s, "fp1", "rec", time.Hour)
 			c := &clock{t0}
 			calls := 0
-			w := newWorker(s, c, func(context.Context, mlbot.RetrainTask) (mlbot.Run, error) { calls++; return mlbot.Run{}, tc.err })
+			w := newWorker(s, c, func(context.Context, forge.RetrainTask) (forge.Run, error) { calls++; return forge.Run{}, tc.err })
 			for range 10 {
 				if _, err := w.RunOnce(context.Background()); err != nil {
 					t.Fatal(err)
@@ -164,9 +165,9 @@ func countingWorker(t *testing.T) (*store.DB, *clock, *Worker, *int) {
 	s := mustStore(t)
 	c := &clock{t0}
 	calls := new(int)
-	w := newWorker(s, c, func(context.Context, mlbot.RetrainTask) (mlbot.Run, error) {
+	w := newWorker(s, c, func(context.Context, forge.RetrainTask) (forge.Run, error) {
 		*calls++
-		return mlbot.Run{Backend: "gitlab", ExternalID: int64(*calls)}, nil
+		return forge.Run{Backend: "gitlab", ExternalID: int64(*calls)}, nil
 	})
 	return s, c, w, calls
 }
@@ -208,7 +209,7 @@ func TestSlackRetrainHoldsCooldown(t *testing.T) {
 		t.Helper()
 		_, err := s.EnqueueJob(context.Background(), mlbot.Job{Kind: mlbot.KindRetrain, Rule: "slack", Model: "rec",
 			State: mlbot.JobPending, DedupKey: fmt.Sprint("slack/", c.now.UnixNano()), NextAttemptAt: c.now,
-			CreatedAt: c.now, UpdatedAt: c.now, Task: mlbot.Task{Retrain: &mlbot.RetrainTask{Backend: "gitlab",
+			CreatedAt: c.now, UpdatedAt: c.now, Task: mlbot.Task{Retrain: &forge.RetrainTask{Backend: "gitlab",
 				Project: "g/p", Ref: "main", Cooldown: 2 * time.Hour, Force: force}}}, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -255,9 +256,9 @@ func TestRunDrains(t *testing.T) {
 	s := mustStore(t)
 	done := make(chan struct{}, 10)
 	w := &Worker{Store: s, Config: cfg, Retrainers: map[string]Retrainer{"gitlab": RetrainerFunc(
-		func(context.Context, mlbot.RetrainTask) (mlbot.Run, error) {
+		func(context.Context, forge.RetrainTask) (forge.Run, error) {
 			done <- struct{}{}
-			return mlbot.Run{}, nil
+			return forge.Run{}, nil
 		})}}
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})

@@ -8,37 +8,18 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/gates"
 )
-
-// CommitStatus is one gate's status on a commit: Pending while the report
-// is being posted, then the gate's Status.
-type CommitStatus struct {
-	// Name is the status context, "mlgate/<gate>".
-	Name    string
-	Pending bool
-	Status  gates.Status
-	// Description is the gate's summary; each forge trims it to its limit.
-	Description string
-	// TargetURL links the job (CI_JOB_URL) or the workflow run.
-	TargetURL string
-}
-
-// Comment is the result of posting the sticky comment.
-type Comment struct {
-	ID      int64
-	Created bool // false: an existing comment was edited
-	URL     string
-}
 
 // Forge is where a report is posted: GitLab or GitHub.
 type Forge interface {
 	// SetStatus sets one commit status; it returns an error a user can act
 	// on (naming the token's missing scope or role on 401/403).
-	SetStatus(ctx context.Context, s CommitStatus) error
+	SetStatus(ctx context.Context, s forge.CommitStatus) error
 	// UpsertComment edits the one comment whose body contains marker, or
 	// creates it when there is none.
-	UpsertComment(ctx context.Context, marker, body string) (Comment, error)
+	UpsertComment(ctx context.Context, marker, body string) (forge.Comment, error)
 }
 
 // ImageUploader is a Forge that can host images for its comments (GitLab's
@@ -68,7 +49,7 @@ type PostOptions struct {
 type Posted struct {
 	Statuses  int
 	Images    int
-	Comment   *Comment
+	Comment   *forge.Comment
 	Truncated bool
 }
 
@@ -89,9 +70,9 @@ func Post(ctx context.Context, f Forge, r *gates.Report, o PostOptions) (Posted,
 	// says it.
 	statuses := func(pending bool) error {
 		for _, g := range r.Gates {
-			s := CommitStatus{Name: "mlgate/" + g.Gate, Pending: pending, Status: g.Status, Description: g.Summary, TargetURL: o.StatusURL}
+			s := forge.CommitStatus{Name: "mlgate/" + g.Gate, State: statusState(g.Status), Description: g.Summary, TargetURL: o.StatusURL}
 			if pending {
-				s.Description = "mlgate is posting the report"
+				s.State, s.Description = forge.Pending, "mlgate is posting the report"
 			}
 			if err := f.SetStatus(ctx, s); err != nil {
 				return fmt.Errorf("commit status %s: %w", s.Name, err)
@@ -212,7 +193,16 @@ func truncateRunes(s string, n int) string {
 	return strings.TrimRightFunc(string(rs[:n-1]), func(r rune) bool { return r == ' ' }) + "…"
 }
 
-// TrimDescription trims a commit status description to n characters.
-func TrimDescription(s string, n int) string { return truncateRunes(oneLineText(s), n) }
+// statusState is the commit status state of a gate's status: failed for
+// a failure, skipped for a skip, success for a pass or a warning.
+func statusState(s gates.Status) forge.State {
+	switch s {
+	case gates.Fail:
+		return forge.Failed
+	case gates.Skip:
+		return forge.Skipped
+	}
+	return forge.Success
+}
 
 func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"gitlab.com/mlgate/mlgate/internal/github"
+	"gitlab.com/mlgate/mlgate/internal/forge/github"
 	"gitlab.com/mlgate/mlgate/internal/store"
 )
 

@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/gitlab"
+	"gitlab.com/mlgate/mlgate/internal/forge"
+	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
 
@@ -96,7 +97,7 @@ func BenchmarkRollbackDirect(b *testing.B) {
 		b.StartTimer()
 		for i := range approvalsPerRun {
 			start := time.Now()
-			if _, err := r.Rollback(context.Background(), mlbot.RollbackTask{Mode: "play", JobName: "rollback",
+			if _, err := r.Rollback(context.Background(), forge.RollbackTask{Mode: "play", JobName: "rollback",
 				Project: "ml/rec", Ref: "main", Version: fmt.Sprint("v", i), Model: "rec"}); err != nil {
 				b.Fatal(err)
 			}

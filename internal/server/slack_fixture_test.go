@@ -22,7 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/slack-go/slack/slacktest"
 
-	"gitlab.com/mlgate/mlgate/internal/gitlab"
+	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/outbox"
 	"gitlab.com/mlgate/mlgate/internal/slack"

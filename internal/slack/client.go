@@ -12,11 +12,12 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
 
 // Client calls Slack's Web API. It does not retry: mlbot's outbox does,
-// durably. Errors wrap mlbot.ErrPermanent when Slack refuses the call
+// durably. Errors wrap forge.ErrPermanent when Slack refuses the call
 // (invalid_auth, channel_not_found…); rate limits, 5xx and network errors
 // are retryable.
 type Client struct {
@@ -150,7 +151,7 @@ func classify(err error) error {
 	}
 	var se slack.StatusCodeError
 	if errors.As(err, &se) {
-		return mlbot.ClassifyHTTP(se.Code, err)
+		return forge.ClassifyHTTP(se.Code, err)
 	}
 	var sr slack.SlackErrorResponse
 	if errors.As(err, &sr) {
@@ -158,7 +159,7 @@ func classify(err error) error {
 		case "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout":
 			return err
 		}
-		return mlbot.Permanent(err)
+		return forge.Permanent(err)
 	}
 	return err
 }

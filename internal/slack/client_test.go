@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
 
@@ -43,8 +44,8 @@ func TestClientErrorKinds(t *testing.T) {
 			defer srv.Close()
 			cl := New(&mlbot.SlackConfig{BotToken: "xoxb-secret", APIURL: srv.URL}, srv.Client())
 			err := cl.UpdateApproval(context.Background(), mlbot.Approval{ID: 1, Channel: "C1", TS: "1.2", State: mlbot.ApprovalRejected})
-			if err == nil || errors.Is(err, mlbot.ErrPermanent) != c.permanent {
-				t.Fatalf("err %v, permanent %v want %v", err, errors.Is(err, mlbot.ErrPermanent), c.permanent)
+			if err == nil || errors.Is(err, forge.ErrPermanent) != c.permanent {
+				t.Fatalf("err %v, permanent %v want %v", err, errors.Is(err, forge.ErrPermanent), c.permanent)
 			}
 			if strings.Contains(err.Error(), "xoxb-secret") {
 				t.Errorf("token in error: %v", err)

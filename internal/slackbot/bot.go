@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/slack"
 	"gitlab.com/mlgate/mlgate/internal/store"
@@ -30,7 +31,7 @@ type Store interface {
 
 // Rollbacker starts an approved rollback (internal/gitlab's Rollbacks).
 type Rollbacker interface {
-	Rollback(ctx context.Context, t mlbot.RollbackTask) (mlbot.Run, error)
+	Rollback(ctx context.Context, t forge.RollbackTask) (forge.Run, error)
 }
 
 // Bot is mlbot's Slack side.

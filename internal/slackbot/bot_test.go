@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/slack"
 )
@@ -73,7 +74,7 @@ func TestNotifyPostsToChannel(t *testing.T) {
 			t.Errorf("posted %v, want channel %s", f, c.want)
 		}
 	}
-	if err := b.Notify(context.Background(), mlbot.Job{Kind: mlbot.KindNotify}); !errors.Is(err, mlbot.ErrPermanent) {
+	if err := b.Notify(context.Background(), mlbot.Job{Kind: mlbot.KindNotify}); !errors.Is(err, forge.ErrPermanent) {
 		t.Errorf("notify without a task: %v", err)
 	}
 }

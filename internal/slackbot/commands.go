@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/slack"
 	"gitlab.com/mlgate/mlgate/internal/store"
@@ -98,7 +99,7 @@ func (b *Bot) retrain(ctx context.Context, c slack.Command) (string, error) {
 	}
 	j := mlbot.Job{Kind: mlbot.KindRetrain, Rule: "slack", Model: c.Model, State: mlbot.JobPending,
 		DedupKey: fmt.Sprintf("slack/retrain/%s/%s/%d", c.Model, c.UserID, now.UnixNano()), NextAttemptAt: now,
-		CreatedAt: now, UpdatedAt: now, Task: mlbot.Task{Retrain: &mlbot.RetrainTask{Backend: "gitlab",
+		CreatedAt: now, UpdatedAt: now, Task: mlbot.Task{Retrain: &forge.RetrainTask{Backend: "gitlab",
 			Project: m.Project, Ref: m.Ref, Variables: vars, Cooldown: cooldown, Force: held != nil}}}
 	audit := &mlbot.AuditEntry{At: now, Actor: c.UserID, Action: "retrain", Subject: c.Model,
 		Detail: fmt.Sprintf("/mlops retrain on %s@%s: %s", m.Project, m.Ref, c.Reason)}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/slack"
 	"gitlab.com/mlgate/mlgate/internal/store"
@@ -42,7 +43,7 @@ func (b *Bot) Decide(ctx context.Context, user string, id int64, approve bool) (
 		return fmt.Sprintf(":no_entry: Request #%d: you need the role *approve_rollback* to decide rollbacks.", id), nil
 	}
 	out, err := b.Store.Decide(ctx, store.Decision{ApprovalID: id, User: user, Approve: approve, Now: b.now(),
-		Rollback: mlbot.RollbackTask{Mode: b.Config.Rollback.Mode, JobName: b.Config.Rollback.Job}})
+		Rollback: forge.RollbackTask{Mode: b.Config.Rollback.Mode, JobName: b.Config.Rollback.Job}})
 	if errors.Is(err, mlbot.ErrNotFound) {
 		return fmt.Sprintf("There is no rollback request #%d.", id), nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/outbox"
 )
@@ -30,7 +31,7 @@ func (b *Bot) Handlers() map[string]outbox.Handler {
 func (b *Bot) Notify(ctx context.Context, j mlbot.Job) error {
 	t := j.Task.Notify
 	if t == nil {
-		return mlbot.Permanent(errors.New("notify job without a task"))
+		return forge.Permanent(errors.New("notify job without a task"))
 	}
 	ch := t.Channel
 	if ch == "" {
@@ -41,59 +42,59 @@ func (b *Bot) Notify(ctx context.Context, j mlbot.Job) error {
 
 func (b *Bot) approval(ctx context.Context, j mlbot.Job) (mlbot.Approval, error) {
 	if j.Task.Slack == nil {
-		return mlbot.Approval{}, mlbot.Permanent(fmt.Errorf("%s job without a task", j.Kind))
+		return mlbot.Approval{}, forge.Permanent(fmt.Errorf("%s job without a task", j.Kind))
 	}
 	a, err := b.Store.GetApproval(ctx, j.Task.Slack.ApprovalID)
 	if errors.Is(err, mlbot.ErrNotFound) {
-		return a, mlbot.Permanent(err)
+		return a, forge.Permanent(err)
 	}
 	return a, err
 }
 
 // post posts a request's message once: a retry after the ts was recorded
 // does not post a second message.
-func (b *Bot) post(ctx context.Context, j mlbot.Job) (mlbot.Run, error) {
+func (b *Bot) post(ctx context.Context, j mlbot.Job) (forge.Run, error) {
 	a, err := b.approval(ctx, j)
 	if err != nil || a.TS != "" {
-		return mlbot.Run{}, err
+		return forge.Run{}, err
 	}
 	ch, ts, err := b.Slack.PostApproval(ctx, b.Config.Channel, a)
 	if err != nil {
-		return mlbot.Run{}, err
+		return forge.Run{}, err
 	}
 	if err := b.Store.SetApprovalMessage(ctx, a.ID, ch, ts); err != nil {
-		return mlbot.Run{}, err
+		return forge.Run{}, err
 	}
-	return mlbot.Run{Detail: fmt.Sprintf("posted request %d to %s at %s", a.ID, ch, ts)}, nil
+	return forge.Run{Detail: fmt.Sprintf("posted request %d to %s at %s", a.ID, ch, ts)}, nil
 }
 
 // update rewrites the message from the request's current state, so
 // updates that queue up all show the latest one.
-func (b *Bot) update(ctx context.Context, j mlbot.Job) (mlbot.Run, error) {
+func (b *Bot) update(ctx context.Context, j mlbot.Job) (forge.Run, error) {
 	a, err := b.approval(ctx, j)
 	if err != nil {
-		return mlbot.Run{}, err
+		return forge.Run{}, err
 	}
 	if a.TS == "" {
-		return mlbot.Run{}, fmt.Errorf("update request %d: %w", a.ID, errNotPosted)
+		return forge.Run{}, fmt.Errorf("update request %d: %w", a.ID, errNotPosted)
 	}
 	// Two updates of one request may run at once on two workers; each
 	// checks after its call that it showed the current state, and shows it
 	// again otherwise, so the message ends on the latest state.
 	for range 3 {
 		if err := b.Slack.UpdateApproval(ctx, a); err != nil {
-			return mlbot.Run{}, err
+			return forge.Run{}, err
 		}
 		now, err := b.Store.GetApproval(ctx, a.ID)
 		if err != nil {
-			return mlbot.Run{}, err
+			return forge.Run{}, err
 		}
 		if sameView(a, now) {
 			break
 		}
 		a = now
 	}
-	return mlbot.Run{Detail: fmt.Sprintf("updated request %d: %s", a.ID, a.State)}, nil
+	return forge.Run{Detail: fmt.Sprintf("updated request %d: %s", a.ID, a.State)}, nil
 }
 
 // sameView reports whether two reads of a request render the same message.
@@ -102,36 +103,36 @@ func sameView(x, y mlbot.Approval) bool {
 		x.DecidedBy == y.DecidedBy
 }
 
-func (b *Bot) reply(ctx context.Context, j mlbot.Job) (mlbot.Run, error) {
+func (b *Bot) reply(ctx context.Context, j mlbot.Job) (forge.Run, error) {
 	a, err := b.approval(ctx, j)
 	if err != nil {
-		return mlbot.Run{}, err
+		return forge.Run{}, err
 	}
 	ch := a.Channel
 	if ch == "" {
 		ch = b.Config.Channel
 	}
 	if err := b.Slack.Reply(ctx, ch, a.TS, j.Task.Slack.Text); err != nil {
-		return mlbot.Run{}, err
+		return forge.Run{}, err
 	}
-	return mlbot.Run{Detail: fmt.Sprintf("replied in the thread of request %d", a.ID)}, nil
+	return forge.Run{Detail: fmt.Sprintf("replied in the thread of request %d", a.ID)}, nil
 }
 
-func (b *Bot) respond(ctx context.Context, j mlbot.Job) (mlbot.Run, error) {
+func (b *Bot) respond(ctx context.Context, j mlbot.Job) (forge.Run, error) {
 	t := j.Task.Slack
 	if t == nil || t.ResponseURL == "" {
-		return mlbot.Run{}, mlbot.Permanent(errors.New("slack_respond job without a response_url"))
+		return forge.Run{}, forge.Permanent(errors.New("slack_respond job without a response_url"))
 	}
 	if err := b.Slack.Respond(ctx, t.ResponseURL, t.Text); err != nil {
-		return mlbot.Run{}, err
+		return forge.Run{}, err
 	}
-	return mlbot.Run{Detail: "answered through response_url"}, nil
+	return forge.Run{Detail: "answered through response_url"}, nil
 }
 
-func (b *Bot) rollback(ctx context.Context, j mlbot.Job) (mlbot.Run, error) {
+func (b *Bot) rollback(ctx context.Context, j mlbot.Job) (forge.Run, error) {
 	t := j.Task.Rollback
 	if t == nil {
-		return mlbot.Run{}, mlbot.Permanent(errors.New("rollback job without a task"))
+		return forge.Run{}, forge.Permanent(errors.New("rollback job without a task"))
 	}
 	run, err := b.Rollbacks.Rollback(ctx, *t)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
 
@@ -18,7 +19,7 @@ type Decision struct {
 	User       string
 	Approve    bool
 	// Rollback is how an approved rollback starts (mode and job name).
-	Rollback mlbot.RollbackTask
+	Rollback forge.RollbackTask
 	Now      time.Time
 }
 

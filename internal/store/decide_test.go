@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 )
 
@@ -23,7 +24,7 @@ func TestDecide(t *testing.T) {
 		}
 		decide := func(id int64, user string, approve bool, at time.Time) Outcome {
 			out, err := s.Decide(ctx, Decision{ApprovalID: id, User: user, Approve: approve, Now: at,
-				Rollback: mlbot.RollbackTask{Mode: "play", JobName: "rollback"}})
+				Rollback: forge.RollbackTask{Mode: "play", JobName: "rollback"}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/pgtest"
 )
@@ -65,7 +66,7 @@ func alert(fp, status string, starts time.Time) mlbot.Alert {
 func onePlan(a mlbot.Alert) mlbot.Plan {
 	return mlbot.Plan{Jobs: []mlbot.Job{{Kind: mlbot.KindRetrain, Rule: "r", Model: "rec", State: mlbot.JobPending,
 		DedupKey: "r/0", NextAttemptAt: t0, CreatedAt: t0, UpdatedAt: t0,
-		Task: mlbot.Task{Retrain: &mlbot.RetrainTask{Backend: "gitlab", Project: "g/p", Ref: "main",
+		Task: mlbot.Task{Retrain: &forge.RetrainTask{Backend: "gitlab", Project: "g/p", Ref: "main",
 			Variables: map[string]string{"MODEL": a.Labels["model"]}}}}},
 		Audit: []mlbot.AuditEntry{{At: t0, Actor: "rule", Action: "match", Subject: "r"}}}
 }

@@ -5,8 +5,7 @@ import (
 	"fmt"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
-
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 // Rollbacks starts approved rollbacks: it plays the manual rollback job
@@ -30,9 +29,9 @@ const recentPipelines = 5
 // Rollback starts t. In play mode the job named t.JobName waiting as a
 // manual job in one of the newest pipelines on t.Ref is played with the
 // variables; no such job is a permanent error naming what was searched.
-func (r *Rollbacks) Rollback(ctx context.Context, t mlbot.RollbackTask) (mlbot.Run, error) {
+func (r *Rollbacks) Rollback(ctx context.Context, t forge.RollbackTask) (forge.Run, error) {
 	if t.Mode == "pipeline" {
-		run, err := r.pipelines.Retrain(ctx, mlbot.RetrainTask{Backend: "gitlab", Project: t.Project, Ref: t.Ref,
+		run, err := r.pipelines.Retrain(ctx, forge.RetrainTask{Backend: "gitlab", Project: t.Project, Ref: t.Ref,
 			Variables: t.Variables()})
 		if err != nil {
 			return run, fmt.Errorf("rollback pipeline: %w", err)
@@ -42,7 +41,7 @@ func (r *Rollbacks) Rollback(ctx context.Context, t mlbot.RollbackTask) (mlbot.R
 	}
 	job, pipelineURL, err := r.findManualJob(ctx, t)
 	if err != nil {
-		return mlbot.Run{}, err
+		return forge.Run{}, err
 	}
 	vars := []*gl.JobVariableOptions{}
 	for _, k := range []string{"MODEL", "ROLLBACK_TO"} {
@@ -52,9 +51,9 @@ func (r *Rollbacks) Rollback(ctx context.Context, t mlbot.RollbackTask) (mlbot.R
 	played, resp, err := r.client.Jobs.PlayJob(t.Project, job.ID, &gl.PlayJobOptions{JobVariablesAttributes: &vars},
 		gl.WithContext(ctx))
 	if err != nil {
-		return mlbot.Run{}, mlbot.ClassifyHTTP(status(resp), fmt.Errorf("play job %d (%s) on %s: %w", job.ID, t.JobName, t.Project, err))
+		return forge.Run{}, forge.ClassifyHTTP(status(resp), fmt.Errorf("play job %d (%s) on %s: %w", job.ID, t.JobName, t.Project, err))
 	}
-	run := mlbot.Run{Backend: "gitlab", Project: t.Project, ExternalID: played.Pipeline.ID, WebURL: pipelineURL,
+	run := forge.Run{Backend: "gitlab", Project: t.Project, ExternalID: played.Pipeline.ID, WebURL: pipelineURL,
 		Status: played.Status, Detail: fmt.Sprintf("played job %d %s: rollback of %s to %q", played.ID, played.WebURL, t.Model, t.Version)}
 	if run.WebURL == "" {
 		run.WebURL = played.WebURL
@@ -62,18 +61,18 @@ func (r *Rollbacks) Rollback(ctx context.Context, t mlbot.RollbackTask) (mlbot.R
 	return run, nil
 }
 
-func (r *Rollbacks) findManualJob(ctx context.Context, t mlbot.RollbackTask) (*gl.Job, string, error) {
+func (r *Rollbacks) findManualJob(ctx context.Context, t forge.RollbackTask) (*gl.Job, string, error) {
 	pls, resp, err := r.client.Pipelines.ListProjectPipelines(t.Project, &gl.ListProjectPipelinesOptions{
 		ListOptions: gl.ListOptions{PerPage: recentPipelines}, Ref: gl.Ptr(t.Ref),
 		OrderBy: gl.Ptr("id"), Sort: gl.Ptr("desc")}, gl.WithContext(ctx))
 	if err != nil {
-		return nil, "", mlbot.ClassifyHTTP(status(resp), fmt.Errorf("list pipelines of %s@%s: %w", t.Project, t.Ref, err))
+		return nil, "", forge.ClassifyHTTP(status(resp), fmt.Errorf("list pipelines of %s@%s: %w", t.Project, t.Ref, err))
 	}
 	for _, p := range pls {
 		jobs, resp, err := r.client.Jobs.ListPipelineJobs(t.Project, p.ID, &gl.ListJobsOptions{
 			Scope: &[]gl.BuildStateValue{gl.Manual}}, gl.WithContext(ctx))
 		if err != nil {
-			return nil, "", mlbot.ClassifyHTTP(status(resp), fmt.Errorf("list manual jobs of pipeline %d: %w", p.ID, err))
+			return nil, "", forge.ClassifyHTTP(status(resp), fmt.Errorf("list manual jobs of pipeline %d: %w", p.ID, err))
 		}
 		for _, j := range jobs {
 			if j.Name == t.JobName {
@@ -81,7 +80,7 @@ func (r *Rollbacks) findManualJob(ctx context.Context, t mlbot.RollbackTask) (*g
 			}
 		}
 	}
-	return nil, "", mlbot.Permanent(fmt.Errorf("no manual job %q in the %d newest pipelines of %s@%s",
+	return nil, "", forge.Permanent(fmt.Errorf("no manual job %q in the %d newest pipelines of %s@%s",
 		t.JobName, len(pls), t.Project, t.Ref))
 }
 

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 // The modes of a Server: how it answers create-pipeline calls (and, for
@@ -118,9 +118,9 @@ func (s *Server) AddHistory(n int, ref string, until time.Time) {
 	for i := range ps {
 		job := int64(100000 + i)
 		ps[i] = Pipeline{Ref: ref, Source: "api", CreatedAt: until.Add(time.Duration(i+1-n) * time.Second),
-			Variables: map[string]string{mlbot.JobIDVariable: strconv.FormatInt(job, 10), "MODEL": "rec"}}
+			Variables: map[string]string{forge.JobIDVariable: strconv.FormatInt(job, 10), "MODEL": "rec"}}
 		if s.Named {
-			ps[i].Name = mlbot.PipelineName(job)
+			ps[i].Name = forge.PipelineName(job)
 		}
 	}
 	s.Add(ps...)
@@ -215,7 +215,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, mode string) {
 	p.ID, p.CreatedAt = s.nextID, s.Now()
 	s.nextID++
 	if s.Named {
-		p.Name = p.Variables[mlbot.PipelineNameVariable]
+		p.Name = p.Variables[forge.PipelineNameVariable]
 	}
 	s.pipelines = append(s.pipelines, p)
 	s.created = append(s.created, p)

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
-
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 // Pipelines starts retraining pipelines: POST /projects/:id/pipeline with
@@ -39,14 +38,14 @@ func NewPipelines(c *gl.Client, triggerToken string) *Pipelines {
 // returns that one instead. A 4xx
 // answer (unknown project or ref, a variable GitLab refuses) is permanent;
 // 5xx, timeouts and network errors are not.
-func (p *Pipelines) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, error) {
+func (p *Pipelines) Retrain(ctx context.Context, t forge.RetrainTask) (forge.Run, error) {
 	vars := make(map[string]string, len(t.Variables)+1)
 	for k, v := range t.Variables {
 		vars[k] = v
 	}
 	if t.JobID != 0 {
-		vars[mlbot.JobIDVariable] = strconv.FormatInt(t.JobID, 10)
-		vars[mlbot.PipelineNameVariable] = mlbot.PipelineName(t.JobID)
+		vars[forge.JobIDVariable] = strconv.FormatInt(t.JobID, 10)
+		vars[forge.PipelineNameVariable] = forge.PipelineName(t.JobID)
 		if !t.Since.IsZero() && !p.NoLookup {
 			if from, to, search := p.look.window(t); search {
 				run, found, err := p.find(ctx, t, from, to)
@@ -87,13 +86,13 @@ func (p *Pipelines) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run
 		if t.JobID != 0 {
 			p.look.attempted(t.JobID, mayHaveCreated(resp, err), sent, time.Now())
 		}
-		return mlbot.Run{}, mlbot.ClassifyHTTP(statusOf(resp), fmt.Errorf("create pipeline on %s@%s: %w", t.Project, t.Ref, err))
+		return forge.Run{}, forge.ClassifyHTTP(statusOf(resp), fmt.Errorf("create pipeline on %s@%s: %w", t.Project, t.Ref, err))
 	}
 	if t.JobID != 0 {
 		p.look.forget(t.JobID)
-		p.look.setNamed(t.Project, pl.Name == mlbot.PipelineName(t.JobID))
+		p.look.setNamed(t.Project, pl.Name == forge.PipelineName(t.JobID))
 	}
-	return mlbot.Run{Backend: "gitlab", Project: t.Project, ExternalID: pl.ID, WebURL: pl.WebURL, Status: pl.Status}, nil
+	return forge.Run{Backend: "gitlab", Project: t.Project, ExternalID: pl.ID, WebURL: pl.WebURL, Status: pl.Status}, nil
 }
 
 func statusOf(resp *gl.Response) int {

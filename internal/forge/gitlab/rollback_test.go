@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 type seenReq struct{ method, path, query, token, body string }
@@ -51,7 +51,7 @@ func rollbackServer(t *testing.T, playStatus int) (*Rollbacks, func() []seenReq)
 	return NewRollbacks(c), func() []seenReq { mu.Lock(); defer mu.Unlock(); return append([]seenReq(nil), seen...) }
 }
 
-var task = mlbot.RollbackTask{ApprovalID: 1, Mode: "play", JobName: "rollback", Project: "ml/rec", Ref: "main",
+var task = forge.RollbackTask{ApprovalID: 1, Mode: "play", JobName: "rollback", Project: "ml/rec", Ref: "main",
 	Version: "v4", Model: "rec"}
 
 func TestRollbackPlaysManualJob(t *testing.T) {
@@ -105,14 +105,14 @@ func TestRollbackErrors(t *testing.T) {
 	tk.JobName = "undo"
 	r, _ := rollbackServer(t, http.StatusOK)
 	_, err := r.Rollback(context.Background(), tk)
-	if !errors.Is(err, mlbot.ErrPermanent) || !strings.Contains(err.Error(), `no manual job "undo" in the 2 newest pipelines of ml/rec@main`) {
+	if !errors.Is(err, forge.ErrPermanent) || !strings.Contains(err.Error(), `no manual job "undo" in the 2 newest pipelines of ml/rec@main`) {
 		t.Errorf("missing job: %v", err)
 	}
 	for status, permanent := range map[int]bool{http.StatusForbidden: true, http.StatusBadGateway: false} {
 		r, _ := rollbackServer(t, status)
 		_, err := r.Rollback(context.Background(), task)
-		if err == nil || errors.Is(err, mlbot.ErrPermanent) != permanent {
-			t.Errorf("play answering %d: %v (permanent %v)", status, err, errors.Is(err, mlbot.ErrPermanent))
+		if err == nil || errors.Is(err, forge.ErrPermanent) != permanent {
+			t.Errorf("play answering %d: %v (permanent %v)", status, err, errors.Is(err, forge.ErrPermanent))
 		}
 		if err != nil && strings.Contains(err.Error(), "glpat") {
 			t.Errorf("token in error: %v", err)

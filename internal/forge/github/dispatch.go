@@ -7,8 +7,7 @@ import (
 	"strings"
 
 	gh "github.com/google/go-github/v92/github"
-
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 // Workflows dispatches workflow runs.
@@ -33,10 +32,10 @@ func NewWorkflows(baseURL, token string, hc *http.Client) (*Workflows, error) {
 // Retrain dispatches t.Workflow of t.Repository on t.Ref with t.Variables
 // as inputs, asking GitHub for the run's id so that its workflow_run
 // events can be linked back. A 4xx is permanent.
-func (w *Workflows) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run, error) {
+func (w *Workflows) Retrain(ctx context.Context, t forge.RetrainTask) (forge.Run, error) {
 	owner, repo, ok := strings.Cut(t.Repository, "/")
 	if !ok {
-		return mlbot.Run{}, mlbot.Permanent(fmt.Errorf("repository %q: expected owner/name", t.Repository))
+		return forge.Run{}, forge.Permanent(fmt.Errorf("repository %q: expected owner/name", t.Repository))
 	}
 	inputs := make(map[string]any, len(t.Variables))
 	for k, v := range t.Variables {
@@ -50,9 +49,9 @@ func (w *Workflows) Retrain(ctx context.Context, t mlbot.RetrainTask) (mlbot.Run
 		if resp != nil {
 			status = resp.StatusCode
 		}
-		return mlbot.Run{}, mlbot.ClassifyHTTP(status, fmt.Errorf("dispatch %s on %s@%s: %w", t.Workflow, t.Repository, t.Ref, err))
+		return forge.Run{}, forge.ClassifyHTTP(status, fmt.Errorf("dispatch %s on %s@%s: %w", t.Workflow, t.Repository, t.Ref, err))
 	}
-	run := mlbot.Run{Backend: "github", Project: t.Repository, Status: "requested"}
+	run := forge.Run{Backend: "github", Project: t.Repository, Status: "requested"}
 	if det != nil {
 		run.ExternalID = det.GetWorkflowRunID()
 		run.WebURL = det.GetHTMLURL()

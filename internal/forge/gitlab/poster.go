@@ -6,8 +6,7 @@ import (
 
 	gl "gitlab.com/gitlab-org/api/client-go"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
-	"gitlab.com/mlgate/mlgate/internal/report"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 // Poster posts a report to a commit and, when MR is set, to its merge
@@ -23,11 +22,6 @@ type Poster struct {
 	PipelineID int64
 }
 
-var (
-	_ report.Forge         = (*Poster)(nil)
-	_ report.ImageUploader = (*Poster)(nil)
-)
-
 // NewPoster returns a Poster for the job described by e.
 func NewPoster(e Env, o Options) (*Poster, error) {
 	c, err := New(e.APIURL, e.Token, o)
@@ -37,34 +31,31 @@ func NewPoster(e Env, o Options) (*Poster, error) {
 	return &Poster{Client: c, Project: e.Project, ProjectURL: e.ProjectURL, SHA: e.SHA, MR: e.MR, PipelineID: e.PipelineID}, nil
 }
 
-// SetStatus sets the gate's commit status: pending, then success for a
-// pass or a warning, failed for a failure, skipped for a skip.
-func (p *Poster) SetStatus(ctx context.Context, s report.CommitStatus) error {
-	st := Pending
-	if !s.Pending {
-		switch s.Status {
-		case gates.Fail:
-			st = Failed
-		case gates.Skip:
-			st = Skipped
-		default:
-			st = Success
-		}
+// states maps mlgate's commit status states to GitLab's, which has all
+// four.
+var states = map[forge.State]State{forge.Pending: Pending, forge.Success: Success, forge.Failed: Failed, forge.Skipped: Skipped}
+
+// SetStatus sets a commit status: pending, success, failed or skipped (an
+// unknown state sets success).
+func (p *Poster) SetStatus(ctx context.Context, s forge.CommitStatus) error {
+	st, ok := states[s.State]
+	if !ok {
+		st = Success
 	}
 	return SetStatus(ctx, p.Client, CommitStatus{Project: p.Project, SHA: p.SHA, Name: s.Name, State: st,
-		TargetURL: s.TargetURL, Description: report.TrimDescription(s.Description, MaxStatusDescription), PipelineID: p.PipelineID})
+		TargetURL: s.TargetURL, Description: forge.TrimDescription(s.Description, MaxStatusDescription), PipelineID: p.PipelineID})
 }
 
 // UpsertComment edits or creates the merge request's note carrying marker.
-func (p *Poster) UpsertComment(ctx context.Context, marker, body string) (report.Comment, error) {
+func (p *Poster) UpsertComment(ctx context.Context, marker, body string) (forge.Comment, error) {
 	if p.MR == 0 {
-		return report.Comment{}, fmt.Errorf("no merge request: CI_MERGE_REQUEST_IID is not set")
+		return forge.Comment{}, fmt.Errorf("no merge request: CI_MERGE_REQUEST_IID is not set")
 	}
 	n, err := UpsertNote(ctx, p.Client, MergeRequest{Project: p.Project, IID: p.MR}, marker, body)
 	if err != nil {
-		return report.Comment{}, err
+		return forge.Comment{}, err
 	}
-	c := report.Comment{ID: n.ID, Created: n.Created}
+	c := forge.Comment{ID: n.ID, Created: n.Created}
 	if p.ProjectURL != "" {
 		c.URL = fmt.Sprintf("%s/-/merge_requests/%d#note_%d", p.ProjectURL, p.MR, n.ID)
 	}

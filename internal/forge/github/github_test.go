@@ -12,7 +12,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 func TestRetrainDispatches(t *testing.T) {
@@ -28,7 +28,7 @@ func TestRetrainDispatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := wf.Retrain(context.Background(), mlbot.RetrainTask{Repository: "acme/rec", Workflow: "retrain.yml", Ref: "main",
+	run, err := wf.Retrain(context.Background(), forge.RetrainTask{Repository: "acme/rec", Workflow: "retrain.yml", Ref: "main",
 		Variables: map[string]string{"model": "rec"}})
 	if err != nil {
 		t.Fatal(err)
@@ -53,8 +53,8 @@ func TestRetrain422IsPermanent(t *testing.T) {
 	}))
 	defer srv.Close()
 	wf, _ := NewWorkflows(srv.URL, "x", nil)
-	_, err := wf.Retrain(context.Background(), mlbot.RetrainTask{Repository: "a/b", Workflow: "w.yml", Ref: "main"})
-	if !errors.Is(err, mlbot.ErrPermanent) {
+	_, err := wf.Retrain(context.Background(), forge.RetrainTask{Repository: "a/b", Workflow: "w.yml", Ref: "main"})
+	if !errors.Is(err, forge.ErrPermanent) {
 		t.Errorf("err %v is not permanent", err)
 	}
 }

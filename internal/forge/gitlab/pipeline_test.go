@@ -9,7 +9,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 func TestRetrainCreatesPipeline(t *testing.T) {
@@ -30,7 +30,7 @@ func TestRetrainCreatesPipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := NewPipelines(c, "").Retrain(context.Background(), mlbot.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main",
+	run, err := NewPipelines(c, "").Retrain(context.Background(), forge.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main",
 		Variables: map[string]string{"MODEL": "rec", "MLGATE_TRIGGER": "alert"}})
 	if err != nil {
 		t.Fatal(err)
@@ -57,10 +57,10 @@ func TestRetrainErrorKinds(t *testing.T) {
 			io.WriteString(w, `{"message":"no"}`)
 		}))
 		c, _ := New(srv.URL+"/api/v4", Token{Value: "x"}, Options{RetryMax: -1})
-		_, err := NewPipelines(c, "").Retrain(context.Background(), mlbot.RetrainTask{Project: "1", Ref: "main"})
+		_, err := NewPipelines(c, "").Retrain(context.Background(), forge.RetrainTask{Project: "1", Ref: "main"})
 		srv.Close()
-		if err == nil || errors.Is(err, mlbot.ErrPermanent) != tc.permanent {
-			t.Errorf("status %d: err %v, permanent %v", tc.status, err, errors.Is(err, mlbot.ErrPermanent))
+		if err == nil || errors.Is(err, forge.ErrPermanent) != tc.permanent {
+			t.Errorf("status %d: err %v, permanent %v", tc.status, err, errors.Is(err, forge.ErrPermanent))
 		}
 	}
 }
@@ -77,7 +77,7 @@ func TestRetrainWithTriggerToken(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, _ := New(srv.URL+"/api/v4", Token{}, Options{RetryMax: -1})
-	run, err := NewPipelines(c, "glptt-trigger").Retrain(context.Background(), mlbot.RetrainTask{Project: "42", Ref: "main",
+	run, err := NewPipelines(c, "glptt-trigger").Retrain(context.Background(), forge.RetrainTask{Project: "42", Ref: "main",
 		Variables: map[string]string{"MODEL": "rec"}})
 	if err != nil {
 		t.Fatal(err)

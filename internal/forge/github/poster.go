@@ -8,8 +8,7 @@ import (
 
 	gh "github.com/google/go-github/v92/github"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
-	"gitlab.com/mlgate/mlgate/internal/report"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 // Limits GitHub sets, in characters.
@@ -27,8 +26,6 @@ type Poster struct {
 	PR          int // 0: statuses only
 }
 
-var _ report.Forge = (*Poster)(nil)
-
 // NewPoster returns a Poster for the job described by e.
 func NewPoster(e Env, o Options) (*Poster, error) {
 	c, err := New(e.APIURL, e.Token, o)
@@ -38,17 +35,17 @@ func NewPoster(e Env, o Options) (*Poster, error) {
 	return &Poster{Client: c, Owner: e.Owner, Repo: e.Repo, SHA: e.SHA, PR: e.PR}, nil
 }
 
-// SetStatus sets the gate's commit status: pending, then success for a
-// pass, a warning or a skip, failure for a failure.
-func (p *Poster) SetStatus(ctx context.Context, s report.CommitStatus) error {
-	state := "pending"
-	if !s.Pending {
-		state = "success"
-		if s.Status == gates.Fail {
-			state = "failure"
-		}
+// SetStatus sets a commit status: pending, failure for failed, success
+// for anything else (GitHub has no skipped state).
+func (p *Poster) SetStatus(ctx context.Context, s forge.CommitStatus) error {
+	state := "success"
+	switch s.State {
+	case forge.Pending:
+		state = "pending"
+	case forge.Failed:
+		state = "failure"
 	}
-	desc := report.TrimDescription(s.Description, MaxStatusDescription)
+	desc := forge.TrimDescription(s.Description, MaxStatusDescription)
 	st := gh.RepoStatus{State: &state, Context: &s.Name, Description: &desc}
 	if s.TargetURL != "" {
 		st.TargetURL = &s.TargetURL
@@ -84,31 +81,31 @@ func (p *Poster) FindComment(ctx context.Context, marker string) (*gh.IssueComme
 
 // UpsertComment edits the pull request's comment carrying marker, or
 // creates it.
-func (p *Poster) UpsertComment(ctx context.Context, marker, body string) (report.Comment, error) {
+func (p *Poster) UpsertComment(ctx context.Context, marker, body string) (forge.Comment, error) {
 	if p.PR == 0 {
-		return report.Comment{}, fmt.Errorf("no pull request: GITHUB_REF is not refs/pull/N/merge and the event has no pull_request")
+		return forge.Comment{}, fmt.Errorf("no pull request: GITHUB_REF is not refs/pull/N/merge and the event has no pull_request")
 	}
 	if !strings.Contains(body, marker) {
-		return report.Comment{}, fmt.Errorf("comment body lacks its marker %q", marker)
+		return forge.Comment{}, fmt.Errorf("comment body lacks its marker %q", marker)
 	}
 	old, err := p.FindComment(ctx, marker)
 	if err != nil {
-		return report.Comment{}, err
+		return forge.Comment{}, err
 	}
 	req := gh.IssueCommentRequest{Body: body}
 	if old != nil {
 		c, resp, err := p.Client.Issues.UpdateComment(ctx, p.Owner, p.Repo, old.GetID(), req)
 		if err == nil {
-			return report.Comment{ID: c.GetID(), URL: c.GetHTMLURL()}, nil
+			return forge.Comment{ID: c.GetID(), URL: c.GetHTMLURL()}, nil
 		}
 		// Deleted between listing and editing: post a new one.
 		if err = apiError(resp, err, fmt.Sprintf("edit comment %d on pull request #%d", old.GetID(), p.PR)); !errors.Is(err, ErrNotFound) {
-			return report.Comment{}, err
+			return forge.Comment{}, err
 		}
 	}
 	c, resp, err := p.Client.Issues.CreateComment(ctx, p.Owner, p.Repo, p.PR, req)
 	if err != nil {
-		return report.Comment{}, apiError(resp, err, fmt.Sprintf("comment on pull request #%d", p.PR))
+		return forge.Comment{}, apiError(resp, err, fmt.Sprintf("comment on pull request #%d", p.PR))
 	}
-	return report.Comment{ID: c.GetID(), Created: true, URL: c.GetHTMLURL()}, nil
+	return forge.Comment{ID: c.GetID(), Created: true, URL: c.GetHTMLURL()}, nil
 }

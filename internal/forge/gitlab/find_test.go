@@ -6,16 +6,16 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/gitlab/gitlabtest"
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
+	"gitlab.com/mlgate/mlgate/internal/forge/gitlab/gitlabtest"
 )
 
 // lost stores the pipeline whose answer job 7's earlier attempt lost.
 func lost(gl *gitlabtest.Server, named bool) {
 	p := gitlabtest.Pipeline{Ref: "main", Source: "api", CreatedAt: gl.Now().Add(-20 * time.Second),
-		Variables: map[string]string{mlbot.JobIDVariable: "7", "MODEL": "rec"}}
+		Variables: map[string]string{forge.JobIDVariable: "7", "MODEL": "rec"}}
 	if named {
-		p.Name = mlbot.PipelineName(7)
+		p.Name = forge.PipelineName(7)
 	}
 	gl.Add(p)
 }
@@ -30,8 +30,8 @@ func pipelinesFor(t *testing.T, gl *gitlabtest.Server) *Pipelines {
 }
 
 // retry is job 7's second attempt: queued 30 s ago (this machine's clock).
-func retry() mlbot.RetrainTask {
-	return mlbot.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main", Variables: map[string]string{"MODEL": "rec"},
+func retry() forge.RetrainTask {
+	return forge.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main", Variables: map[string]string{"MODEL": "rec"},
 		JobID: 7, Since: time.Now().Add(-30 * time.Second)}
 }
 
@@ -83,7 +83,7 @@ func TestRetrainFindsEarlierPipeline(t *testing.T) {
 			case tt.lost && (run.ExternalID != 3001 || len(created) != 0 || run.Detail == ""):
 				t.Errorf("run %+v, %d created; want pipeline 3001 adopted", run, len(created))
 			case !tt.lost && (len(created) != 1 || run.ExternalID != created[0].ID ||
-				created[0].Variables[mlbot.JobIDVariable] != "7" || created[0].Variables[mlbot.PipelineNameVariable] != "mlbot retrain job 7"):
+				created[0].Variables[forge.JobIDVariable] != "7" || created[0].Variables[forge.PipelineNameVariable] != "mlbot retrain job 7"):
 				t.Errorf("run %+v, created %+v; want one new pipeline carrying job 7", run, created)
 			}
 			if got := c.Lists + c.VariableReads; got != tt.wantCalls {
@@ -105,7 +105,7 @@ func TestRetrainWideWindow(t *testing.T) {
 	task.Since = time.Now().Add(-2 * time.Minute)
 	for attempt := 1; attempt <= 2; attempt++ {
 		_, err := p.Retrain(context.Background(), task)
-		if !errors.Is(err, errSearchUnfinished) || errors.Is(err, mlbot.ErrPermanent) {
+		if !errors.Is(err, errSearchUnfinished) || errors.Is(err, forge.ErrPermanent) {
 			t.Fatalf("attempt %d: %v; want a retryable unfinished search", attempt, err)
 		}
 	}
@@ -127,7 +127,7 @@ func TestRetrainSearchBudget(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, err := pipelinesFor(t, gl).Retrain(ctx, retry())
-	if err == nil || errors.Is(err, mlbot.ErrPermanent) || len(gl.Created()) != 0 {
+	if err == nil || errors.Is(err, forge.ErrPermanent) || len(gl.Created()) != 0 {
 		t.Fatalf("err %v, %d created; want a retryable error and no pipeline", err, len(gl.Created()))
 	}
 	if d := time.Since(start); d > 400*time.Millisecond {
@@ -141,13 +141,13 @@ func TestRetrainSearchErrors(t *testing.T) {
 	gl := gitlabtest.New(t, "ml%2Frec")
 	gl.SetMode(gitlabtest.ModeOutage)
 	p := pipelinesFor(t, gl)
-	if _, err := p.Retrain(context.Background(), retry()); err == nil || errors.Is(err, mlbot.ErrPermanent) {
+	if _, err := p.Retrain(context.Background(), retry()); err == nil || errors.Is(err, forge.ErrPermanent) {
 		t.Errorf("503: %v, want retryable", err)
 	}
 	gl.SetMode(gitlabtest.ModeOK)
 	task := retry()
 	task.Project = "ml/other" // unknown to the stand-in: 404
-	if _, err := p.Retrain(context.Background(), task); !errors.Is(err, mlbot.ErrPermanent) {
+	if _, err := p.Retrain(context.Background(), task); !errors.Is(err, forge.ErrPermanent) {
 		t.Errorf("404: %v, want permanent", err)
 	}
 	task = retry()
@@ -167,8 +167,8 @@ func TestRetrainSearchErrors(t *testing.T) {
 // with pipelines of other jobs created since. A process that did not see
 // them all (a restart, another replica) searches the job's whole life.
 func TestRetrainRemembersAttempts(t *testing.T) {
-	first := mlbot.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main", JobID: 7}
-	again := func(attempt int) mlbot.RetrainTask {
+	first := forge.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main", JobID: 7}
+	again := func(attempt int) forge.RetrainTask {
 		t := retry()
 		t.Attempt = attempt
 		return t
@@ -200,7 +200,7 @@ func TestRetrainRemembersAttempts(t *testing.T) {
 		time.Sleep(6 * time.Second) // past the window's margin
 		gl.SetMode(gitlabtest.ModeOK)
 		for range 30 { // other jobs' pipelines since
-			gl.Add(gitlabtest.Pipeline{Ref: "main", Source: "api", CreatedAt: gl.Now(), Variables: map[string]string{mlbot.JobIDVariable: "8"}})
+			gl.Add(gitlabtest.Pipeline{Ref: "main", Source: "api", CreatedAt: gl.Now(), Variables: map[string]string{forge.JobIDVariable: "8"}})
 		}
 		run, err := p.Retrain(context.Background(), again(2))
 		if err != nil {

@@ -11,8 +11,7 @@ import (
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
-
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 // Bounds of the search for an earlier attempt's pipeline. Its cost is one
@@ -98,7 +97,7 @@ func (l *lookups) attempted(job int64, maybe bool, from, to time.Time) {
 // whose create call may have gone through means no search. Otherwise
 // (a restart, another replica, `mlbot jobs retry`) the span is the job's
 // life so far.
-func (l *lookups) window(t mlbot.RetrainTask) (from, to time.Time, search bool) {
+func (l *lookups) window(t forge.RetrainTask) (from, to time.Time, search bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if h := l.tried[t.JobID]; h != nil && h.n >= 1 && h.n == t.Attempt-1 {
@@ -176,7 +175,7 @@ func mayHaveCreated(resp *gl.Response, err error) bool {
 //     from the Date header of the first answer, plus or minus
 //     windowMargin), newest first; the variables of at most findReads of
 //     them per attempt.
-func (p *Pipelines) find(ctx context.Context, t mlbot.RetrainTask, from, to time.Time) (mlbot.Run, bool, error) {
+func (p *Pipelines) find(ctx context.Context, t forge.RetrainTask, from, to time.Time) (forge.Run, bool, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(dl)/2))
@@ -186,7 +185,7 @@ func (p *Pipelines) find(ctx context.Context, t mlbot.RetrainTask, from, to time
 	if p.triggerToken != "" {
 		source = "trigger"
 	}
-	name := mlbot.PipelineName(t.JobID)
+	name := forge.PipelineName(t.JobID)
 	opt := &gl.ListProjectPipelinesOptions{
 		ListOptions: gl.ListOptions{PerPage: 5, Page: 1},
 		Ref:         gl.Ptr(t.Ref), Source: gl.Ptr(source), Name: gl.Ptr(name),
@@ -194,7 +193,7 @@ func (p *Pipelines) find(ctx context.Context, t mlbot.RetrainTask, from, to time
 	sent := time.Now()
 	pls, resp, err := p.client.Pipelines.ListProjectPipelines(t.Project, opt, gl.WithContext(ctx))
 	if err != nil {
-		return mlbot.Run{}, false, p.searchError(t, resp, err)
+		return forge.Run{}, false, p.searchError(t, resp, err)
 	}
 	offset, margin := gitlabClock(resp, sent)
 	honoured := true
@@ -208,7 +207,7 @@ func (p *Pipelines) find(ctx context.Context, t mlbot.RetrainTask, from, to time
 		}
 	}
 	if honoured && p.look.isNamed(t.Project) {
-		return mlbot.Run{}, false, nil
+		return forge.Run{}, false, nil
 	}
 	return p.scan(ctx, t, source, from.Add(offset-margin), to.Add(offset+margin))
 }
@@ -216,7 +215,7 @@ func (p *Pipelines) find(ctx context.Context, t mlbot.RetrainTask, from, to time
 // scan reads the variables of the pipelines on the ref created between
 // after and before (GitLab's clock), newest first, skipping those an
 // earlier attempt read.
-func (p *Pipelines) scan(ctx context.Context, t mlbot.RetrainTask, source string, after, before time.Time) (mlbot.Run, bool, error) {
+func (p *Pipelines) scan(ctx context.Context, t forge.RetrainTask, source string, after, before time.Time) (forge.Run, bool, error) {
 	opt := &gl.ListProjectPipelinesOptions{
 		ListOptions: gl.ListOptions{PerPage: findPerPage},
 		Ref:         gl.Ptr(t.Ref), Source: gl.Ptr(source),
@@ -228,7 +227,7 @@ func (p *Pipelines) scan(ctx context.Context, t mlbot.RetrainTask, source string
 		opt.Page = page
 		pls, resp, err := p.client.Pipelines.ListProjectPipelines(t.Project, opt, gl.WithContext(ctx))
 		if err != nil {
-			return mlbot.Run{}, false, p.searchError(t, resp, err)
+			return forge.Run{}, false, p.searchError(t, resp, err)
 		}
 		older := len(pls) > 0 // a GitLab without created_after: a page all older ends it
 		for _, pl := range pls {
@@ -239,8 +238,8 @@ func (p *Pipelines) scan(ctx context.Context, t mlbot.RetrainTask, source string
 				continue
 			}
 			if reads == findReads || ctx.Err() != nil {
-				return mlbot.Run{}, false, fmt.Errorf("look for the pipeline of job %d on %s@%s: %w: %d pipelines read this attempt, more were created since the job was queued (set workflow:name from %s to make it one request)",
-					t.JobID, t.Project, t.Ref, errSearchUnfinished, reads, mlbot.PipelineNameVariable)
+				return forge.Run{}, false, fmt.Errorf("look for the pipeline of job %d on %s@%s: %w: %d pipelines read this attempt, more were created since the job was queued (set workflow:name from %s to make it one request)",
+					t.JobID, t.Project, t.Ref, errSearchUnfinished, reads, forge.PipelineNameVariable)
 			}
 			reads++
 			if run, ok, err := p.check(ctx, t, pl); err != nil || ok {
@@ -250,33 +249,33 @@ func (p *Pipelines) scan(ctx context.Context, t mlbot.RetrainTask, source string
 		}
 		if older || len(pls) < findPerPage {
 			p.look.forget(t.JobID)
-			return mlbot.Run{}, false, nil
+			return forge.Run{}, false, nil
 		}
 	}
-	return mlbot.Run{}, false, fmt.Errorf("look for the pipeline of job %d on %s@%s: %w: more than %d pipelines were created on the ref since the job was queued (set workflow:name from %s to make it one request)",
-		t.JobID, t.Project, t.Ref, errSearchUnfinished, findPages*findPerPage, mlbot.PipelineNameVariable)
+	return forge.Run{}, false, fmt.Errorf("look for the pipeline of job %d on %s@%s: %w: more than %d pipelines were created on the ref since the job was queued (set workflow:name from %s to make it one request)",
+		t.JobID, t.Project, t.Ref, errSearchUnfinished, findPages*findPerPage, forge.PipelineNameVariable)
 }
 
 // check reads pl's variables and says whether it is job t.JobID's.
-func (p *Pipelines) check(ctx context.Context, t mlbot.RetrainTask, pl *gl.PipelineInfo) (mlbot.Run, bool, error) {
+func (p *Pipelines) check(ctx context.Context, t forge.RetrainTask, pl *gl.PipelineInfo) (forge.Run, bool, error) {
 	vs, resp, err := p.client.Pipelines.GetPipelineVariables(t.Project, pl.ID, gl.WithContext(ctx))
 	if err != nil {
-		return mlbot.Run{}, false, mlbot.ClassifyHTTP(statusOf(resp),
+		return forge.Run{}, false, forge.ClassifyHTTP(statusOf(resp),
 			fmt.Errorf("read the variables of pipeline %d on %s: %w", pl.ID, t.Project, err))
 	}
 	want := strconv.FormatInt(t.JobID, 10)
 	for _, v := range vs {
-		if v.Key == mlbot.JobIDVariable && v.Value == want {
+		if v.Key == forge.JobIDVariable && v.Value == want {
 			p.look.forget(t.JobID)
-			return mlbot.Run{Backend: "gitlab", Project: t.Project, ExternalID: pl.ID, WebURL: pl.WebURL,
+			return forge.Run{Backend: "gitlab", Project: t.Project, ExternalID: pl.ID, WebURL: pl.WebURL,
 				Status: pl.Status, Detail: "(created by an earlier attempt whose answer was lost)"}, true, nil
 		}
 	}
-	return mlbot.Run{}, false, nil
+	return forge.Run{}, false, nil
 }
 
-func (p *Pipelines) searchError(t mlbot.RetrainTask, resp *gl.Response, err error) error {
-	return mlbot.ClassifyHTTP(statusOf(resp),
+func (p *Pipelines) searchError(t forge.RetrainTask, resp *gl.Response, err error) error {
+	return forge.ClassifyHTTP(statusOf(resp),
 		fmt.Errorf("look for the pipeline of job %d on %s@%s: %w", t.JobID, t.Project, t.Ref, err))
 }
 
