@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
-out=$(go test ./internal/server -run '^$' -bench 'BenchmarkApproveToPlay$|BenchmarkRollbackDirect$' -benchtime "${RUNS}x" -count 1)
+out=$(go test ./internal/bot/intake -run '^$' -bench 'BenchmarkApproveToPlay$|BenchmarkRollbackDirect$' -benchtime "${RUNS}x" -count 1)
 echo "$out" | grep -E '^Benchmark' >&2
 metric() { echo "$out" | awk -v b="$1" -v m="$2" '$1 ~ "^"b"-" { for (i = 2; i < NF; i++) if ($(i+1) == m) print $i }'; }
 a50=$(metric BenchmarkApproveToPlay p50-ms); a99=$(metric BenchmarkApproveToPlay p99-ms); amax=$(metric BenchmarkApproveToPlay max-ms)

@@ -23,12 +23,12 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"gopkg.in/yaml.v3"
 
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/intake"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/demo"
 	"gitlab.com/mlgate/mlgate/internal/drift"
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/pushgw"
-	"gitlab.com/mlgate/mlgate/internal/server"
-	"gitlab.com/mlgate/mlgate/internal/store"
 )
 
 // builtin are series Prometheus makes itself.
@@ -202,7 +202,7 @@ func mlbotMetrics(t *testing.T) []string {
 	}
 	defer st.Close()
 	reg := &recordingRegisterer{Registry: prometheus.NewRegistry()}
-	server.New(&mlbot.Config{}, st, slog.New(slog.NewTextHandler(io.Discard, nil)), reg)
+	intake.New(&bot.Config{}, st, slog.New(slog.NewTextHandler(io.Discard, nil)), reg)
 	var out []string
 	for _, n := range reg.names {
 		out = append(out, n)

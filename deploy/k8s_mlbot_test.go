@@ -17,9 +17,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
-	"gitlab.com/mlgate/mlgate/internal/server"
-	"gitlab.com/mlgate/mlgate/internal/store"
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/intake"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 )
 
 // TestK8sMlbotConfig loads the ConfigMap's mlbot.yml with mlbot's own
@@ -42,7 +42,7 @@ func TestK8sMlbotConfig(t *testing.T) {
 		}
 		t.Setenv(e.Name, "value-of-"+strings.ToLower(e.Name))
 	}
-	cfg, err := mlbot.Load([]byte(m.config.Data["mlbot.yml"]))
+	cfg, err := bot.Load([]byte(m.config.Data["mlbot.yml"]))
 	if err != nil {
 		t.Fatalf("the ConfigMap's mlbot.yml with the Deployment's environment: %v", err)
 	}
@@ -60,7 +60,7 @@ func TestK8sMlbotConfig(t *testing.T) {
 	}
 	defer st.Close()
 	reg := prometheus.NewRegistry()
-	srv := server.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)), reg)
+	srv := intake.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)), reg)
 	h := srv.Handler(reg)
 	paths := []string{c.LivenessProbe.HTTPGet.Path, c.ReadinessProbe.HTTPGet.Path}
 	for _, e := range m.monitor.Spec.Endpoints {

@@ -9,12 +9,12 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
-	"gitlab.com/mlgate/mlgate/internal/store"
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 )
 
 func (m *Main) validate() error {
-	cfg, err := mlbot.LoadFile(m.configPath)
+	cfg, err := bot.LoadFile(m.configPath)
 	if err != nil {
 		return err
 	}
@@ -57,14 +57,14 @@ func (m *Main) jobs(ctx context.Context) error {
 	}
 	switch m.args[0] {
 	case "list":
-		if m.state != "" && !slices.Contains(mlbot.JobStates, mlbot.JobState(m.state)) {
-			return fmt.Errorf("%w: --state %q, expected one of %v", errUsage, m.state, mlbot.JobStates)
+		if m.state != "" && !slices.Contains(bot.JobStates, bot.JobState(m.state)) {
+			return fmt.Errorf("%w: --state %q, expected one of %v", errUsage, m.state, bot.JobStates)
 		}
 		_, st, err := m.open(ctx)
 		if err != nil {
 			return err
 		}
-		jobs, err := st.ListJobs(ctx, store.JobFilter{State: mlbot.JobState(m.state), Limit: m.limit})
+		jobs, err := st.ListJobs(ctx, store.JobFilter{State: bot.JobState(m.state), Limit: m.limit})
 		if err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func (m *Main) jobs(ctx context.Context) error {
 		fmt.Fprintln(tw, "ID\tSTATE\tKIND\tRULE\tMODEL\tATTEMPTS\tNEXT ATTEMPT\tRESULT / LAST ERROR")
 		for _, j := range jobs {
 			next := "-"
-			if j.State == mlbot.JobPending {
+			if j.State == bot.JobPending {
 				next = j.NextAttemptAt.Format(time.RFC3339)
 			}
 			out := j.Result

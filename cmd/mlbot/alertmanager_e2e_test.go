@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
-	"gitlab.com/mlgate/mlgate/internal/store"
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 )
 
 const alertmanagerBin = "/usr/bin/prometheus-alertmanager"
@@ -152,7 +152,7 @@ func TestAlertmanagerEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	jobIn := func(state mlbot.JobState) mlbot.Job {
+	jobIn := func(state bot.JobState) bot.Job {
 		t.Helper()
 		js, err := st.ListJobs(context.Background(), store.JobFilter{State: state})
 		if err != nil || len(js) == 0 {
@@ -163,7 +163,7 @@ func TestAlertmanagerEndToEnd(t *testing.T) {
 	resolved := func(alertID int64) func() bool {
 		return func() bool {
 			a, err := st.GetAlert(context.Background(), alertID)
-			return err == nil && a.Status == mlbot.StatusResolved
+			return err == nil && a.Status == bot.StatusResolved
 		}
 	}
 
@@ -177,21 +177,21 @@ func TestAlertmanagerEndToEnd(t *testing.T) {
 
 	// 2. Resolved: recorded against the firing alert.
 	postToAlertmanager(t, am, start1, time.Now().UTC())
-	first := jobIn(mlbot.JobDone)
+	first := jobIn(bot.JobDone)
 	waitFor(t, 10*time.Second, "the resolved alert", resolved(first.AlertID))
 
 	// 3. Firing again inside the cooldown: stored, but skipped.
 	start2 := time.Now().UTC().Truncate(time.Millisecond)
 	postToAlertmanager(t, am, start2, time.Time{})
 	waitFor(t, 10*time.Second, "the cooldown skip", func() bool {
-		js, _ := st.ListJobs(context.Background(), store.JobFilter{State: mlbot.JobSkipped})
+		js, _ := st.ListJobs(context.Background(), store.JobFilter{State: bot.JobSkipped})
 		return len(js) == 1
 	})
 	check(1)
 
 	// 4. Resolved, then firing again after the cooldown: a second pipeline.
 	postToAlertmanager(t, am, start2, time.Now().UTC())
-	waitFor(t, 10*time.Second, "the second resolve", resolved(jobIn(mlbot.JobSkipped).AlertID))
+	waitFor(t, 10*time.Second, "the second resolve", resolved(jobIn(bot.JobSkipped).AlertID))
 	time.Sleep(time.Until(first.UpdatedAt.Add(cooldown)))
 	postToAlertmanager(t, am, time.Now().UTC(), time.Time{})
 	waitFor(t, 10*time.Second, "the second pipeline", func() bool { return len(gl.calls()) == 2 })
@@ -200,7 +200,7 @@ func TestAlertmanagerEndToEnd(t *testing.T) {
 	check(2)
 
 	counts, _ := st.CountJobs(context.Background())
-	if counts[mlbot.JobDone] != 2 || counts[mlbot.JobSkipped] != 1 || len(counts) != 2 {
+	if counts[bot.JobDone] != 2 || counts[bot.JobSkipped] != 1 || len(counts) != 2 {
 		t.Errorf("jobs by state %v, want 2 done and 1 skipped", counts)
 	}
 }

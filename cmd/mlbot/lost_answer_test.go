@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
-	"gitlab.com/mlgate/mlgate/internal/store"
 )
 
 // TestLostAnswerAdoptsPipeline covers GitLab creating the pipeline while
@@ -53,7 +53,7 @@ func TestLostAnswerAdoptsPipeline(t *testing.T) {
 			}
 			waitFor(t, 20*time.Second, "the job to be done", func() bool {
 				js := jobsOf(t, "sqlite", db)
-				return len(js) == 1 && js[0].State == mlbot.JobDone
+				return len(js) == 1 && js[0].State == bot.JobDone
 			})
 			js := jobsOf(t, "sqlite", db)
 			calls := gl.calls()
@@ -71,7 +71,7 @@ func TestLostAnswerAdoptsPipeline(t *testing.T) {
 	}
 }
 
-func pipelinesOf(t *testing.T, db string) []mlbot.Pipeline {
+func pipelinesOf(t *testing.T, db string) []bot.Pipeline {
 	t.Helper()
 	st, err := store.Open(context.Background(), "sqlite", db)
 	if err != nil {

@@ -18,8 +18,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
-	"gitlab.com/mlgate/mlgate/internal/store"
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 )
 
 var version = "dev"
@@ -38,7 +38,7 @@ func main() {
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "mlbot:", err)
 		code = 1
-		if errors.Is(err, mlbot.ErrConfig) || errors.Is(err, errUsage) {
+		if errors.Is(err, bot.ErrConfig) || errors.Is(err, errUsage) {
 			code = 2
 		}
 	}
@@ -147,8 +147,8 @@ func (m *Main) Close() error {
 	return nil
 }
 
-func (m *Main) open(ctx context.Context) (*mlbot.Config, store.Store, error) {
-	cfg, err := mlbot.LoadFile(m.configPath)
+func (m *Main) open(ctx context.Context) (*bot.Config, store.Store, error) {
+	cfg, err := bot.LoadFile(m.configPath)
 	if err != nil {
 		return nil, nil, err
 	}

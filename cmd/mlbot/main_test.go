@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
-	"gitlab.com/mlgate/mlgate/internal/store"
 )
 
 // run runs one mlbot command and returns its output and error.
@@ -50,11 +50,11 @@ func TestCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	_, err = st.SaveAlerts(context.Background(), []mlbot.Alert{{GroupKey: "g", Fingerprint: "f", Status: "firing", StartsAt: now,
-		Labels: map[string]string{"alertname": "FeatureDrift"}}}, func(a mlbot.Alert) mlbot.Plan {
-		return mlbot.Plan{Jobs: []mlbot.Job{{Kind: mlbot.KindRetrain, Rule: "severe-drift", Model: "rec", DedupKey: "k",
-			State: mlbot.JobFailed, LastError: "create pipeline: 404 Project Not Found", NextAttemptAt: now, CreatedAt: now, UpdatedAt: now,
-			Task: mlbot.Task{Retrain: &forge.RetrainTask{Backend: "gitlab"}}}}}
+	_, err = st.SaveAlerts(context.Background(), []bot.Alert{{GroupKey: "g", Fingerprint: "f", Status: "firing", StartsAt: now,
+		Labels: map[string]string{"alertname": "FeatureDrift"}}}, func(a bot.Alert) bot.Plan {
+		return bot.Plan{Jobs: []bot.Job{{Kind: bot.KindRetrain, Rule: "severe-drift", Model: "rec", DedupKey: "k",
+			State: bot.JobFailed, LastError: "create pipeline: 404 Project Not Found", NextAttemptAt: now, CreatedAt: now, UpdatedAt: now,
+			Task: bot.Task{Retrain: &forge.RetrainTask{Backend: "gitlab"}}}}}
 	})
 	st.Close()
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab/gitlabtest"
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/bot"
 )
 
 // TestOutageOnBusyProject is a GitLab outage on a busy project: 2,500
@@ -59,7 +59,7 @@ func TestOutageOnBusyProject(t *testing.T) {
 				js := jobsOf(t, "sqlite", db)
 				done := 0
 				for _, j := range js {
-					if j.State == mlbot.JobDone {
+					if j.State == bot.JobDone {
 						done++
 					}
 				}

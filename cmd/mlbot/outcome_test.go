@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
+	"gitlab.com/mlgate/mlgate/internal/bot"
 )
 
 func post(t *testing.T, url, body string, hdr map[string]string) (int, string) {
@@ -46,7 +46,7 @@ func TestGitLabOutcomeLinked(t *testing.T) {
 	waitFor(t, 10*time.Second, "the pipeline", func() bool { return len(gl.calls()) == 1 })
 	waitFor(t, 5*time.Second, "the job to be done", func() bool {
 		js := jobsOf(t, "sqlite", db)
-		return len(js) == 1 && js[0].State == mlbot.JobDone
+		return len(js) == 1 && js[0].State == bot.JobDone
 	})
 	job := jobsOf(t, "sqlite", db)[0]
 	hook := `{"object_kind":"pipeline","object_attributes":{"id":1,"status":"success","ref":"main"}}`
@@ -96,7 +96,7 @@ rules:
 	postAlerts(t, addr, amMessage("g", "firing", time.Now().UTC(), "fp-gh"))
 	waitFor(t, 10*time.Second, "the job to be done", func() bool {
 		js := jobsOf(t, "sqlite", db)
-		return len(js) == 1 && js[0].State == mlbot.JobDone
+		return len(js) == 1 && js[0].State == bot.JobDone
 	})
 	mu.Lock()
 	got := append([]string(nil), dispatches...)

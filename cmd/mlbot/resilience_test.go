@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
-	"gitlab.com/mlgate/mlgate/internal/pgtest"
-	"gitlab.com/mlgate/mlgate/internal/store"
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
+	"gitlab.com/mlgate/mlgate/internal/bot/store/pgtest"
 )
 
 // killHeldJob kills mlbot with SIGKILL while the fake GitLab holds its
@@ -26,14 +26,14 @@ func killHeldJob(t *testing.T, cmd *exec.Cmd, gl *fakeGitLab, db string) {
 	}
 	cmd.Wait()
 	js := jobsOf(t, "sqlite", db)
-	if len(js) != 1 || js[0].State != mlbot.JobRunning || js[0].Attempts != 1 {
+	if len(js) != 1 || js[0].State != bot.JobRunning || js[0].Attempts != 1 {
 		t.Fatalf("after the crash: %+v", js)
 	}
 	gl.setMode("ok")
 	gl.release()
 }
 
-func jobsOf(t *testing.T, driver, dsn string) []mlbot.Job {
+func jobsOf(t *testing.T, driver, dsn string) []bot.Job {
 	t.Helper()
 	st, err := store.Open(context.Background(), driver, dsn)
 	if err != nil {
@@ -72,7 +72,7 @@ func TestCrashBeforeGitLabAnswers(t *testing.T) {
 	startProcess(t, cfg, logs)
 	waitFor(t, 20*time.Second, "the job to be done after the restart", func() bool {
 		js := jobsOf(t, "sqlite", db)
-		return len(js) == 1 && js[0].State == mlbot.JobDone
+		return len(js) == 1 && js[0].State == bot.JobDone
 	})
 	js := jobsOf(t, "sqlite", db)
 	calls := gl.calls()
@@ -114,7 +114,7 @@ func TestGitLabOutage(t *testing.T) {
 	waitFor(t, d+20*time.Second, "the pipeline after the outage", func() bool { return len(gl.calls()) == 1 })
 	waitFor(t, 5*time.Second, "the job to be done", func() bool {
 		js := jobsOf(t, "sqlite", db)
-		return len(js) == 1 && js[0].State == mlbot.JobDone
+		return len(js) == 1 && js[0].State == bot.JobDone
 	})
 	time.Sleep(300 * time.Millisecond)
 	refused := gl.Counts().Refused
@@ -156,7 +156,7 @@ func TestTwoReplicasPostgres(t *testing.T) {
 	waitFor(t, 120*time.Second, "1,000 jobs done", func() bool {
 		done := 0
 		for _, j := range jobsOf(t, "postgres", dsn) {
-			if j.State == mlbot.JobDone {
+			if j.State == bot.JobDone {
 				done++
 			}
 		}

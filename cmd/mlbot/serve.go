@@ -11,13 +11,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/intake"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
+	"gitlab.com/mlgate/mlgate/internal/bot/webhook"
 	"gitlab.com/mlgate/mlgate/internal/forge/github"
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
-	"gitlab.com/mlgate/mlgate/internal/httpcall"
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/outbox"
-	"gitlab.com/mlgate/mlgate/internal/server"
-	"gitlab.com/mlgate/mlgate/internal/store"
 )
 
 // serve runs the HTTP server and the outbox worker until ctx ends; then
@@ -34,7 +34,7 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv := server.New(cfg, st, log, reg)
+	srv := intake.New(cfg, st, log, reg)
 	w := &outbox.Worker{Store: st, Retrainers: retrainers, Config: cfg.Worker, Log: log, Observer: srv.Metrics}
 	srv.Wake = w.Wake
 	if srv.Slack, err = slackBot(cfg, st, w, log); err != nil {
@@ -68,7 +68,7 @@ func (m *Main) serve(ctx context.Context) error {
 
 // backends builds the retraining backends the config names. Their clients
 // do not retry: the outbox retries with backoff, durably.
-func backends(cfg *mlbot.Config) (map[string]outbox.Retrainer, error) {
+func backends(cfg *bot.Config) (map[string]outbox.Retrainer, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = cfg.Worker.Concurrency // keep one connection per worker slot alive
 	hc := &http.Client{Timeout: cfg.Worker.ActionTimeout, Transport: tr}
@@ -93,7 +93,7 @@ func backends(cfg *mlbot.Config) (map[string]outbox.Retrainer, error) {
 		out["github"] = w
 	}
 	for name, h := range cfg.Backends.HTTP {
-		out[name] = &httpcall.Backend{Name: name, Method: h.Method, Headers: h.Headers, Client: hc}
+		out[name] = &webhook.Backend{Name: name, Method: h.Method, Headers: h.Headers, Client: hc}
 	}
 	return out, nil
 }

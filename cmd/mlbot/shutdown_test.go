@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/store"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 )
 
 // TestGracefulShutdown stops mlbot while a request is half sent: the

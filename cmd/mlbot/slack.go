@@ -5,12 +5,11 @@ import (
 	"net/http"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/slack"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/outbox"
-	"gitlab.com/mlgate/mlgate/internal/slack"
-	"gitlab.com/mlgate/mlgate/internal/slackbot"
-	"gitlab.com/mlgate/mlgate/internal/store"
 )
 
 // sweepInterval is how often expired rollback requests are looked for.
@@ -18,7 +17,7 @@ const sweepInterval = 15 * time.Second
 
 // slackBot builds the Slack side when the config has a slack section and
 // hands the worker its job kinds; nil otherwise.
-func slackBot(cfg *mlbot.Config, st store.Store, w *outbox.Worker, log *slog.Logger) (*slackbot.Bot, error) {
+func slackBot(cfg *bot.Config, st store.Store, w *outbox.Worker, log *slog.Logger) (*slack.Bot, error) {
 	if cfg.Slack == nil {
 		return nil, nil
 	}
@@ -29,7 +28,7 @@ func slackBot(cfg *mlbot.Config, st store.Store, w *outbox.Worker, log *slog.Log
 	if err != nil {
 		return nil, err
 	}
-	b := &slackbot.Bot{Config: cfg.Slack, Store: st, Slack: slack.New(cfg.Slack, hc), Rollbacks: gitlab.NewRollbacks(gc),
+	b := &slack.Bot{Config: cfg.Slack, Store: st, Slack: slack.New(cfg.Slack, hc), Rollbacks: gitlab.NewRollbacks(gc),
 		Log: log, Wake: w.Wake}
 	w.Handlers = b.Handlers()
 	w.Notifier = b

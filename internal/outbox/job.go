@@ -6,20 +6,20 @@ import (
 	"fmt"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
-	"gitlab.com/mlgate/mlgate/internal/store"
 )
 
 // runJob carries out one claimed job and records the outcome.
-func (w *Worker) runJob(ctx context.Context, j mlbot.Job) {
+func (w *Worker) runJob(ctx context.Context, j bot.Job) {
 	log := w.Log.With("job_id", j.ID, "kind", j.Kind, "rule", j.Rule, "model", j.Model, "attempt", j.Attempts)
 	start := w.Now()
 	var f store.Finish
 	switch j.Kind {
-	case mlbot.KindRetrain:
+	case bot.KindRetrain:
 		f = w.retrain(ctx, j)
-	case mlbot.KindNotify:
+	case bot.KindNotify:
 		f = w.outcome(j, "notify", w.call(ctx, func(ctx context.Context) error { return w.Notifier.Notify(ctx, j) }), "sent")
 	default:
 		if h := w.Handlers[j.Kind]; h != nil {
@@ -33,7 +33,7 @@ func (w *Worker) runJob(ctx context.Context, j mlbot.Job) {
 		w.Observer.JobFinished(j.Kind, f.State, w.Now().Sub(start))
 	}
 	if err := w.Store.FinishJob(ctx, f); err != nil {
-		if errors.Is(err, mlbot.ErrLeaseLost) {
+		if errors.Is(err, bot.ErrLeaseLost) {
 			log.Warn("job outcome not recorded: its lease ran out and another worker took it", "state", f.State)
 			return
 		}
@@ -42,11 +42,11 @@ func (w *Worker) runJob(ctx context.Context, j mlbot.Job) {
 	}
 	attrs := []any{"state", f.State, "duration_ms", w.Now().Sub(start).Milliseconds()}
 	switch f.State {
-	case mlbot.JobDone:
+	case bot.JobDone:
 		log.Info("job done", append(attrs, "result", f.Result)...)
-	case mlbot.JobPending:
+	case bot.JobPending:
 		log.Warn("job will be retried", append(attrs, "err", f.Error, "next_attempt_at", f.NextAttemptAt)...)
-	case mlbot.JobSkipped:
+	case bot.JobSkipped:
 		log.Info("job skipped", append(attrs, "reason", f.Error)...)
 	default:
 		log.Error("job gave up", append(attrs, "err", f.Error)...)
@@ -59,7 +59,7 @@ func (w *Worker) call(ctx context.Context, fn func(context.Context) error) error
 	return fn(ctx)
 }
 
-func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
+func (w *Worker) retrain(ctx context.Context, j bot.Job) store.Finish {
 	t := j.Task.Retrain
 	if t == nil {
 		return w.outcome(j, "retrain", forge.Permanent(errors.New("retrain job without a task")), "")
@@ -78,8 +78,8 @@ func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
 		if !c.Taken {
 			reason := fmt.Sprintf("cooldown: model %s was retrained by job %d; no second retraining until %s",
 				j.Model, c.HolderJob, c.Until.Format(time.RFC3339))
-			return store.Finish{State: mlbot.JobSkipped, Error: reason, Audit: &mlbot.AuditEntry{At: now,
-				Actor: mlbot.ActorWorker, Action: "cooldown", Subject: j.Model, Detail: reason, AlertID: j.AlertID, JobID: j.ID}}
+			return store.Finish{State: bot.JobSkipped, Error: reason, Audit: &bot.AuditEntry{At: now,
+				Actor: bot.ActorWorker, Action: "cooldown", Subject: j.Model, Detail: reason, AlertID: j.AlertID, JobID: j.ID}}
 		}
 	}
 	r := w.Retrainers[t.Backend]
@@ -103,20 +103,20 @@ func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
 		})
 	}
 	f := w.outcome(j, "retrain", err, run.WebURL)
-	if f.State != mlbot.JobDone && f.State != mlbot.JobPending && t.Cooldown > 0 && j.Model != "" {
+	if f.State != bot.JobDone && f.State != bot.JobPending && t.Cooldown > 0 && j.Model != "" {
 		// The retraining never started: the next alert may try again.
 		if rerr := w.Store.ReleaseCooldown(ctx, j.Model, j.ID); rerr != nil {
 			w.Log.Error("release cooldown", "job_id", j.ID, "model", j.Model, "err", rerr)
 		}
 	}
-	if f.State == mlbot.JobDone {
+	if f.State == bot.JobDone {
 		where := t.Project
 		if t.Repository != "" {
 			where = t.Repository
 		}
 		f.Audit.Detail = fmt.Sprintf("%s %s@%s started run %d %s %s", t.Backend, where, t.Ref, run.ExternalID, run.WebURL, run.Detail)
 		if run.ExternalID != 0 {
-			f.Pipeline = &mlbot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: run.Backend, Project: run.Project,
+			f.Pipeline = &bot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: run.Backend, Project: run.Project,
 				ExternalID: run.ExternalID, Ref: t.Ref, WebURL: run.WebURL, Status: run.Status}
 		}
 	}
@@ -124,7 +124,7 @@ func (w *Worker) retrain(ctx context.Context, j mlbot.Job) store.Finish {
 }
 
 // handle runs a job through its kind's handler.
-func (w *Worker) handle(ctx context.Context, j mlbot.Job, h Handler) store.Finish {
+func (w *Worker) handle(ctx context.Context, j bot.Job, h Handler) store.Finish {
 	var run forge.Run
 	err := w.call(ctx, func(ctx context.Context) error {
 		var e error
@@ -132,11 +132,11 @@ func (w *Worker) handle(ctx context.Context, j mlbot.Job, h Handler) store.Finis
 		return e
 	})
 	f := w.outcome(j, j.Kind, err, run.WebURL)
-	if f.State == mlbot.JobDone {
+	if f.State == bot.JobDone {
 		f.Audit.Detail = run.Detail
 		if run.ExternalID != 0 {
 			f.Audit.Detail = fmt.Sprintf("%s %s started run %d %s %s", run.Backend, run.Project, run.ExternalID, run.WebURL, run.Detail)
-			f.Pipeline = &mlbot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: run.Backend, Project: run.Project,
+			f.Pipeline = &bot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: run.Backend, Project: run.Project,
 				ExternalID: run.ExternalID, WebURL: run.WebURL, Status: run.Status}
 		}
 	}
@@ -146,20 +146,20 @@ func (w *Worker) handle(ctx context.Context, j mlbot.Job, h Handler) store.Finis
 // outcome turns an action's error into the job's next state: done,
 // pending with backoff (retryable, attempts left), dead (retryable, none
 // left) or failed (permanent).
-func (w *Worker) outcome(j mlbot.Job, action string, err error, result string) store.Finish {
+func (w *Worker) outcome(j bot.Job, action string, err error, result string) store.Finish {
 	now := w.Now()
-	audit := &mlbot.AuditEntry{At: now, Actor: mlbot.ActorWorker, Action: action, Subject: j.Model, AlertID: j.AlertID, JobID: j.ID}
+	audit := &bot.AuditEntry{At: now, Actor: bot.ActorWorker, Action: action, Subject: j.Model, AlertID: j.AlertID, JobID: j.ID}
 	switch {
 	case err == nil:
-		return store.Finish{State: mlbot.JobDone, Result: result, Audit: audit}
+		return store.Finish{State: bot.JobDone, Result: result, Audit: audit}
 	case errors.Is(err, forge.ErrPermanent):
 		audit.Action, audit.Detail = action+"_failed", err.Error()
-		return store.Finish{State: mlbot.JobFailed, Error: err.Error(), Audit: audit}
+		return store.Finish{State: bot.JobFailed, Error: err.Error(), Audit: audit}
 	case j.Attempts >= w.Config.MaxAttempts:
 		audit.Action, audit.Detail = action+"_dead", fmt.Sprintf("gave up after %d attempts: %v", j.Attempts, err)
-		return store.Finish{State: mlbot.JobDead, Error: audit.Detail, Audit: audit}
+		return store.Finish{State: bot.JobDead, Error: audit.Detail, Audit: audit}
 	default:
 		next := now.Add(Backoff(w.Config, j.Attempts, w.Jitter()))
-		return store.Finish{State: mlbot.JobPending, Error: err.Error(), NextAttemptAt: next}
+		return store.Finish{State: bot.JobPending, Error: err.Error(), NextAttemptAt: next}
 	}
 }

@@ -11,9 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
-	"gitlab.com/mlgate/mlgate/internal/store"
 )
 
 // Retrainer starts a retraining; errors wrapping forge.ErrPermanent are
@@ -33,32 +33,32 @@ func (f RetrainerFunc) Retrain(ctx context.Context, t forge.RetrainTask) (forge.
 // Notifier delivers notify jobs; with none configured they wait in the
 // outbox (counted as pending) until one is.
 type Notifier interface {
-	Notify(ctx context.Context, job mlbot.Job) error
+	Notify(ctx context.Context, job bot.Job) error
 }
 
 // Handler carries out jobs of one kind (Slack messages, rollbacks); the
 // Run it returns, when it has an ExternalID, is recorded as the job's
 // pipeline. Errors wrapping forge.ErrPermanent are not retried.
 type Handler interface {
-	Handle(ctx context.Context, job mlbot.Job) (forge.Run, error)
+	Handle(ctx context.Context, job bot.Job) (forge.Run, error)
 }
 
 // HandlerFunc adapts a function to Handler.
-type HandlerFunc func(ctx context.Context, job mlbot.Job) (forge.Run, error)
+type HandlerFunc func(ctx context.Context, job bot.Job) (forge.Run, error)
 
 // Handle calls f.
-func (f HandlerFunc) Handle(ctx context.Context, job mlbot.Job) (forge.Run, error) {
+func (f HandlerFunc) Handle(ctx context.Context, job bot.Job) (forge.Run, error) {
 	return f(ctx, job)
 }
 
 // Observer is told how each job attempt ended and how long its action took.
 type Observer interface {
-	JobFinished(kind string, state mlbot.JobState, d time.Duration)
+	JobFinished(kind string, state bot.JobState, d time.Duration)
 }
 
 // Store is what the worker needs of the store.
 type Store interface {
-	ClaimJobs(ctx context.Context, c store.Claim) ([]mlbot.Job, error)
+	ClaimJobs(ctx context.Context, c store.Claim) ([]bot.Job, error)
 	FinishJob(ctx context.Context, f store.Finish) error
 	TakeCooldown(ctx context.Context, model string, jobID int64, until, now time.Time) (store.Cooldown, error)
 	ReleaseCooldown(ctx context.Context, model string, jobID int64) error
@@ -72,7 +72,7 @@ type Worker struct {
 	Notifier   Notifier
 	// Handlers carry out the other job kinds, by kind.
 	Handlers map[string]Handler
-	Config   mlbot.WorkerConfig
+	Config   bot.WorkerConfig
 	Log      *slog.Logger
 	Observer Observer
 	// Now and Jitter are replaced by tests; Jitter returns [0, 1).
@@ -124,7 +124,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	polled := true
 	for {
 		free := cap(slots) - len(slots)
-		var jobs []mlbot.Job
+		var jobs []bot.Job
 		if free > 0 && (free >= half || free == cap(slots) || polled) {
 			var err error
 			jobs, err = w.Store.ClaimJobs(ctx, store.Claim{Kinds: kinds, N: free, Lease: w.Config.Lease,
@@ -173,9 +173,9 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 
 // kinds lists the job kinds this worker can carry out.
 func (w *Worker) kinds() []string {
-	kinds := []string{mlbot.KindRetrain}
+	kinds := []string{bot.KindRetrain}
 	if w.Notifier != nil {
-		kinds = append(kinds, mlbot.KindNotify)
+		kinds = append(kinds, bot.KindNotify)
 	}
 	for k := range w.Handlers {
 		kinds = append(kinds, k)
@@ -193,7 +193,7 @@ func newToken() string {
 // BackoffMin doubled per earlier attempt, capped at BackoffMax, with
 // "equal jitter" (between half and all of it) so that many jobs failing
 // together do not retry together.
-func Backoff(c mlbot.WorkerConfig, attempt int, jitter float64) time.Duration {
+func Backoff(c bot.WorkerConfig, attempt int, jitter float64) time.Duration {
 	d := c.BackoffMin
 	for i := 1; i < attempt && d < c.BackoffMax; i++ {
 		d *= 2

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
-	"gitlab.com/mlgate/mlgate/internal/mlbot"
-	"gitlab.com/mlgate/mlgate/internal/store"
 )
 
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -32,19 +32,19 @@ func mustStore(t *testing.T) *store.DB {
 
 func queue(t *testing.T, s *store.DB, fp, model string, cooldown time.Duration) {
 	t.Helper()
-	a := mlbot.Alert{GroupKey: "g", Fingerprint: fp, Status: mlbot.StatusFiring, StartsAt: t0,
+	a := bot.Alert{GroupKey: "g", Fingerprint: fp, Status: bot.StatusFiring, StartsAt: t0,
 		Labels: map[string]string{"alertname": "Drift"}, ReceivedAt: t0}
-	_, err := s.SaveAlerts(context.Background(), []mlbot.Alert{a}, func(a mlbot.Alert) mlbot.Plan {
-		return mlbot.Plan{Jobs: []mlbot.Job{{Kind: mlbot.KindRetrain, Rule: "r", Model: model, State: mlbot.JobPending,
+	_, err := s.SaveAlerts(context.Background(), []bot.Alert{a}, func(a bot.Alert) bot.Plan {
+		return bot.Plan{Jobs: []bot.Job{{Kind: bot.KindRetrain, Rule: "r", Model: model, State: bot.JobPending,
 			DedupKey: fmt.Sprint(a.ID), NextAttemptAt: t0, CreatedAt: t0, UpdatedAt: t0,
-			Task: mlbot.Task{Retrain: &forge.RetrainTask{Backend: "gitlab", Project: "g/p", Ref: "main", Cooldown: cooldown}}}}}
+			Task: bot.Task{Retrain: &forge.RetrainTask{Backend: "gitlab", Project: "g/p", Ref: "main", Cooldown: cooldown}}}}}
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-var cfg = mlbot.WorkerConfig{Concurrency: 4, PollInterval: 10 * time.Millisecond, Lease: time.Minute,
+var cfg = bot.WorkerConfig{Concurrency: 4, PollInterval: 10 * time.Millisecond, Lease: time.Minute,
 	MaxAttempts: 4, BackoffMin: time.Second, BackoffMax: 4 * time.Second, ActionTimeout: time.Second}
 
 func newWorker(s *store.DB, c *clock, r RetrainerFunc) *Worker {
@@ -52,7 +52,7 @@ func newWorker(s *store.DB, c *clock, r RetrainerFunc) *Worker {
 		Jitter: func() float64 { return 1 }}
 }
 
-func job(t *testing.T, s *store.DB) mlbot.Job {
+func job(t *testing.T, s *store.DB) bot.Job {
 	t.Helper()
 	jobs, err := s.ListJobs(context.Background(), store.JobFilter{})
 	if err != nil || len(jobs) == 0 {
@@ -62,7 +62,7 @@ func job(t *testing.T, s *store.DB) mlbot.Job {
 }
 
 func TestBackoff(t *testing.T) {
-	c := mlbot.WorkerConfig{BackoffMin: time.Second, BackoffMax: 10 * time.Second}
+	c := bot.WorkerConfig{BackoffMin: time.Second, BackoffMax: 10 * time.Second}
 	tests := []struct {
 		attempt int
 		jitter  float64
@@ -94,12 +94,12 @@ func TestRetryThenDone(t *testing.T) {
 	steps := []struct {
 		advance time.Duration
 		ran     int
-		state   mlbot.JobState
+		state   bot.JobState
 	}{
-		{0, 1, mlbot.JobPending},                      // 503, retry after 1s
-		{999 * time.Millisecond, 0, mlbot.JobPending}, // not yet due
-		{time.Millisecond, 1, mlbot.JobPending},       // 503, retry after 2s
-		{2 * time.Second, 1, mlbot.JobDone},
+		{0, 1, bot.JobPending},                      // 503, retry after 1s
+		{999 * time.Millisecond, 0, bot.JobPending}, // not yet due
+		{time.Millisecond, 1, bot.JobPending},       // 503, retry after 2s
+		{2 * time.Second, 1, bot.JobDone},
 	}
 	for i, st := range steps {
 		c.now = c.now.Add(st.advance)
@@ -126,12 +126,12 @@ func TestPermanentAndDead(t *testing.T) {
 		name    string
 		err     error
 		runs    int
-		state   mlbot.JobState
+		state   bot.JobState
 		errText string
 	}{
-		{"4xx fails at once", forge.ClassifyHTTP(404, errors.New("404 Project Not Found")), 1, mlbot.JobFailed, "404 Project Not Found"},
-		{"429 is retried until dead", forge.ClassifyHTTP(429, errors.New("429 Too Many Requests")), 4, mlbot.JobDead, "gave up after 4 attempts: 429 Too Many Requests"},
-		{"timeout is retried until dead", context.DeadlineExceeded, 4, mlbot.JobDead, "gave up after 4 attempts: context deadline exceeded"},
+		{"4xx fails at once", forge.ClassifyHTTP(404, errors.New("404 Project Not Found")), 1, bot.JobFailed, "404 Project Not Found"},
+		{"429 is retried until dead", forge.ClassifyHTTP(429, errors.New("429 Too Many Requests")), 4, bot.JobDead, "gave up after 4 attempts: 429 Too Many Requests"},
+		{"timeout is retried until dead", context.DeadlineExceeded, 4, bot.JobDead, "gave up after 4 attempts: context deadline exceeded"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -181,13 +181,13 @@ func TestCooldownSkips(t *testing.T) {
 	w.RunOnce(context.Background())
 	j := job(t, s)
 	want := "cooldown: model rec was retrained by job 1; no second retraining until 2026-11-23T11:00:00Z"
-	if *calls != 1 || j.State != mlbot.JobSkipped || j.LastError != want {
+	if *calls != 1 || j.State != bot.JobSkipped || j.LastError != want {
 		t.Fatalf("calls %d, second job %s %q", *calls, j.State, j.LastError)
 	}
 	c.now = t0.Add(time.Hour)
 	queue(t, s, "fp3", "rec", time.Hour)
 	w.RunOnce(context.Background())
-	if j := job(t, s); *calls != 2 || j.State != mlbot.JobDone {
+	if j := job(t, s); *calls != 2 || j.State != bot.JobDone {
 		t.Errorf("after the cooldown: calls %d, job %s", *calls, j.State)
 	}
 	audit, _ := s.ListAudit(context.Background(), 10)
@@ -207,9 +207,9 @@ func TestSlackRetrainHoldsCooldown(t *testing.T) {
 	s, c, w, calls := countingWorker(t)
 	slackJob := func(force bool) int64 {
 		t.Helper()
-		_, err := s.EnqueueJob(context.Background(), mlbot.Job{Kind: mlbot.KindRetrain, Rule: "slack", Model: "rec",
-			State: mlbot.JobPending, DedupKey: fmt.Sprint("slack/", c.now.UnixNano()), NextAttemptAt: c.now,
-			CreatedAt: c.now, UpdatedAt: c.now, Task: mlbot.Task{Retrain: &forge.RetrainTask{Backend: "gitlab",
+		_, err := s.EnqueueJob(context.Background(), bot.Job{Kind: bot.KindRetrain, Rule: "slack", Model: "rec",
+			State: bot.JobPending, DedupKey: fmt.Sprint("slack/", c.now.UnixNano()), NextAttemptAt: c.now,
+			CreatedAt: c.now, UpdatedAt: c.now, Task: bot.Task{Retrain: &forge.RetrainTask{Backend: "gitlab",
 				Project: "g/p", Ref: "main", Cooldown: 2 * time.Hour, Force: force}}}, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -222,20 +222,20 @@ func TestSlackRetrainHoldsCooldown(t *testing.T) {
 	queue(t, s, "fp1", "rec", time.Hour)
 	w.RunOnce(context.Background())
 	want := fmt.Sprintf("cooldown: model rec was retrained by job %d; no second retraining until 2026-11-23T12:00:00Z", first)
-	if j := job(t, s); *calls != 1 || j.State != mlbot.JobSkipped || j.LastError != want {
+	if j := job(t, s); *calls != 1 || j.State != bot.JobSkipped || j.LastError != want {
 		t.Fatalf("alert after /mlops retrain: calls %d, job %s %q; want skipped %q", *calls, j.State, j.LastError, want)
 	}
 	// Forced inside the cooldown: it runs and holds the cooldown from now.
 	c.now = t0.Add(time.Hour)
 	forced := slackJob(true)
-	if j := job(t, s); *calls != 2 || j.ID != forced || j.State != mlbot.JobDone {
+	if j := job(t, s); *calls != 2 || j.ID != forced || j.State != bot.JobDone {
 		t.Fatalf("forced retrain: calls %d, job %d %s", *calls, j.ID, j.State)
 	}
 	c.now = t0.Add(150 * time.Minute) // after the first cooldown, inside the forced one
 	queue(t, s, "fp2", "rec", time.Hour)
 	w.RunOnce(context.Background())
 	want = fmt.Sprintf("cooldown: model rec was retrained by job %d; no second retraining until 2026-11-23T13:00:00Z", forced)
-	if j := job(t, s); *calls != 2 || j.State != mlbot.JobSkipped || j.LastError != want {
+	if j := job(t, s); *calls != 2 || j.State != bot.JobSkipped || j.LastError != want {
 		t.Errorf("alert after a forced retrain: calls %d, job %s %q; want skipped %q", *calls, j.State, j.LastError, want)
 	}
 }
@@ -246,7 +246,7 @@ func TestUnknownBackendFails(t *testing.T) {
 	w := &Worker{Store: s, Config: cfg, Now: (&clock{t0}).Now}
 	w.RunOnce(context.Background())
 	j := job(t, s)
-	if j.State != mlbot.JobFailed || j.LastError != `backend "gitlab": no such retraining backend (configure backends.gitlab)` {
+	if j.State != bot.JobFailed || j.LastError != `backend "gitlab": no such retraining backend (configure backends.gitlab)` {
 		t.Errorf("job %s %q", j.State, j.LastError)
 	}
 }
@@ -277,7 +277,7 @@ func TestRunDrains(t *testing.T) {
 	cancel()
 	<-stopped
 	counts, _ := s.CountJobs(context.Background())
-	if counts[mlbot.JobDone] != 5 {
+	if counts[bot.JobDone] != 5 {
 		t.Errorf("counts %v", counts)
 	}
 }

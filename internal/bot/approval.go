@@ -1,0 +1,47 @@
+package bot
+
+import "time"
+
+// ApprovalState is where a rollback proposal stands.
+type ApprovalState string
+
+// The approval states.
+const (
+	ApprovalProposed ApprovalState = "proposed"
+	ApprovalApproved ApprovalState = "approved"
+	ApprovalRejected ApprovalState = "rejected"
+	ApprovalExpired  ApprovalState = "expired"
+)
+
+// Approval is a proposed rollback waiting for a named person's decision.
+type Approval struct {
+	ID         int64
+	AlertID    int64
+	Rule       string
+	Model      string
+	Project    string
+	Ref        string
+	Version    string
+	State      ApprovalState
+	ProposedBy string
+	DecidedBy  string
+	ExpiresAt  time.Time
+	CreatedAt  time.Time
+	// Reason says why the rollback is proposed (the alert, a user's words).
+	Reason string
+	// Needed is how many distinct approvers it takes (at least 1).
+	Needed int
+	// Approvers approved so far, in order.
+	Approvers []string
+	// DecidedAt is when it was approved, rejected or expired.
+	DecidedAt time.Time
+	// Channel and TS locate its Slack message once posted.
+	Channel, TS string
+	// PipelineURL is the rollback pipeline once started.
+	PipelineURL string
+}
+
+// Expired reports whether the proposal can no longer be decided at now.
+func (a Approval) Expired(now time.Time) bool {
+	return a.State == ApprovalProposed && !now.Before(a.ExpiresAt)
+}

@@ -1,0 +1,95 @@
+package bot
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func mustLoad(tb testing.TB, path string) *Config {
+	tb.Helper()
+	c, err := LoadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+func TestLoadGood(t *testing.T) {
+	t.Setenv("MLBOT_TEST_TOKEN", "s3cret")
+	c := mustLoad(t, "testdata/conf.good.yml")
+	if c.Auth.Alertmanager.BearerToken != "s3cret" {
+		t.Errorf("bearer token = %q, want the expanded variable", c.Auth.Alertmanager.BearerToken)
+	}
+	if c.Listen != ":8080" || c.Store.Driver != "sqlite" || c.Worker.Concurrency != 4 || c.Worker.Lease != 5*time.Minute {
+		t.Errorf("defaults not applied: %+v %+v", c.Store, c.Worker)
+	}
+	r := c.Rules[0]
+	if r.Cooldown != time.Hour || r.Actions[0].Retrain.Backend != "gitlab" {
+		t.Errorf("rule = %+v", r)
+	}
+}
+
+func TestLoadExample(t *testing.T) {
+	for _, v := range []string{"MLBOT_ALERTMANAGER_TOKEN", "MLBOT_GITLAB_WEBHOOK_TOKEN", "MLBOT_GITLAB_TOKEN", "MLBOT_GITHUB_TOKEN", "MLBOT_AIRFLOW_TOKEN",
+		"MLBOT_SLACK_BOT_TOKEN", "MLBOT_SLACK_SIGNING_SECRET"} {
+		t.Setenv(v, "x")
+	}
+	c := mustLoad(t, "../../deploy/mlbot.example.yml")
+	if c.Slack == nil || c.Slack.SigningSecret != "x" || len(c.Slack.Roles) != 4 {
+		t.Errorf("example slack section: %+v", c.Slack)
+	}
+	if len(c.Rules) != 2 || c.Backends.HTTP["airflow"].Headers["Authorization"] != "Bearer x" {
+		t.Errorf("example config: %d rules, headers %v", len(c.Rules), c.Backends.HTTP["airflow"].Headers)
+	}
+}
+
+func TestLoadBad(t *testing.T) {
+	os.Unsetenv("MLBOT_TEST_UNSET_VAR")
+	tests := map[string]string{
+		"unknown_key":  "testdata/conf.unknown_key.yml: invalid config: unmarshal errors:\n  line 6: field matcher not found in type bot.Rule",
+		"unset_env":    "testdata/conf.unset_env.yml: invalid config: auth.alertmanager.bearer_token: environment variable MLBOT_TEST_UNSET_VAR is not set",
+		"bad_regex":    "testdata/conf.bad_regex.yml: invalid config: rules[0].matchers[0]: matcher \"x=~\\\"(\\\"\": regular expression \"(\": error parsing regexp: missing closing ): `^(?:()$`",
+		"no_auth":      "testdata/conf.no_auth.yml: invalid config: auth.alertmanager: no credentials, expected bearer_token or username and password",
+		"no_gitlab":    "testdata/conf.no_gitlab.yml: invalid config: rules[0].actions[0].retrain.backend: gitlab, but backends.gitlab is not configured",
+		"two_kinds":    "testdata/conf.two_kinds.yml: invalid config: rules[0].actions[0]: 2 kinds set, expected exactly one of retrain, notify, propose_rollback",
+		"bad_driver":   "testdata/conf.bad_driver.yml: invalid config: store.driver: \"mysql\" is not a driver, expected sqlite or postgres",
+		"backoff":      "testdata/conf.backoff.yml: invalid config: worker.backoff_min: 1m0s is above backoff_max 1s",
+		"lease":        "testdata/conf.lease.yml: invalid config: worker.lease: 10s, expected more than action_timeout 30s",
+		"bad_duration": "testdata/conf.bad_duration.yml: invalid config: unmarshal errors:\n  line 7: cannot unmarshal !!str `soon` into time.Duration",
+		"bad_template": "testdata/conf.bad_template.yml: invalid config: rules[0].actions[0].notify.text: template \"{{ .Labels.x \" does not parse: template: rules[0].actions[0].notify.text:1: unclosed action",
+	}
+	for name, want := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := LoadFile(filepath.Join("testdata", "conf."+name+".yml"))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !errors.Is(err, ErrConfig) {
+				t.Errorf("error does not wrap ErrConfig: %v", err)
+			}
+			if err.Error() != want {
+				t.Errorf("error\n got %q\nwant %q", err.Error(), want)
+			}
+		})
+	}
+}
+
+func TestExpandEnv(t *testing.T) {
+	look := func(k string) (string, bool) { v, ok := map[string]string{"A": "1", "E": ""}[k]; return v, ok }
+	tests := []struct{ in, want, err string }{
+		{"x${A}y", "x1y", ""},
+		{"$${A}", "${A}", ""},
+		{"${E}", "", ""},
+		{"$A", "$A", ""},
+		{"${B}", "", "environment variable B is not set"},
+	}
+	for _, tc := range tests {
+		got, err := expandEnv(tc.in, look)
+		if (err != nil && err.Error() != tc.err) || (err == nil && tc.err != "") || got != tc.want {
+			t.Errorf("expandEnv(%q) = %q, %v; want %q, %q", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+}

@@ -1,0 +1,82 @@
+package intake
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"gitlab.com/mlgate/mlgate/internal/bot"
+)
+
+// Metrics are mlbot's Prometheus metrics.
+type Metrics struct {
+	AlertsReceived    prometheus.Counter
+	AlertsDuplicate   prometheus.Counter
+	AlertsMatched     prometheus.Counter
+	AlertsResolved    prometheus.Counter
+	AuthFailures      *prometheus.CounterVec
+	WebhookDuplicates *prometheus.CounterVec
+	ActionDuration    *prometheus.HistogramVec
+}
+
+// NewMetrics registers the metrics on reg; jobs by state and the outbox
+// depth are read from the store at each scrape.
+func NewMetrics(reg prometheus.Registerer, st interface {
+	CountJobs(ctx context.Context) (map[bot.JobState]int, error)
+}) *Metrics {
+	m := &Metrics{
+		AlertsReceived:  prometheus.NewCounter(prometheus.CounterOpts{Name: "mlbot_alerts_received_total", Help: "Alerts received from Alertmanager, repeats included."}),
+		AlertsDuplicate: prometheus.NewCounter(prometheus.CounterOpts{Name: "mlbot_alerts_duplicate_total", Help: "Alerts already stored (same group key, fingerprint and startsAt)."}),
+		AlertsMatched:   prometheus.NewCounter(prometheus.CounterOpts{Name: "mlbot_alerts_matched_total", Help: "New firing alerts that matched a rule."}),
+		AlertsResolved:  prometheus.NewCounter(prometheus.CounterOpts{Name: "mlbot_alerts_resolved_total", Help: "Stored firing alerts that were resolved."}),
+		AuthFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mlbot_webhook_auth_failures_total",
+			Help: "Webhook requests refused for missing or wrong credentials."}, []string{"endpoint"}),
+		WebhookDuplicates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mlbot_webhook_duplicates_total",
+			Help: "Pipeline webhook deliveries dropped as duplicates."}, []string{"source"}),
+		ActionDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "mlbot_action_duration_seconds",
+			Help: "Duration of job attempts by kind and resulting state.", Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 10)},
+			[]string{"kind", "state"}),
+	}
+	reg.MustRegister(m.AlertsReceived, m.AlertsDuplicate, m.AlertsMatched, m.AlertsResolved, m.AuthFailures,
+		m.WebhookDuplicates, m.ActionDuration, &jobCollector{st: st})
+	return m
+}
+
+// JobFinished records a job attempt (outbox.Observer).
+func (m *Metrics) JobFinished(kind string, state bot.JobState, d time.Duration) {
+	m.ActionDuration.WithLabelValues(kind, string(state)).Observe(d.Seconds())
+}
+
+var (
+	jobsDesc  = prometheus.NewDesc("mlbot_jobs", "Jobs of the outbox by state (dead and failed ones need a person).", []string{"state"}, nil)
+	depthDesc = prometheus.NewDesc("mlbot_outbox_depth", "Jobs pending or running.", nil, nil)
+	upDesc    = prometheus.NewDesc("mlbot_store_up", "Whether the store answered the last scrape.", nil, nil)
+)
+
+type jobCollector struct {
+	st interface {
+		CountJobs(ctx context.Context) (map[bot.JobState]int, error)
+	}
+}
+
+func (j *jobCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- jobsDesc
+	ch <- depthDesc
+	ch <- upDesc
+}
+
+func (j *jobCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	counts, err := j.st.CountJobs(ctx)
+	if err != nil {
+		ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 1)
+	for _, s := range bot.JobStates {
+		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(counts[s]), string(s))
+	}
+	ch <- prometheus.MustNewConstMetric(depthDesc, prometheus.GaugeValue, float64(counts[bot.JobPending]+counts[bot.JobRunning]))
+}

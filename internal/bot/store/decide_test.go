@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
+)
+
+func TestDecide(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *DB) {
+		ctx := context.Background()
+		propose := func(needed int) bot.Approval {
+			a, err := s.ProposeRollback(ctx, bot.Approval{Rule: "slack", Model: "rec", Project: "g/p", Ref: "main",
+				Version: "v1", State: bot.ApprovalProposed, ProposedBy: "U_ENG", ExpiresAt: t0.Add(30 * time.Minute),
+				CreatedAt: t0, Needed: needed, Reason: "drift"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+		decide := func(id int64, user string, approve bool, at time.Time) Outcome {
+			out, err := s.Decide(ctx, Decision{ApprovalID: id, User: user, Approve: approve, Now: at,
+				Rollback: forge.RollbackTask{Mode: "play", JobName: "rollback"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+
+		// Eight approvals at once (two replicas, double clicks): one wins.
+		a := propose(1)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		changed, started := 0, 0
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				out := decide(a.ID, "U_PO", true, t0.Add(time.Minute))
+				mu.Lock()
+				defer mu.Unlock()
+				if out.Changed {
+					changed++
+				}
+				if out.Started {
+					started++
+				}
+			}()
+		}
+		wg.Wait()
+		if changed != 1 || started != 1 {
+			t.Fatalf("%d decisions changed it and %d started a rollback, want 1 and 1", changed, started)
+		}
+		jobs, err := s.ListJobs(ctx, JobFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]int{}
+		for _, j := range jobs {
+			kinds[j.Kind]++
+			if j.Kind == bot.KindRollback {
+				rt := j.Task.Rollback
+				if rt == nil || rt.ApprovalID != a.ID || rt.Version != "v1" || rt.Model != "rec" || rt.JobName != "rollback" {
+					t.Errorf("rollback task %+v", rt)
+				}
+			}
+		}
+		if kinds[bot.KindRollback] != 1 || kinds[bot.KindSlackPost] != 1 || kinds[bot.KindSlackUpdate] != 1 {
+			t.Errorf("jobs by kind %v", kinds)
+		}
+
+		// Self-approval, a repeated approval, expiry.
+		b := propose(2)
+		if out := decide(b.ID, "U_ENG", true, t0); out.Changed || out.Refused == "" {
+			t.Errorf("self-approval %+v", out)
+		}
+		if out := decide(b.ID, "U_PO", true, t0); !out.Changed || out.Approval.State != bot.ApprovalProposed {
+			t.Errorf("first of two approvals %+v", out)
+		}
+		if out := decide(b.ID, "U_PO", true, t0); out.Changed {
+			t.Errorf("the same approver twice %+v", out)
+		}
+		if out := decide(b.ID, "U_PO2", true, t0.Add(30*time.Minute)); out.Changed || out.Approval.State != bot.ApprovalExpired {
+			t.Errorf("after expiry %+v", out)
+		}
+		c := propose(1)
+		n, err := s.ExpireApprovals(ctx, t0.Add(31*time.Minute))
+		if err != nil || n != 1 {
+			t.Fatalf("expired %d, %v", n, err)
+		}
+		if got, _ := s.GetApproval(ctx, c.ID); got.State != bot.ApprovalExpired {
+			t.Errorf("state %s", got.State)
+		}
+		if _, err := s.Decide(ctx, Decision{ApprovalID: 999, User: "U_PO", Approve: true, Now: t0}); err == nil {
+			t.Error("unknown request decided")
+		}
+		es, _ := s.ListAudit(ctx, 100)
+		count := map[string]int{}
+		for _, e := range es {
+			count[e.Action]++
+		}
+		if count["approve_rollback"] != 2 || count["approve_rollback_refused"] != 10 || count["rollback_expired"] != 2 {
+			t.Errorf("audit %v", count)
+		}
+	})
+}

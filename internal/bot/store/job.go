@@ -1,0 +1,225 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/bot"
+)
+
+const jobCols = `id, kind, alert_id, rule, model, dedup_key, task, state, attempts, next_attempt_at,
+	locked_until, lease, last_error, result, created_at, updated_at`
+
+func (d *DB) insertJob(ctx context.Context, tx *sql.Tx, j bot.Job) (bool, error) {
+	task, err := json.Marshal(j.Task)
+	if err != nil {
+		return false, fmt.Errorf("encode job task: %w", err)
+	}
+	return d.insertJobTask(ctx, tx, j, string(task))
+}
+
+// insertJobTask stores j with its task already encoded; false means a job
+// with its dedup key exists.
+func (d *DB) insertJobTask(ctx context.Context, tx *sql.Tx, j bot.Job, task string) (bool, error) {
+	res, err := tx.StmtContext(ctx, d.hot[qInsertJob]).ExecContext(ctx,
+		j.Kind, j.AlertID, j.Rule, j.Model, j.DedupKey, task, string(j.State),
+		ms(j.NextAttemptAt), j.LastError, ms(j.CreatedAt), ms(j.UpdatedAt))
+	if err != nil {
+		return false, fmt.Errorf("insert job %s: %w", j.DedupKey, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// ClaimJobs leases up to c.N jobs: first running ones whose lease ended
+// (their worker died), then pending ones that are due, oldest first. Each
+// part is one statement on its own index. On PostgreSQL concurrent
+// claimers skip each other's rows (FOR UPDATE SKIP LOCKED); SQLite has one
+// writer. Each claim counts as an attempt.
+func (d *DB) ClaimJobs(ctx context.Context, c Claim) ([]bot.Job, error) {
+	if len(c.Kinds) == 0 || c.N <= 0 {
+		return nil, nil
+	}
+	now := ms(c.Now)
+	kinds := `kind IN (?` + strings.Repeat(", ?", len(c.Kinds)-1) + `)`
+	query := func(timeCol string) string {
+		return `UPDATE jobs SET state = ?, attempts = attempts + 1, locked_until = ?, lease = ?, updated_at = ?
+			WHERE id IN (SELECT id FROM jobs WHERE state = ? AND ` + timeCol + ` <= ? AND ` + kinds + `
+			ORDER BY ` + timeCol + `, id LIMIT ?` + d.dialect.skipLocked + `) RETURNING ` + jobCols
+	}
+	expired, err := d.prepared(ctx, query("locked_until"))
+	if err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	due, err := d.prepared(ctx, query("next_attempt_at"))
+	if err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	claim := func(ctx context.Context, tx *sql.Tx, st *sql.Stmt, state bot.JobState, n int) ([]bot.Job, error) {
+		args := []any{string(bot.JobRunning), now + c.Lease.Milliseconds(), c.Token, now, string(state), now}
+		for _, k := range c.Kinds {
+			args = append(args, k)
+		}
+		args = append(args, n)
+		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		if err != nil {
+			return nil, err
+		}
+		return scanJobs(rows)
+	}
+	var jobs []bot.Job
+	err = d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		jobs, err = claim(ctx, tx, expired, bot.JobRunning, c.N)
+		if err != nil || len(jobs) == c.N {
+			return err
+		}
+		more, err := claim(ctx, tx, due, bot.JobPending, c.N-len(jobs))
+		jobs = append(jobs, more...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	return jobs, nil
+}
+
+// FinishJob records a job's outcome if f.Lease still holds it, with the
+// pipeline and audit entry, in one transaction.
+func (d *DB) FinishJob(ctx context.Context, f Finish) error {
+	upd, err := d.prepared(ctx, qFinishJob)
+	if err != nil {
+		return fmt.Errorf("finish job %d: %w", f.ID, err)
+	}
+	ins, err := d.prepared(ctx, qInsertPipeline)
+	if err != nil {
+		return fmt.Errorf("finish job %d: %w", f.ID, err)
+	}
+	return d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.StmtContext(ctx, upd).ExecContext(ctx, string(f.State), f.Result, f.Error, ms(f.NextAttemptAt),
+			ms(f.Now), f.ID, f.Lease, string(bot.JobRunning))
+		if err != nil {
+			return fmt.Errorf("finish job %d: %w", f.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("finish job %d: %w", f.ID, bot.ErrLeaseLost)
+		}
+		if p := f.Pipeline; p != nil {
+			_, err := tx.StmtContext(ctx, ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
+				p.Ref, p.WebURL, p.Status, ms(f.Now), ms(f.Now))
+			if err != nil {
+				return fmt.Errorf("insert pipeline of job %d: %w", f.ID, err)
+			}
+		}
+		if f.Audit != nil {
+			return d.insertAudit(ctx, tx, *f.Audit)
+		}
+		return nil
+	})
+}
+
+const (
+	qFinishJob = `UPDATE jobs SET state = ?, result = ?, last_error = ?, next_attempt_at = ?,
+		locked_until = 0, lease = '', updated_at = ? WHERE id = ? AND lease = ? AND state = ?`
+	qInsertPipeline = `INSERT INTO pipelines (job_id, alert_id, backend, project, external_id, ref,
+		web_url, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (backend, external_id) DO NOTHING`
+)
+
+// RetryJob sends a failed, dead or skipped job back to pending now.
+func (d *DB) RetryJob(ctx context.Context, id int64, actor string, now time.Time) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		var state string
+		err := tx.QueryRowContext(ctx, d.q(`SELECT state FROM jobs WHERE id = ?`), id).Scan(&state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("job %d: %w", id, bot.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("read job %d: %w", id, err)
+		}
+		switch bot.JobState(state) {
+		case bot.JobFailed, bot.JobDead, bot.JobSkipped:
+		default:
+			return fmt.Errorf("job %d is %s: only failed, dead or skipped jobs are retried", id, state)
+		}
+		_, err = tx.ExecContext(ctx, d.q(`UPDATE jobs SET state = ?, attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?`),
+			string(bot.JobPending), ms(now), ms(now), id)
+		if err != nil {
+			return fmt.Errorf("retry job %d: %w", id, err)
+		}
+		return d.insertAudit(ctx, tx, bot.AuditEntry{At: now, Actor: actor, Action: "retry",
+			Subject: fmt.Sprintf("job %d", id), Detail: "was " + state, JobID: id})
+	})
+}
+
+// ListJobs returns jobs, newest first.
+func (d *DB) ListJobs(ctx context.Context, f JobFilter) ([]bot.Job, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	query := `SELECT ` + jobCols + ` FROM jobs`
+	var args []any
+	if f.State != "" {
+		query += ` WHERE state = ?`
+		args = append(args, string(f.State))
+	}
+	query += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, f.Limit)
+	rows, err := d.db.QueryContext(ctx, d.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list jobs: %w", err)
+	}
+	return scanJobs(rows)
+}
+
+// CountJobs returns the number of jobs in each state.
+func (d *DB) CountJobs(ctx context.Context) (map[bot.JobState]int, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	defer rows.Close()
+	out := map[bot.JobState]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("count jobs: %w", err)
+		}
+		out[bot.JobState(s)] = n
+	}
+	return out, rows.Err()
+}
+
+func unmarshalTask(s string, t *bot.Task) error {
+	if err := json.Unmarshal([]byte(s), t); err != nil {
+		return fmt.Errorf("decode job task: %w", err)
+	}
+	return nil
+}
+
+func scanJobs(rows *sql.Rows) ([]bot.Job, error) {
+	defer rows.Close()
+	var out []bot.Job
+	for rows.Next() {
+		var j bot.Job
+		var task, state string
+		var next, locked, created, updated int64
+		if err := rows.Scan(&j.ID, &j.Kind, &j.AlertID, &j.Rule, &j.Model, &j.DedupKey, &task, &state, &j.Attempts,
+			&next, &locked, &j.Lease, &j.LastError, &j.Result, &created, &updated); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(task), &j.Task); err != nil {
+			return nil, fmt.Errorf("job %d task: %w", j.ID, err)
+		}
+		j.State = bot.JobState(state)
+		j.NextAttemptAt, j.LockedUntil, j.CreatedAt, j.UpdatedAt = fromMS(next), fromMS(locked), fromMS(created), fromMS(updated)
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
