@@ -10,8 +10,25 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
-	"gitlab.com/mlgate/mlgate/internal/bot/store"
 )
+
+// adminStore is what the admin commands (migrate, jobs, audit) need of
+// the store.
+type adminStore interface {
+	Migrate(ctx context.Context) error
+	ListJobs(ctx context.Context, f bot.JobFilter) ([]bot.Job, error)
+	RetryJob(ctx context.Context, id int64, actor string, now time.Time) error
+	ListAudit(ctx context.Context, limit int) ([]bot.AuditEntry, error)
+}
+
+// openAdmin opens the store of the config for an admin command.
+func (m *Main) openAdmin(ctx context.Context) (adminStore, error) {
+	_, st, err := m.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
 
 func (m *Main) validate() error {
 	cfg, err := bot.LoadFile(m.configPath)
@@ -40,7 +57,7 @@ func (m *Main) validate() error {
 
 func (m *Main) migrate(ctx context.Context) error {
 	// Opening migrates; Migrate again is a no-op that proves it.
-	_, st, err := m.open(ctx)
+	st, err := m.openAdmin(ctx)
 	if err != nil {
 		return err
 	}
@@ -60,11 +77,11 @@ func (m *Main) jobs(ctx context.Context) error {
 		if m.state != "" && !slices.Contains(bot.JobStates, bot.JobState(m.state)) {
 			return fmt.Errorf("%w: --state %q, expected one of %v", errUsage, m.state, bot.JobStates)
 		}
-		_, st, err := m.open(ctx)
+		st, err := m.openAdmin(ctx)
 		if err != nil {
 			return err
 		}
-		jobs, err := st.ListJobs(ctx, store.JobFilter{State: bot.JobState(m.state), Limit: m.limit})
+		jobs, err := st.ListJobs(ctx, bot.JobFilter{State: bot.JobState(m.state), Limit: m.limit})
 		if err != nil {
 			return err
 		}
@@ -90,7 +107,7 @@ func (m *Main) jobs(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("%w: job id %q is not a number", errUsage, m.args[1])
 		}
-		_, st, err := m.open(ctx)
+		st, err := m.openAdmin(ctx)
 		if err != nil {
 			return err
 		}
@@ -104,7 +121,7 @@ func (m *Main) jobs(ctx context.Context) error {
 }
 
 func (m *Main) audit(ctx context.Context) error {
-	_, st, err := m.open(ctx)
+	st, err := m.openAdmin(ctx)
 	if err != nil {
 		return err
 	}

@@ -154,7 +154,7 @@ func TestAlertmanagerEndToEnd(t *testing.T) {
 	}
 	jobIn := func(state bot.JobState) bot.Job {
 		t.Helper()
-		js, err := st.ListJobs(context.Background(), store.JobFilter{State: state})
+		js, err := st.ListJobs(context.Background(), bot.JobFilter{State: state})
 		if err != nil || len(js) == 0 {
 			t.Fatalf("no %s job: %v", state, err)
 		}
@@ -184,7 +184,7 @@ func TestAlertmanagerEndToEnd(t *testing.T) {
 	start2 := time.Now().UTC().Truncate(time.Millisecond)
 	postToAlertmanager(t, am, start2, time.Time{})
 	waitFor(t, 10*time.Second, "the cooldown skip", func() bool {
-		js, _ := st.ListJobs(context.Background(), store.JobFilter{State: bot.JobSkipped})
+		js, _ := st.ListJobs(context.Background(), bot.JobFilter{State: bot.JobSkipped})
 		return len(js) == 1
 	})
 	check(1)

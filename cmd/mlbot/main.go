@@ -72,7 +72,7 @@ type Main struct {
 	configPath string
 	state      string
 	limit      int
-	store      store.Store
+	store      *store.DB
 }
 
 // NewMain returns a Main writing to the process's stdout and stderr.
@@ -147,7 +147,7 @@ func (m *Main) Close() error {
 	return nil
 }
 
-func (m *Main) open(ctx context.Context) (*bot.Config, store.Store, error) {
+func (m *Main) open(ctx context.Context) (*bot.Config, *store.DB, error) {
 	cfg, err := bot.LoadFile(m.configPath)
 	if err != nil {
 		return nil, nil, err

@@ -40,7 +40,7 @@ func jobsOf(t *testing.T, driver, dsn string) []bot.Job {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	js, err := st.ListJobs(context.Background(), store.JobFilter{Limit: 100000})
+	js, err := st.ListJobs(context.Background(), bot.JobFilter{Limit: 100000})
 	if err != nil {
 		t.Fatal(err)
 	}

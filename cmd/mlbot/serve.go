@@ -13,6 +13,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/bot/intake"
+	"gitlab.com/mlgate/mlgate/internal/bot/slack"
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/bot/webhook"
 	"gitlab.com/mlgate/mlgate/internal/forge/github"
@@ -98,4 +99,9 @@ func backends(cfg *bot.Config) (map[string]outbox.Retrainer, error) {
 	return out, nil
 }
 
-var _ store.Store = (*store.DB)(nil)
+// The store satisfies what each of the bot's packages declares it needs.
+var (
+	_ intake.Store = (*store.DB)(nil)
+	_ outbox.Store = (*store.DB)(nil)
+	_ slack.Store  = (*store.DB)(nil)
+)

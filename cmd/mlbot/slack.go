@@ -17,7 +17,7 @@ const sweepInterval = 15 * time.Second
 
 // slackBot builds the Slack side when the config has a slack section and
 // hands the worker its job kinds; nil otherwise.
-func slackBot(cfg *bot.Config, st store.Store, w *outbox.Worker, log *slog.Logger) (*slack.Bot, error) {
+func slackBot(cfg *bot.Config, st *store.DB, w *outbox.Worker, log *slog.Logger) (*slack.Bot, error) {
 	if cfg.Slack == nil {
 		return nil, nil
 	}

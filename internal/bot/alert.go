@@ -57,3 +57,25 @@ func (a Alert) LabelString() string {
 	b.WriteByte('}')
 	return b.String()
 }
+
+// PlanFunc turns a firing alert into actions. SaveAlerts calls it before
+// the alert is stored (the alert has no ID yet) and keeps the plan of a new
+// alert only: it sets the alert's ID on the jobs, approvals and audit
+// entries, and prefixes each job's DedupKey with "ID/". Rendering plans
+// outside the one writer keeps templates off the path every write waits on.
+type PlanFunc func(a Alert) Plan
+
+// Intake counts what SaveAlerts did.
+type Intake struct {
+	// New alerts stored for the first time, Duplicate ones seen before,
+	// Resolved ones that resolved an earlier firing.
+	New, Duplicate, Resolved int
+	// Matched is how many new alerts matched a rule; Jobs how many jobs
+	// were queued.
+	Matched, Jobs int
+}
+
+// Add sums two intakes.
+func (i Intake) Add(o Intake) Intake {
+	return Intake{i.New + o.New, i.Duplicate + o.Duplicate, i.Resolved + o.Resolved, i.Matched + o.Matched, i.Jobs + o.Jobs}
+}

@@ -11,4 +11,6 @@ var (
 	// ErrLeaseLost means another worker took the job after this worker's
 	// lease ran out; its result is not recorded.
 	ErrLeaseLost = errors.New("job lease lost")
+	// ErrDuplicate means a webhook delivery was seen before.
+	ErrDuplicate = errors.New("duplicate delivery")
 )

@@ -88,3 +88,33 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// Claim asks for up to N ready jobs of the given kinds, leased for Lease.
+type Claim struct {
+	Kinds []string
+	N     int
+	Lease time.Duration
+	// Token identifies this claim; FinishJob must present it.
+	Token string
+	Now   time.Time
+}
+
+// Finish records a job's outcome, with the pipeline it started and an
+// audit entry, atomically.
+type Finish struct {
+	ID            int64
+	Lease         string
+	State         JobState
+	Result        string
+	Error         string
+	NextAttemptAt time.Time
+	Pipeline      *Pipeline
+	Audit         *AuditEntry
+	Now           time.Time
+}
+
+// JobFilter selects jobs to list; zero fields select all.
+type JobFilter struct {
+	State JobState
+	Limit int
+}

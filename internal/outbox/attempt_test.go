@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
-	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
@@ -37,7 +36,7 @@ func TestRetrainToldOfEarlierAttempts(t *testing.T) {
 	}
 	// A second job whose first worker died: claimed, never finished.
 	queue(t, s, "fp2", "rec", 0)
-	lost, err := s.ClaimJobs(ctx, store.Claim{Kinds: []string{bot.KindRetrain}, N: 1, Lease: time.Minute, Token: "dead", Now: c.now})
+	lost, err := s.ClaimJobs(ctx, bot.Claim{Kinds: []string{bot.KindRetrain}, N: 1, Lease: time.Minute, Token: "dead", Now: c.now})
 	if err != nil || len(lost) != 1 {
 		t.Fatalf("claim %v, %v", lost, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
-	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
@@ -15,7 +14,7 @@ import (
 func (w *Worker) runJob(ctx context.Context, j bot.Job) {
 	log := w.Log.With("job_id", j.ID, "kind", j.Kind, "rule", j.Rule, "model", j.Model, "attempt", j.Attempts)
 	start := w.Now()
-	var f store.Finish
+	var f bot.Finish
 	switch j.Kind {
 	case bot.KindRetrain:
 		f = w.retrain(ctx, j)
@@ -59,7 +58,7 @@ func (w *Worker) call(ctx context.Context, fn func(context.Context) error) error
 	return fn(ctx)
 }
 
-func (w *Worker) retrain(ctx context.Context, j bot.Job) store.Finish {
+func (w *Worker) retrain(ctx context.Context, j bot.Job) bot.Finish {
 	t := j.Task.Retrain
 	if t == nil {
 		return w.outcome(j, "retrain", forge.Permanent(errors.New("retrain job without a task")), "")
@@ -78,7 +77,7 @@ func (w *Worker) retrain(ctx context.Context, j bot.Job) store.Finish {
 		if !c.Taken {
 			reason := fmt.Sprintf("cooldown: model %s was retrained by job %d; no second retraining until %s",
 				j.Model, c.HolderJob, c.Until.Format(time.RFC3339))
-			return store.Finish{State: bot.JobSkipped, Error: reason, Audit: &bot.AuditEntry{At: now,
+			return bot.Finish{State: bot.JobSkipped, Error: reason, Audit: &bot.AuditEntry{At: now,
 				Actor: bot.ActorWorker, Action: "cooldown", Subject: j.Model, Detail: reason, AlertID: j.AlertID, JobID: j.ID}}
 		}
 	}
@@ -124,7 +123,7 @@ func (w *Worker) retrain(ctx context.Context, j bot.Job) store.Finish {
 }
 
 // handle runs a job through its kind's handler.
-func (w *Worker) handle(ctx context.Context, j bot.Job, h Handler) store.Finish {
+func (w *Worker) handle(ctx context.Context, j bot.Job, h Handler) bot.Finish {
 	var run forge.Run
 	err := w.call(ctx, func(ctx context.Context) error {
 		var e error
@@ -146,20 +145,20 @@ func (w *Worker) handle(ctx context.Context, j bot.Job, h Handler) store.Finish 
 // outcome turns an action's error into the job's next state: done,
 // pending with backoff (retryable, attempts left), dead (retryable, none
 // left) or failed (permanent).
-func (w *Worker) outcome(j bot.Job, action string, err error, result string) store.Finish {
+func (w *Worker) outcome(j bot.Job, action string, err error, result string) bot.Finish {
 	now := w.Now()
 	audit := &bot.AuditEntry{At: now, Actor: bot.ActorWorker, Action: action, Subject: j.Model, AlertID: j.AlertID, JobID: j.ID}
 	switch {
 	case err == nil:
-		return store.Finish{State: bot.JobDone, Result: result, Audit: audit}
+		return bot.Finish{State: bot.JobDone, Result: result, Audit: audit}
 	case errors.Is(err, forge.ErrPermanent):
 		audit.Action, audit.Detail = action+"_failed", err.Error()
-		return store.Finish{State: bot.JobFailed, Error: err.Error(), Audit: audit}
+		return bot.Finish{State: bot.JobFailed, Error: err.Error(), Audit: audit}
 	case j.Attempts >= w.Config.MaxAttempts:
 		audit.Action, audit.Detail = action+"_dead", fmt.Sprintf("gave up after %d attempts: %v", j.Attempts, err)
-		return store.Finish{State: bot.JobDead, Error: audit.Detail, Audit: audit}
+		return bot.Finish{State: bot.JobDead, Error: audit.Detail, Audit: audit}
 	default:
 		next := now.Add(Backoff(w.Config, j.Attempts, w.Jitter()))
-		return store.Finish{State: bot.JobPending, Error: err.Error(), NextAttemptAt: next}
+		return bot.Finish{State: bot.JobPending, Error: err.Error(), NextAttemptAt: next}
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
-	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
@@ -58,9 +57,9 @@ type Observer interface {
 
 // Store is what the worker needs of the store.
 type Store interface {
-	ClaimJobs(ctx context.Context, c store.Claim) ([]bot.Job, error)
-	FinishJob(ctx context.Context, f store.Finish) error
-	TakeCooldown(ctx context.Context, model string, jobID int64, until, now time.Time) (store.Cooldown, error)
+	ClaimJobs(ctx context.Context, c bot.Claim) ([]bot.Job, error)
+	FinishJob(ctx context.Context, f bot.Finish) error
+	TakeCooldown(ctx context.Context, model string, jobID int64, until, now time.Time) (bot.Cooldown, error)
 	ReleaseCooldown(ctx context.Context, model string, jobID int64) error
 	OverrideCooldown(ctx context.Context, model string, jobID int64, until time.Time) error
 }
@@ -127,7 +126,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		var jobs []bot.Job
 		if free > 0 && (free >= half || free == cap(slots) || polled) {
 			var err error
-			jobs, err = w.Store.ClaimJobs(ctx, store.Claim{Kinds: kinds, N: free, Lease: w.Config.Lease,
+			jobs, err = w.Store.ClaimJobs(ctx, bot.Claim{Kinds: kinds, N: free, Lease: w.Config.Lease,
 				Token: newToken(), Now: w.Now()})
 			if err != nil && ctx.Err() == nil {
 				w.Log.Error("claim jobs", "err", err)
@@ -160,7 +159,7 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	w.init()
 	kinds := w.kinds()
-	jobs, err := w.Store.ClaimJobs(ctx, store.Claim{Kinds: kinds, N: w.Config.Concurrency, Lease: w.Config.Lease,
+	jobs, err := w.Store.ClaimJobs(ctx, bot.Claim{Kinds: kinds, N: w.Config.Concurrency, Lease: w.Config.Lease,
 		Token: newToken(), Now: w.Now()})
 	if err != nil {
 		return 0, err

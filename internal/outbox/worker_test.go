@@ -54,7 +54,7 @@ func newWorker(s *store.DB, c *clock, r RetrainerFunc) *Worker {
 
 func job(t *testing.T, s *store.DB) bot.Job {
 	t.Helper()
-	jobs, err := s.ListJobs(context.Background(), store.JobFilter{})
+	jobs, err := s.ListJobs(context.Background(), bot.JobFilter{})
 	if err != nil || len(jobs) == 0 {
 		t.Fatalf("jobs %v, %v", jobs, err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"gitlab.com/mlgate/mlgate/internal/bot/store"
+	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/forge/github"
 )
 
@@ -66,7 +66,7 @@ func (s *Server) gitlabEvents(c *gin.Context) {
 			key += ":" + a.FinishedAt
 		}
 	}
-	s.pipelineEvent(c, store.PipelineEvent{Source: "gitlab", DeliveryKey: key, Backend: "gitlab",
+	s.pipelineEvent(c, bot.PipelineEvent{Source: "gitlab", DeliveryKey: key, Backend: "gitlab",
 		ExternalID: a.ID, Status: a.Status, Now: s.Now().UTC()})
 }
 
@@ -100,14 +100,14 @@ func (s *Server) githubEvents(c *gin.Context) {
 		s.fail(c, fmt.Errorf("%w: %w", errBadEvent, err))
 		return
 	}
-	s.pipelineEvent(c, store.PipelineEvent{Source: "github", DeliveryKey: fmt.Sprintf("run:%d:%s", run.RunID, run.State()),
+	s.pipelineEvent(c, bot.PipelineEvent{Source: "github", DeliveryKey: fmt.Sprintf("run:%d:%s", run.RunID, run.State()),
 		Backend: "github", ExternalID: run.RunID, Status: run.State(), Now: s.Now().UTC()})
 }
 
-func (s *Server) pipelineEvent(c *gin.Context, e store.PipelineEvent) {
+func (s *Server) pipelineEvent(c *gin.Context, e bot.PipelineEvent) {
 	p, err := s.Store.PipelineEvent(c.Request.Context(), e)
 	switch {
-	case errors.Is(err, store.ErrDuplicate):
+	case errors.Is(err, bot.ErrDuplicate):
 		s.Metrics.WebhookDuplicates.WithLabelValues(e.Source).Inc()
 		c.JSON(http.StatusOK, gin.H{"duplicate": true})
 	case err != nil:

@@ -14,7 +14,6 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/bot/slack"
-	"gitlab.com/mlgate/mlgate/internal/bot/store"
 )
 
 // MaxBody is the largest webhook body accepted (1 MiB).
@@ -23,8 +22,8 @@ const MaxBody = 1 << 20
 // Store is what the HTTP handlers need of the store.
 type Store interface {
 	Ping(ctx context.Context) error
-	SaveAlerts(ctx context.Context, alerts []bot.Alert, plan store.PlanFunc) (store.Intake, error)
-	PipelineEvent(ctx context.Context, e store.PipelineEvent) (*bot.Pipeline, error)
+	SaveAlerts(ctx context.Context, alerts []bot.Alert, plan bot.PlanFunc) (bot.Intake, error)
+	PipelineEvent(ctx context.Context, e bot.PipelineEvent) (*bot.Pipeline, error)
 	CountJobs(ctx context.Context) (map[bot.JobState]int, error)
 }
 

@@ -77,7 +77,7 @@ func (f *fixture) do(t *testing.T, path, body string, hdr map[string]string) (in
 
 func (f *fixture) counts(t *testing.T) (alerts, jobs int) {
 	t.Helper()
-	js, err := f.st.ListJobs(context.Background(), store.JobFilter{})
+	js, err := f.st.ListJobs(context.Background(), bot.JobFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,12 +207,12 @@ func startPipeline(t *testing.T, f *fixture, backend string) bot.Job {
 		t.Fatalf("intake %d %s", code, body)
 	}
 	ctx := context.Background()
-	jobs, err := f.st.ClaimJobs(ctx, store.Claim{Kinds: []string{bot.KindRetrain}, N: 1, Lease: time.Minute, Token: "w", Now: time.Now()})
+	jobs, err := f.st.ClaimJobs(ctx, bot.Claim{Kinds: []string{bot.KindRetrain}, N: 1, Lease: time.Minute, Token: "w", Now: time.Now()})
 	if err != nil || len(jobs) != 1 {
 		t.Fatalf("claim %v %v", jobs, err)
 	}
 	j := jobs[0]
-	err = f.st.FinishJob(ctx, store.Finish{ID: j.ID, Lease: "w", State: bot.JobDone, Now: time.Now(),
+	err = f.st.FinishJob(ctx, bot.Finish{ID: j.ID, Lease: "w", State: bot.JobDone, Now: time.Now(),
 		Pipeline: &bot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: backend, ExternalID: 4711, Status: "created"}})
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
-	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
@@ -16,15 +15,15 @@ type Store interface {
 	GetApproval(ctx context.Context, id int64) (bot.Approval, error)
 	ListApprovals(ctx context.Context, limit int) ([]bot.Approval, error)
 	ProposeRollback(ctx context.Context, a bot.Approval) (bot.Approval, error)
-	Decide(ctx context.Context, d store.Decision) (store.Outcome, error)
+	Decide(ctx context.Context, d bot.Decision) (bot.Outcome, error)
 	ExpireApprovals(ctx context.Context, now time.Time) (int, error)
 	SetApprovalMessage(ctx context.Context, id int64, channel, ts string) error
 	RollbackStarted(ctx context.Context, approvalID int64, pipelineURL string, now time.Time) error
 	EnqueueJob(ctx context.Context, j bot.Job, audit *bot.AuditEntry) (bool, error)
 	AddAudit(ctx context.Context, e bot.AuditEntry) error
-	ListJobs(ctx context.Context, f store.JobFilter) ([]bot.Job, error)
+	ListJobs(ctx context.Context, f bot.JobFilter) ([]bot.Job, error)
 	ListPipelines(ctx context.Context, limit int) ([]bot.Pipeline, error)
-	ListCooldowns(ctx context.Context, now time.Time) ([]store.ActiveCooldown, error)
+	ListCooldowns(ctx context.Context, now time.Time) ([]bot.ActiveCooldown, error)
 	RecentAlerts(ctx context.Context, limit int) ([]bot.Alert, error)
 }
 

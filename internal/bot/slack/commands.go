@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
-	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
@@ -77,7 +76,7 @@ func (b *Bot) retrain(ctx context.Context, c Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var held *store.ActiveCooldown
+	var held *bot.ActiveCooldown
 	for i := range cds {
 		if cds[i].Model == c.Model {
 			held = &cds[i]
@@ -175,7 +174,7 @@ func (b *Bot) status(ctx context.Context, model string) (string, error) {
 	if n == 0 {
 		sb.WriteString("• none\n")
 	}
-	jobs, err := b.Store.ListJobs(ctx, store.JobFilter{Limit: 50})
+	jobs, err := b.Store.ListJobs(ctx, bot.JobFilter{Limit: 50})
 	if err != nil {
 		return "", err
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
-	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
@@ -41,7 +40,7 @@ func (b *Bot) Decide(ctx context.Context, user string, id int64, approve bool) (
 		b.audit(ctx, user, verb+"_refused", fmt.Sprintf("request %d", id), "role approve_rollback needed")
 		return fmt.Sprintf(":no_entry: Request #%d: you need the role *approve_rollback* to decide rollbacks.", id), nil
 	}
-	out, err := b.Store.Decide(ctx, store.Decision{ApprovalID: id, User: user, Approve: approve, Now: b.now(),
+	out, err := b.Store.Decide(ctx, bot.Decision{ApprovalID: id, User: user, Approve: approve, Now: b.now(),
 		Rollback: forge.RollbackTask{Mode: b.Config.Rollback.Mode, JobName: b.Config.Rollback.Job}})
 	if errors.Is(err, bot.ErrNotFound) {
 		return fmt.Sprintf("There is no rollback request #%d.", id), nil

@@ -59,7 +59,7 @@ func TestRetrainRespectsCooldown(t *testing.T) {
 			if !strings.Contains(answer, tt.wantAnswer) {
 				t.Errorf("answer %q, want it to contain %q", answer, tt.wantAnswer)
 			}
-			jobs, err := st.ListJobs(ctx, store.JobFilter{})
+			jobs, err := st.ListJobs(ctx, bot.JobFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -21,7 +21,7 @@ type preparedAlert struct {
 	tasks       []string // JSON of plan.Jobs[i].Task
 }
 
-func prepareAlert(a bot.Alert, plan PlanFunc) (preparedAlert, error) {
+func prepareAlert(a bot.Alert, plan bot.PlanFunc) (preparedAlert, error) {
 	if a.ReceivedAt.IsZero() {
 		a.ReceivedAt = time.Now()
 	}
@@ -48,7 +48,7 @@ func prepareAlert(a bot.Alert, plan PlanFunc) (preparedAlert, error) {
 // resolved: then it resolves the stored firing. Only a newly stored firing
 // alert's plan is stored, so Alertmanager's repeats and an HA pair's
 // second copy never queue a second job.
-func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, p preparedAlert) (Intake, error) {
+func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, p preparedAlert) (bot.Intake, error) {
 	a := p.alert
 	resolvedAt := int64(0)
 	if !a.Firing() {
@@ -61,9 +61,9 @@ func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, p preparedAlert) (Intake
 		return d.seenAlert(ctx, tx, a)
 	}
 	if err != nil {
-		return Intake{}, fmt.Errorf("insert alert %s: %w", a.Fingerprint, err)
+		return bot.Intake{}, fmt.Errorf("insert alert %s: %w", a.Fingerprint, err)
 	}
-	in := Intake{New: 1}
+	in := bot.Intake{New: 1}
 	if len(p.plan.Jobs) > 0 || len(p.plan.Approvals) > 0 {
 		in.Matched = 1
 	}
@@ -72,7 +72,7 @@ func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, p preparedAlert) (Intake
 		j.DedupKey = strconv.FormatInt(a.ID, 10) + "/" + j.DedupKey
 		ok, err := d.insertJobTask(ctx, tx, j, p.tasks[i])
 		if err != nil {
-			return Intake{}, err
+			return bot.Intake{}, err
 		}
 		if ok {
 			in.Jobs++
@@ -81,13 +81,13 @@ func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, p preparedAlert) (Intake
 	for _, ap := range p.plan.Approvals {
 		ap.AlertID = a.ID
 		if _, err := d.insertApproval(ctx, tx, ap); err != nil {
-			return Intake{}, err
+			return bot.Intake{}, err
 		}
 	}
 	for _, e := range p.plan.Audit {
 		e.AlertID = a.ID
 		if err := d.insertAudit(ctx, tx, e); err != nil {
-			return Intake{}, err
+			return bot.Intake{}, err
 		}
 	}
 	return in, nil
@@ -95,26 +95,26 @@ func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, p preparedAlert) (Intake
 
 // seenAlert handles an alert already stored: a resolved copy of a stored
 // firing alert resolves it; anything else is a duplicate.
-func (d *DB) seenAlert(ctx context.Context, tx *sql.Tx, a bot.Alert) (Intake, error) {
+func (d *DB) seenAlert(ctx context.Context, tx *sql.Tx, a bot.Alert) (bot.Intake, error) {
 	if a.Firing() {
-		return Intake{Duplicate: 1}, nil
+		return bot.Intake{Duplicate: 1}, nil
 	}
 	var id int64
 	err := tx.QueryRowContext(ctx, d.q(`UPDATE alerts SET status = ?, ends_at = ?, resolved_at = ?
 		WHERE group_key = ? AND fingerprint = ? AND starts_at = ? AND status = ? RETURNING id`),
 		bot.StatusResolved, ms(a.EndsAt), ms(a.ReceivedAt), a.GroupKey, a.Fingerprint, ms(a.StartsAt), bot.StatusFiring).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Intake{Duplicate: 1}, nil
+		return bot.Intake{Duplicate: 1}, nil
 	}
 	if err != nil {
-		return Intake{}, fmt.Errorf("resolve alert %s: %w", a.Fingerprint, err)
+		return bot.Intake{}, fmt.Errorf("resolve alert %s: %w", a.Fingerprint, err)
 	}
 	e := bot.AuditEntry{At: a.ReceivedAt, Actor: "alertmanager", Action: "resolved", Subject: a.Name(),
 		Detail: "alert " + a.Fingerprint + " resolved", AlertID: id}
 	if err := d.insertAudit(ctx, tx, e); err != nil {
-		return Intake{}, err
+		return bot.Intake{}, err
 	}
-	return Intake{Resolved: 1}, nil
+	return bot.Intake{Resolved: 1}, nil
 }
 
 // GetAlert returns the stored alert with id.

@@ -223,18 +223,18 @@ func (d *DB) runBatch(ctx context.Context, batch []*writeOp, savepoints bool) (e
 // rules. Encoding and planning happen here, in the caller's goroutine; the
 // shared transaction only runs the statements. It returns once the
 // transaction holding them committed.
-func (d *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, plan PlanFunc) (Intake, error) {
+func (d *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, plan bot.PlanFunc) (bot.Intake, error) {
 	prepared := make([]preparedAlert, len(alerts))
 	for i, a := range alerts {
 		p, err := prepareAlert(a, plan)
 		if err != nil {
-			return Intake{}, fmt.Errorf("save alerts: %w", err)
+			return bot.Intake{}, fmt.Errorf("save alerts: %w", err)
 		}
 		prepared[i] = p
 	}
-	var in Intake
+	var in bot.Intake
 	err := d.writeAs(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		in = Intake{}
+		in = bot.Intake{}
 		for _, p := range prepared {
 			r, err := d.saveAlert(ctx, tx, p)
 			if err != nil {
@@ -245,7 +245,7 @@ func (d *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, plan PlanFunc) 
 		return nil
 	}, true)
 	if err != nil {
-		return Intake{}, fmt.Errorf("save alerts: %w", err)
+		return bot.Intake{}, fmt.Errorf("save alerts: %w", err)
 	}
 	return in, nil
 }

@@ -19,7 +19,7 @@ func TestConcurrentSaves(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *DB) {
 		const callers = 40
 		shared := alert("shared", bot.StatusFiring, t0)
-		results := make([]Intake, callers)
+		results := make([]bot.Intake, callers)
 		var wg sync.WaitGroup
 		for i := range callers {
 			wg.Add(1)
@@ -34,7 +34,7 @@ func TestConcurrentSaves(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		var total Intake
+		var total bot.Intake
 		for i, in := range results {
 			if in.New+in.Duplicate != 2 || in.New < 1 {
 				t.Errorf("caller %d: %+v", i, in)

@@ -57,7 +57,7 @@ func BenchmarkSaveAlertsWithWorker(b *testing.B) {
 				default:
 				}
 				token := fmt.Sprint("w", w, done.Load())
-				jobs, err := s.ClaimJobs(ctx, Claim{Kinds: []string{bot.KindRetrain}, N: 2, Lease: time.Minute, Token: token, Now: t0})
+				jobs, err := s.ClaimJobs(ctx, bot.Claim{Kinds: []string{bot.KindRetrain}, N: 2, Lease: time.Minute, Token: token, Now: t0})
 				if err != nil {
 					b.Error(err)
 					return
@@ -68,7 +68,7 @@ func BenchmarkSaveAlertsWithWorker(b *testing.B) {
 				}
 				for _, j := range jobs {
 					id := done.Add(1)
-					err := s.FinishJob(ctx, Finish{ID: j.ID, Lease: token, State: bot.JobDone, Result: "http://gl/p/1", Now: t0,
+					err := s.FinishJob(ctx, bot.Finish{ID: j.ID, Lease: token, State: bot.JobDone, Result: "http://gl/p/1", Now: t0,
 						Pipeline: &bot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: "gitlab", Project: "g/p", ExternalID: id,
 							Ref: "main", WebURL: "http://gl/p/1", Status: "created"},
 						Audit: &bot.AuditEntry{At: t0, Actor: "worker", Action: "retrain", Subject: "rec", JobID: j.ID}})

@@ -4,46 +4,19 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
-	"gitlab.com/mlgate/mlgate/internal/forge"
 )
-
-// Decision is a person's Approve or Reject of a rollback proposal. The
-// caller has checked the person holds approve_rollback.
-type Decision struct {
-	ApprovalID int64
-	User       string
-	Approve    bool
-	// Rollback is how an approved rollback starts (mode and job name).
-	Rollback forge.RollbackTask
-	Now      time.Time
-}
-
-// Outcome says what a decision did.
-type Outcome struct {
-	// Approval is the proposal after the decision.
-	Approval bot.Approval
-	// Changed is false when the decision was refused and nothing changed.
-	Changed bool
-	// Refused says why (self-approval, already decided, expired, a second
-	// approval by the same person).
-	Refused string
-	// Started is true when this decision approved it and queued the
-	// rollback job.
-	Started bool
-}
 
 // Decide applies a decision in one transaction, guarded by the state of
 // the proposal: a decided proposal changes no more, so a double click, a
 // retried delivery or a second replica cannot start a second rollback
 // (and its rollback job has a unique dedup key besides). Every decision
 // and refusal is audited; an expired proposal is marked expired.
-func (d *DB) Decide(ctx context.Context, dec Decision) (Outcome, error) {
-	var out Outcome
+func (d *DB) Decide(ctx context.Context, dec bot.Decision) (bot.Outcome, error) {
+	var out bot.Outcome
 	err := d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		lock := ""
 		if d.dialect.name == "postgres" {
@@ -66,30 +39,19 @@ func (d *DB) Decide(ctx context.Context, dec Decision) (Outcome, error) {
 				Detail: fmt.Sprintf("request %d (%s@%s to %q): %s", a.ID, a.Project, a.Ref, a.Version, detail), AlertID: a.AlertID})
 		}
 		refuse := func(why string) error {
-			out = Outcome{Approval: a, Refused: why}
+			out = bot.Outcome{Approval: a, Refused: why}
 			return audit(verb+"_refused", why)
 		}
-		switch {
-		case a.State != bot.ApprovalProposed:
-			return refuse(fmt.Sprintf("already %s by %s", a.State, orMlbot(a.DecidedBy)))
-		case a.Expired(dec.Now):
-			if err := d.expire(ctx, tx, &a, dec.Now); err != nil {
-				return err
+		next, why := bot.Decide(a, dec)
+		if why != "" {
+			if next.State == bot.ApprovalExpired && a.State == bot.ApprovalProposed {
+				if err := d.expire(ctx, tx, &a, dec.Now); err != nil {
+					return err
+				}
 			}
-			return refuse("expired at " + a.ExpiresAt.Format(time.RFC3339))
-		case dec.Approve && dec.User == a.ProposedBy:
-			return refuse("the proposer cannot approve their own request")
-		case dec.Approve && slices.Contains(a.Approvers, dec.User):
-			return refuse("already approved by the same person; another approver is needed")
+			return refuse(why)
 		}
-		if !dec.Approve {
-			a.State, a.DecidedBy, a.DecidedAt = bot.ApprovalRejected, dec.User, dec.Now
-		} else {
-			a.Approvers = append(a.Approvers, dec.User)
-			if len(a.Approvers) >= a.Needed {
-				a.State, a.DecidedBy, a.DecidedAt = bot.ApprovalApproved, dec.User, dec.Now
-			}
-		}
+		a = next
 		res, err := tx.ExecContext(ctx, d.q(`UPDATE approvals SET state = ?, decided_by = ?, decided_at = ?, approvers = ?
 			WHERE id = ? AND state = ?`), string(a.State), a.DecidedBy, ms(a.DecidedAt), strings.Join(a.Approvers, ","),
 			a.ID, string(bot.ApprovalProposed))
@@ -99,7 +61,7 @@ func (d *DB) Decide(ctx context.Context, dec Decision) (Outcome, error) {
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("decide approval %d: changed under the decision", a.ID)
 		}
-		out = Outcome{Approval: a, Changed: true}
+		out = bot.Outcome{Approval: a, Changed: true}
 		key := fmt.Sprintf("approval/%d/update/%s/%d", a.ID, a.State, len(a.Approvers))
 		if _, err := d.insertJob(ctx, tx, slackJob(a, bot.KindSlackUpdate, key, "", dec.Now)); err != nil {
 			return err
@@ -122,7 +84,7 @@ func (d *DB) Decide(ctx context.Context, dec Decision) (Outcome, error) {
 		return audit(verb, detail)
 	})
 	if err != nil {
-		return Outcome{}, fmt.Errorf("decide: %w", err)
+		return bot.Outcome{}, fmt.Errorf("decide: %w", err)
 	}
 	return out, nil
 }
@@ -210,11 +172,4 @@ func (d *DB) rollbackOutcome(ctx context.Context, tx *sql.Tx, p bot.Pipeline, no
 		t.Rollback.Version, p.Status, p.WebURL)
 	_, err = d.insertJob(ctx, tx, slackJob(a, bot.KindSlackReply, fmt.Sprintf("approval/%d/outcome/%d/%s", a.ID, p.ExternalID, p.Status), text, now))
 	return err
-}
-
-func orMlbot(s string) string {
-	if s == "" {
-		return "mlbot"
-	}
-	return s
 }

@@ -22,8 +22,8 @@ func TestDecide(t *testing.T) {
 			}
 			return a
 		}
-		decide := func(id int64, user string, approve bool, at time.Time) Outcome {
-			out, err := s.Decide(ctx, Decision{ApprovalID: id, User: user, Approve: approve, Now: at,
+		decide := func(id int64, user string, approve bool, at time.Time) bot.Outcome {
+			out, err := s.Decide(ctx, bot.Decision{ApprovalID: id, User: user, Approve: approve, Now: at,
 				Rollback: forge.RollbackTask{Mode: "play", JobName: "rollback"}})
 			if err != nil {
 				t.Fatal(err)
@@ -55,7 +55,7 @@ func TestDecide(t *testing.T) {
 		if changed != 1 || started != 1 {
 			t.Fatalf("%d decisions changed it and %d started a rollback, want 1 and 1", changed, started)
 		}
-		jobs, err := s.ListJobs(ctx, JobFilter{})
+		jobs, err := s.ListJobs(ctx, bot.JobFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func TestDecide(t *testing.T) {
 		if got, _ := s.GetApproval(ctx, c.ID); got.State != bot.ApprovalExpired {
 			t.Errorf("state %s", got.State)
 		}
-		if _, err := s.Decide(ctx, Decision{ApprovalID: 999, User: "U_PO", Approve: true, Now: t0}); err == nil {
+		if _, err := s.Decide(ctx, bot.Decision{ApprovalID: 999, User: "U_PO", Approve: true, Now: t0}); err == nil {
 			t.Error("unknown request decided")
 		}
 		es, _ := s.ListAudit(ctx, 100)

@@ -27,23 +27,16 @@ func (d *DB) EnqueueJob(ctx context.Context, j bot.Job, audit *bot.AuditEntry) (
 	return ok, nil
 }
 
-// ActiveCooldown is a model's retraining cooldown that has not ended.
-type ActiveCooldown struct {
-	Model string
-	JobID int64
-	Until time.Time
-}
-
 // ListCooldowns returns the cooldowns still running at now.
-func (d *DB) ListCooldowns(ctx context.Context, now time.Time) ([]ActiveCooldown, error) {
+func (d *DB) ListCooldowns(ctx context.Context, now time.Time) ([]bot.ActiveCooldown, error) {
 	rows, err := d.db.QueryContext(ctx, d.q(`SELECT model, job_id, until FROM cooldowns WHERE until > ? ORDER BY model`), ms(now))
 	if err != nil {
 		return nil, fmt.Errorf("list cooldowns: %w", err)
 	}
 	defer rows.Close()
-	var out []ActiveCooldown
+	var out []bot.ActiveCooldown
 	for rows.Next() {
-		var c ActiveCooldown
+		var c bot.ActiveCooldown
 		var u int64
 		if err := rows.Scan(&c.Model, &c.JobID, &u); err != nil {
 			return nil, fmt.Errorf("list cooldowns: %w", err)

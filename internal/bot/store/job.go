@@ -41,7 +41,7 @@ func (d *DB) insertJobTask(ctx context.Context, tx *sql.Tx, j bot.Job, task stri
 // part is one statement on its own index. On PostgreSQL concurrent
 // claimers skip each other's rows (FOR UPDATE SKIP LOCKED); SQLite has one
 // writer. Each claim counts as an attempt.
-func (d *DB) ClaimJobs(ctx context.Context, c Claim) ([]bot.Job, error) {
+func (d *DB) ClaimJobs(ctx context.Context, c bot.Claim) ([]bot.Job, error) {
 	if len(c.Kinds) == 0 || c.N <= 0 {
 		return nil, nil
 	}
@@ -91,7 +91,7 @@ func (d *DB) ClaimJobs(ctx context.Context, c Claim) ([]bot.Job, error) {
 
 // FinishJob records a job's outcome if f.Lease still holds it, with the
 // pipeline and audit entry, in one transaction.
-func (d *DB) FinishJob(ctx context.Context, f Finish) error {
+func (d *DB) FinishJob(ctx context.Context, f bot.Finish) error {
 	upd, err := d.prepared(ctx, qFinishJob)
 	if err != nil {
 		return fmt.Errorf("finish job %d: %w", f.ID, err)
@@ -158,7 +158,7 @@ func (d *DB) RetryJob(ctx context.Context, id int64, actor string, now time.Time
 }
 
 // ListJobs returns jobs, newest first.
-func (d *DB) ListJobs(ctx context.Context, f JobFilter) ([]bot.Job, error) {
+func (d *DB) ListJobs(ctx context.Context, f bot.JobFilter) ([]bot.Job, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}

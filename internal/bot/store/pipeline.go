@@ -15,7 +15,7 @@ const pipelineCols = `id, job_id, alert_id, backend, project, external_id, ref, 
 // a key seen before returns ErrDuplicate. It updates the pipeline mlbot
 // started with that id and returns it (linked to its job and alert), or
 // nil when the pipeline is not one of mlbot's.
-func (d *DB) PipelineEvent(ctx context.Context, e PipelineEvent) (*bot.Pipeline, error) {
+func (d *DB) PipelineEvent(ctx context.Context, e bot.PipelineEvent) (*bot.Pipeline, error) {
 	var out *bot.Pipeline
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, d.q(`INSERT INTO deliveries (source, key, received_at) VALUES (?, ?, ?)
@@ -24,7 +24,7 @@ func (d *DB) PipelineEvent(ctx context.Context, e PipelineEvent) (*bot.Pipeline,
 			return fmt.Errorf("record delivery: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrDuplicate
+			return bot.ErrDuplicate
 		}
 		rows, err := tx.QueryContext(ctx, d.q(`UPDATE pipelines SET status = ?, updated_at = ?
 			WHERE backend = ? AND external_id = ? RETURNING `+pipelineCols), e.Status, ms(e.Now), e.Backend, e.ExternalID)
@@ -46,7 +46,7 @@ func (d *DB) PipelineEvent(ctx context.Context, e PipelineEvent) (*bot.Pipeline,
 			Subject: fmt.Sprintf("%s pipeline %d", e.Backend, e.ExternalID), Detail: e.Status,
 			AlertID: out.AlertID, JobID: out.JobID})
 	})
-	if err != nil && !errors.Is(err, ErrDuplicate) {
+	if err != nil && !errors.Is(err, bot.ErrDuplicate) {
 		return nil, fmt.Errorf("pipeline event: %w", err)
 	}
 	return out, err

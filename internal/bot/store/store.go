@@ -3,133 +3,18 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"gitlab.com/mlgate/mlgate/internal/bot"
 )
 
-// Store is mlbot's durable state. Every method returns a wrapped driver
-// error when the database fails, bot.ErrNotFound when a named row does
-// not exist and bot.ErrLeaseLost when a job's claim was taken over.
-type Store interface {
-	Ping(ctx context.Context) error
-	Migrate(ctx context.Context) error
-	Close() error
-
-	// SaveAlerts stores alerts in one transaction; the plan of each new
-	// firing alert (see PlanFunc) is stored with it.
-	SaveAlerts(ctx context.Context, alerts []bot.Alert, plan PlanFunc) (Intake, error)
-	GetAlert(ctx context.Context, id int64) (bot.Alert, error)
-
-	ClaimJobs(ctx context.Context, c Claim) ([]bot.Job, error)
-	FinishJob(ctx context.Context, f Finish) error
-	RetryJob(ctx context.Context, id int64, actor string, now time.Time) error
-	ListJobs(ctx context.Context, f JobFilter) ([]bot.Job, error)
-	CountJobs(ctx context.Context) (map[bot.JobState]int, error)
-	TakeCooldown(ctx context.Context, model string, jobID int64, until, now time.Time) (Cooldown, error)
-	ReleaseCooldown(ctx context.Context, model string, jobID int64) error
-	OverrideCooldown(ctx context.Context, model string, jobID int64, until time.Time) error
-
-	PipelineEvent(ctx context.Context, e PipelineEvent) (*bot.Pipeline, error)
-	ListPipelines(ctx context.Context, limit int) ([]bot.Pipeline, error)
-	ListApprovals(ctx context.Context, limit int) ([]bot.Approval, error)
-	AddAudit(ctx context.Context, e bot.AuditEntry) error
-	ListAudit(ctx context.Context, limit int) ([]bot.AuditEntry, error)
-
-	// Rollback requests decided in Slack.
-	GetApproval(ctx context.Context, id int64) (bot.Approval, error)
-	ProposeRollback(ctx context.Context, a bot.Approval) (bot.Approval, error)
-	Decide(ctx context.Context, d Decision) (Outcome, error)
-	ExpireApprovals(ctx context.Context, now time.Time) (int, error)
-	SetApprovalMessage(ctx context.Context, id int64, channel, ts string) error
-	RollbackStarted(ctx context.Context, approvalID int64, pipelineURL string, now time.Time) error
-	EnqueueJob(ctx context.Context, j bot.Job, audit *bot.AuditEntry) (bool, error)
-	ListCooldowns(ctx context.Context, now time.Time) ([]ActiveCooldown, error)
-	RecentAlerts(ctx context.Context, limit int) ([]bot.Alert, error)
-}
-
-var _ Store = (*DB)(nil)
-
-// ErrDuplicate means a webhook delivery was seen before.
-var ErrDuplicate = errors.New("duplicate delivery")
-
-// PlanFunc turns a firing alert into actions. SaveAlerts calls it before
-// the alert is stored (the alert has no ID yet) and keeps the plan of a new
-// alert only: it sets the alert's ID on the jobs, approvals and audit
-// entries, and prefixes each job's DedupKey with "ID/". Rendering plans
-// outside the one writer keeps templates off the path every write waits on.
-type PlanFunc func(a bot.Alert) bot.Plan
-
-// Intake counts what SaveAlerts did.
-type Intake struct {
-	// New alerts stored for the first time, Duplicate ones seen before,
-	// Resolved ones that resolved an earlier firing.
-	New, Duplicate, Resolved int
-	// Matched is how many new alerts matched a rule; Jobs how many jobs
-	// were queued.
-	Matched, Jobs int
-}
-
-// Add sums two intakes.
-func (i Intake) Add(o Intake) Intake {
-	return Intake{i.New + o.New, i.Duplicate + o.Duplicate, i.Resolved + o.Resolved, i.Matched + o.Matched, i.Jobs + o.Jobs}
-}
-
-// Claim asks for up to N ready jobs of the given kinds, leased for Lease.
-type Claim struct {
-	Kinds []string
-	N     int
-	Lease time.Duration
-	// Token identifies this claim; FinishJob must present it.
-	Token string
-	Now   time.Time
-}
-
-// Finish records a job's outcome, with the pipeline it started and an
-// audit entry, atomically.
-type Finish struct {
-	ID            int64
-	Lease         string
-	State         bot.JobState
-	Result        string
-	Error         string
-	NextAttemptAt time.Time
-	Pipeline      *bot.Pipeline
-	Audit         *bot.AuditEntry
-	Now           time.Time
-}
-
-// JobFilter selects jobs to list; zero fields select all.
-type JobFilter struct {
-	State bot.JobState
-	Limit int
-}
-
-// Cooldown is the answer of TakeCooldown.
-type Cooldown struct {
-	// Taken is true when this job now holds the model's cooldown.
-	Taken bool
-	// HolderJob and Until describe the cooldown that blocks it otherwise.
-	HolderJob int64
-	Until     time.Time
-}
-
-// PipelineEvent is a pipeline status webhook.
-type PipelineEvent struct {
-	Source      string // gitlab, github
-	DeliveryKey string
-	Backend     string
-	ExternalID  int64
-	Status      string
-	Now         time.Time
-}
-
-// DB implements Store over database/sql for one dialect.
+// DB keeps the bot's state over database/sql for one dialect; its methods
+// satisfy the narrow interfaces the bot's packages declare. They return a
+// wrapped driver error when the database fails, bot.ErrNotFound when a
+// named row does not exist and bot.ErrLeaseLost when a job's claim was
+// taken over.
 type DB struct {
 	db      *sql.DB
 	dialect dialect

@@ -71,7 +71,7 @@ func onePlan(a bot.Alert) bot.Plan {
 		Audit: []bot.AuditEntry{{At: t0, Actor: "rule", Action: "match", Subject: "r"}}}
 }
 
-func mustSave(t *testing.T, s *DB, alerts ...bot.Alert) Intake {
+func mustSave(t *testing.T, s *DB, alerts ...bot.Alert) bot.Intake {
 	t.Helper()
 	in, err := s.SaveAlerts(context.Background(), alerts, onePlan)
 	if err != nil {
@@ -87,23 +87,23 @@ func TestSaveAlertsDedup(t *testing.T) {
 		steps := []struct {
 			name   string
 			alerts []bot.Alert
-			want   Intake
+			want   bot.Intake
 		}{
-			{"first firing", []bot.Alert{a}, Intake{New: 1, Matched: 1, Jobs: 1}},
-			{"repeat", []bot.Alert{a}, Intake{Duplicate: 1}},
-			{"twice in one message", []bot.Alert{a, a}, Intake{Duplicate: 2}},
-			{"other group", []bot.Alert{func() bot.Alert { b := a; b.GroupKey = "h"; return b }()}, Intake{New: 1, Matched: 1, Jobs: 1}},
-			{"resolved", []bot.Alert{alert("fp1", bot.StatusResolved, t0)}, Intake{Resolved: 1}},
-			{"resolved again", []bot.Alert{alert("fp1", bot.StatusResolved, t0)}, Intake{Duplicate: 1}},
-			{"refiring", []bot.Alert{alert("fp1", bot.StatusFiring, t0.Add(time.Hour))}, Intake{New: 1, Matched: 1, Jobs: 1}},
-			{"resolved unseen", []bot.Alert{alert("fp2", bot.StatusResolved, t0)}, Intake{New: 1}},
+			{"first firing", []bot.Alert{a}, bot.Intake{New: 1, Matched: 1, Jobs: 1}},
+			{"repeat", []bot.Alert{a}, bot.Intake{Duplicate: 1}},
+			{"twice in one message", []bot.Alert{a, a}, bot.Intake{Duplicate: 2}},
+			{"other group", []bot.Alert{func() bot.Alert { b := a; b.GroupKey = "h"; return b }()}, bot.Intake{New: 1, Matched: 1, Jobs: 1}},
+			{"resolved", []bot.Alert{alert("fp1", bot.StatusResolved, t0)}, bot.Intake{Resolved: 1}},
+			{"resolved again", []bot.Alert{alert("fp1", bot.StatusResolved, t0)}, bot.Intake{Duplicate: 1}},
+			{"refiring", []bot.Alert{alert("fp1", bot.StatusFiring, t0.Add(time.Hour))}, bot.Intake{New: 1, Matched: 1, Jobs: 1}},
+			{"resolved unseen", []bot.Alert{alert("fp2", bot.StatusResolved, t0)}, bot.Intake{New: 1}},
 		}
 		for _, st := range steps {
 			if got := mustSave(t, s, st.alerts...); got != st.want {
 				t.Errorf("%s: intake %+v, want %+v", st.name, got, st.want)
 			}
 		}
-		jobs, err := s.ListJobs(ctx, JobFilter{})
+		jobs, err := s.ListJobs(ctx, bot.JobFilter{})
 		if err != nil || len(jobs) != 3 {
 			t.Fatalf("%d jobs (%v), want 3", len(jobs), err)
 		}
@@ -129,7 +129,7 @@ func TestSaveAlertsDedup(t *testing.T) {
 
 func claim(t *testing.T, s *DB, token string, now time.Time, n int) []bot.Job {
 	t.Helper()
-	jobs, err := s.ClaimJobs(context.Background(), Claim{Kinds: []string{bot.KindRetrain}, N: n, Lease: time.Minute, Token: token, Now: now})
+	jobs, err := s.ClaimJobs(context.Background(), bot.Claim{Kinds: []string{bot.KindRetrain}, N: n, Lease: time.Minute, Token: token, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestClaimLeaseFinish(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *DB) {
 		ctx := context.Background()
 		mustSave(t, s, alert("fp1", bot.StatusFiring, t0))
-		if jobs, _ := s.ClaimJobs(ctx, Claim{Kinds: []string{bot.KindNotify}, N: 5, Lease: time.Minute, Token: "x", Now: t0}); len(jobs) != 0 {
+		if jobs, _ := s.ClaimJobs(ctx, bot.Claim{Kinds: []string{bot.KindNotify}, N: 5, Lease: time.Minute, Token: "x", Now: t0}); len(jobs) != 0 {
 			t.Errorf("claimed %d jobs of another kind", len(jobs))
 		}
 		jobs := claim(t, s, "a", t0, 5)
@@ -156,13 +156,13 @@ func TestClaimLeaseFinish(t *testing.T) {
 		if len(again) != 1 || again[0].Attempts != 2 {
 			t.Fatalf("expired lease not reclaimed: %+v", again)
 		}
-		err := s.FinishJob(ctx, Finish{ID: id, Lease: "a", State: bot.JobDone, Now: t0})
+		err := s.FinishJob(ctx, bot.Finish{ID: id, Lease: "a", State: bot.JobDone, Now: t0})
 		if !errors.Is(err, bot.ErrLeaseLost) {
 			t.Errorf("finish with a lost lease = %v, want ErrLeaseLost", err)
 		}
 		// A retryable failure: back to pending, not before its next attempt.
 		next := t0.Add(2 * time.Minute)
-		if err := s.FinishJob(ctx, Finish{ID: id, Lease: "b", State: bot.JobPending, Error: "503", NextAttemptAt: next, Now: t0}); err != nil {
+		if err := s.FinishJob(ctx, bot.Finish{ID: id, Lease: "b", State: bot.JobPending, Error: "503", NextAttemptAt: next, Now: t0}); err != nil {
 			t.Fatal(err)
 		}
 		if j := claim(t, s, "c", next.Add(-time.Millisecond), 5); len(j) != 0 {
@@ -174,7 +174,7 @@ func TestClaimLeaseFinish(t *testing.T) {
 		}
 		p := &bot.Pipeline{JobID: id, AlertID: j[0].AlertID, Backend: "gitlab", Project: "g/p", ExternalID: 42, Ref: "main", Status: "created"}
 		audit := &bot.AuditEntry{At: t0, Actor: "worker", Action: "retrain", JobID: id}
-		if err := s.FinishJob(ctx, Finish{ID: id, Lease: "c", State: bot.JobDone, Result: "http://x/42", Pipeline: p, Audit: audit, Now: t0}); err != nil {
+		if err := s.FinishJob(ctx, bot.Finish{ID: id, Lease: "c", State: bot.JobDone, Result: "http://x/42", Pipeline: p, Audit: audit, Now: t0}); err != nil {
 			t.Fatal(err)
 		}
 		counts, err := s.CountJobs(ctx)
@@ -195,13 +195,13 @@ func TestRetryJob(t *testing.T) {
 		ctx := context.Background()
 		mustSave(t, s, alert("fp1", bot.StatusFiring, t0))
 		j := claim(t, s, "a", t0, 1)[0]
-		if err := s.FinishJob(ctx, Finish{ID: j.ID, Lease: "a", State: bot.JobDead, Error: "gave up", Now: t0}); err != nil {
+		if err := s.FinishJob(ctx, bot.Finish{ID: j.ID, Lease: "a", State: bot.JobDead, Error: "gave up", Now: t0}); err != nil {
 			t.Fatal(err)
 		}
 		if got := claim(t, s, "b", t0.Add(time.Hour), 1); len(got) != 0 {
 			t.Fatal("claimed a dead job")
 		}
-		dead, _ := s.ListJobs(ctx, JobFilter{State: bot.JobDead})
+		dead, _ := s.ListJobs(ctx, bot.JobFilter{State: bot.JobDead})
 		if len(dead) != 1 || dead[0].LastError != "gave up" {
 			t.Fatalf("dead jobs = %+v", dead)
 		}
@@ -272,15 +272,15 @@ func TestPipelineEvent(t *testing.T) {
 		mustSave(t, s, alert("fp1", bot.StatusFiring, t0))
 		j := claim(t, s, "a", t0, 1)[0]
 		p := &bot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: "gitlab", Project: "g/p", ExternalID: 42, Ref: "main", Status: "created"}
-		if err := s.FinishJob(ctx, Finish{ID: j.ID, Lease: "a", State: bot.JobDone, Pipeline: p, Now: t0}); err != nil {
+		if err := s.FinishJob(ctx, bot.Finish{ID: j.ID, Lease: "a", State: bot.JobDone, Pipeline: p, Now: t0}); err != nil {
 			t.Fatal(err)
 		}
-		ev := PipelineEvent{Source: "gitlab", DeliveryKey: "42:success", Backend: "gitlab", ExternalID: 42, Status: "success", Now: t0}
+		ev := bot.PipelineEvent{Source: "gitlab", DeliveryKey: "42:success", Backend: "gitlab", ExternalID: 42, Status: "success", Now: t0}
 		got, err := s.PipelineEvent(ctx, ev)
 		if err != nil || got == nil || got.AlertID != j.AlertID || got.JobID != j.ID || got.Status != "success" {
 			t.Fatalf("event = %+v, %v", got, err)
 		}
-		if _, err := s.PipelineEvent(ctx, ev); !errors.Is(err, ErrDuplicate) {
+		if _, err := s.PipelineEvent(ctx, ev); !errors.Is(err, bot.ErrDuplicate) {
 			t.Errorf("second delivery = %v, want ErrDuplicate", err)
 		}
 		other := ev
@@ -332,7 +332,7 @@ func TestConcurrentClaims(t *testing.T) {
 				defer wg.Done()
 				token := fmt.Sprintf("w%d", w)
 				for {
-					jobs, err := s.ClaimJobs(ctx, Claim{Kinds: []string{bot.KindRetrain}, N: 7, Lease: time.Hour, Token: token, Now: t0})
+					jobs, err := s.ClaimJobs(ctx, bot.Claim{Kinds: []string{bot.KindRetrain}, N: 7, Lease: time.Hour, Token: token, Now: t0})
 					if err != nil {
 						t.Error(err)
 						return
@@ -344,7 +344,7 @@ func TestConcurrentClaims(t *testing.T) {
 						mu.Lock()
 						seen[j.ID]++
 						mu.Unlock()
-						if err := s.FinishJob(ctx, Finish{ID: j.ID, Lease: token, State: bot.JobDone, Now: t0}); err != nil {
+						if err := s.FinishJob(ctx, bot.Finish{ID: j.ID, Lease: token, State: bot.JobDone, Now: t0}); err != nil {
 							t.Error(err)
 						}
 					}
