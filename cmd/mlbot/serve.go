@@ -38,8 +38,12 @@ func (m *Main) serve(ctx context.Context) error {
 	srv := intake.New(cfg, st, log, reg)
 	w := &outbox.Worker{Store: st, Retrainers: retrainers, Config: cfg.Worker, Log: log, Observer: srv.Metrics}
 	srv.Wake = w.Wake
-	if srv.Slack, err = slackBot(cfg, st, w, log); err != nil {
+	sb, err := slackBot(cfg, st, w, log)
+	if err != nil {
 		return err
+	}
+	if sb != nil {
+		srv.Slack = sb
 	}
 
 	addr := cfg.Listen
@@ -57,8 +61,8 @@ func (m *Main) serve(ctx context.Context) error {
 	wctx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	wdone := make(chan struct{})
 	go func() { w.Run(wctx); close(wdone) }()
-	if srv.Slack != nil {
-		go srv.Slack.Sweep(wctx, sweepInterval)
+	if sb != nil {
+		go sb.Sweep(wctx, sweepInterval)
 	}
 	err = srv.Serve(ctx, l, srv.Handler(reg))
 	stopWorker()
@@ -104,4 +108,6 @@ var (
 	_ intake.Store = (*store.DB)(nil)
 	_ outbox.Store = (*store.DB)(nil)
 	_ slack.Store  = (*store.DB)(nil)
+
+	_ intake.SlackBot = (*slack.Bot)(nil)
 )

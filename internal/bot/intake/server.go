@@ -27,6 +27,20 @@ type Store interface {
 	CountJobs(ctx context.Context) (map[bot.JobState]int, error)
 }
 
+// SlackBot is the Slack side of the bot as the intake reaches it, once a
+// request's signature is verified and its form parsed (slack.Bot).
+type SlackBot interface {
+	// Click decides an Approve or Reject press and queues its answer; it
+	// returns the error that kept it from being decided.
+	Click(ctx context.Context, c slack.Click) error
+	// Command runs a /mlops command and returns the ephemeral answer, or
+	// the error that kept it from running.
+	Command(ctx context.Context, c slack.Command) (string, error)
+	// Respond queues an answer through response_url, once per key; it
+	// returns the store's error.
+	Respond(ctx context.Context, responseURL, key, text string) error
+}
+
 // Server serves mlbot's endpoints.
 type Server struct {
 	Config *bot.Config
@@ -37,7 +51,7 @@ type Server struct {
 	Metrics *Metrics
 	Now     func() time.Time
 	// Slack serves /v1/slack/*; nil when the config has no slack section.
-	Slack *slack.Bot
+	Slack SlackBot
 	// SlackCommandWait replaces the 2 s a command may take before it is
 	// answered through response_url (tests).
 	SlackCommandWait time.Duration
