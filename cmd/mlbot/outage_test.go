@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab/gitlabtest"
-	"gitlab.com/mlgate/mlgate/internal/bot"
 )
 
 // TestOutageOnBusyProject is a GitLab outage on a busy project: 2,500

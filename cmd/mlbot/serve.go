@@ -18,7 +18,6 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/bot/webhook"
 	"gitlab.com/mlgate/mlgate/internal/forge/github"
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
-	"gitlab.com/mlgate/mlgate/internal/outbox"
 )
 
 // serve runs the HTTP server and the outbox worker until ctx ends; then
@@ -36,7 +35,7 @@ func (m *Main) serve(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := intake.New(cfg, st, log, reg)
-	w := &outbox.Worker{Store: st, Retrainers: retrainers, Config: cfg.Worker, Log: log, Observer: srv.Metrics}
+	w := &bot.Worker{Store: st, Retrainers: retrainers, Config: cfg.Worker, Log: log, Observer: srv.Metrics}
 	srv.Wake = w.Wake
 	sb, err := slackBot(cfg, st, w, log)
 	if err != nil {
@@ -73,11 +72,11 @@ func (m *Main) serve(ctx context.Context) error {
 
 // backends builds the retraining backends the config names. Their clients
 // do not retry: the outbox retries with backoff, durably.
-func backends(cfg *bot.Config) (map[string]outbox.Retrainer, error) {
+func backends(cfg *bot.Config) (map[string]bot.Retrainer, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = cfg.Worker.Concurrency // keep one connection per worker slot alive
 	hc := &http.Client{Timeout: cfg.Worker.ActionTimeout, Transport: tr}
-	out := map[string]outbox.Retrainer{}
+	out := map[string]bot.Retrainer{}
 	if g := cfg.Backends.GitLab; g != nil {
 		c, err := gitlab.New(g.URL, gitlab.Token{Value: g.Token, Kind: gitlab.PrivateToken, Source: "backends.gitlab.token"},
 			gitlab.Options{HTTPClient: hc, RetryMax: -1})
@@ -106,7 +105,7 @@ func backends(cfg *bot.Config) (map[string]outbox.Retrainer, error) {
 // The store satisfies what each of the bot's packages declares it needs.
 var (
 	_ intake.Store = (*store.DB)(nil)
-	_ outbox.Store = (*store.DB)(nil)
+	_ bot.JobStore = (*store.DB)(nil)
 	_ slack.Store  = (*store.DB)(nil)
 
 	_ intake.SlackBot = (*slack.Bot)(nil)

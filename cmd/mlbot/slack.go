@@ -9,7 +9,6 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/bot/slack"
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
-	"gitlab.com/mlgate/mlgate/internal/outbox"
 )
 
 // sweepInterval is how often expired rollback requests are looked for.
@@ -17,7 +16,7 @@ const sweepInterval = 15 * time.Second
 
 // slackBot builds the Slack side when the config has a slack section and
 // hands the worker its job kinds; nil otherwise.
-func slackBot(cfg *bot.Config, st *store.DB, w *outbox.Worker, log *slog.Logger) (*slack.Bot, error) {
+func slackBot(cfg *bot.Config, st *store.DB, w *bot.Worker, log *slog.Logger) (*slack.Bot, error) {
 	if cfg.Slack == nil {
 		return nil, nil
 	}

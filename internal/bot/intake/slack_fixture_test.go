@@ -26,7 +26,6 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/bot/slack"
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
-	"gitlab.com/mlgate/mlgate/internal/outbox"
 )
 
 const slackSecret = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -192,7 +191,7 @@ func newFakeGitLab(t testing.TB) (*httptest.Server, *recorder) {
 type slackFixture struct {
 	st      *store.DB
 	srv     *httptest.Server
-	workers []*outbox.Worker
+	workers []*bot.Worker
 	slack   *recorder
 	gitlab  *recorder
 	answers *recorder
@@ -242,7 +241,7 @@ type replica struct {
 	srv     *httptest.Server
 	server  *Server
 	bot     *slack.Bot
-	workers []*outbox.Worker
+	workers []*bot.Worker
 }
 
 func (f *slackFixture) replica(t testing.TB) replica {
@@ -264,7 +263,7 @@ func (f *slackFixture) replica(t testing.TB) replica {
 		Rollbacks: gitlab.NewRollbacks(gc), Log: slog.New(slog.DiscardHandler), Now: f.clock}
 	r.server.Slack = r.bot
 	for range 2 {
-		r.workers = append(r.workers, &outbox.Worker{Store: r.st, Config: f.cfg.Worker, Handlers: r.bot.Handlers(),
+		r.workers = append(r.workers, &bot.Worker{Store: r.st, Config: f.cfg.Worker, Handlers: r.bot.Handlers(),
 			Notifier: r.bot, Now: f.clock})
 	}
 	r.srv = httptest.NewServer(r.server.Handler(reg))

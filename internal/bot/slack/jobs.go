@@ -8,7 +8,6 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/forge"
-	"gitlab.com/mlgate/mlgate/internal/outbox"
 )
 
 // errNotPosted makes an update wait (retried with backoff) until the
@@ -17,13 +16,13 @@ var errNotPosted = errors.New("the request's Slack message is not posted yet")
 
 // Handlers returns the outbox handlers of the Slack job kinds and of
 // rollbacks.
-func (b *Bot) Handlers() map[string]outbox.Handler {
-	return map[string]outbox.Handler{
-		bot.KindSlackPost:    outbox.HandlerFunc(b.post),
-		bot.KindSlackUpdate:  outbox.HandlerFunc(b.update),
-		bot.KindSlackReply:   outbox.HandlerFunc(b.reply),
-		bot.KindSlackRespond: outbox.HandlerFunc(b.respond),
-		bot.KindRollback:     outbox.HandlerFunc(b.rollback),
+func (b *Bot) Handlers() map[string]bot.Handler {
+	return map[string]bot.Handler{
+		bot.KindSlackPost:    bot.HandlerFunc(b.post),
+		bot.KindSlackUpdate:  bot.HandlerFunc(b.update),
+		bot.KindSlackReply:   bot.HandlerFunc(b.reply),
+		bot.KindSlackRespond: bot.HandlerFunc(b.respond),
+		bot.KindRollback:     bot.HandlerFunc(b.rollback),
 	}
 }
 

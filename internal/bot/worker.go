@@ -1,4 +1,4 @@
-package outbox
+package bot
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
@@ -32,46 +31,46 @@ func (f RetrainerFunc) Retrain(ctx context.Context, t forge.RetrainTask) (forge.
 // Notifier delivers notify jobs; with none configured they wait in the
 // outbox (counted as pending) until one is.
 type Notifier interface {
-	Notify(ctx context.Context, job bot.Job) error
+	Notify(ctx context.Context, job Job) error
 }
 
 // Handler carries out jobs of one kind (Slack messages, rollbacks); the
 // Run it returns, when it has an ExternalID, is recorded as the job's
 // pipeline. Errors wrapping forge.ErrPermanent are not retried.
 type Handler interface {
-	Handle(ctx context.Context, job bot.Job) (forge.Run, error)
+	Handle(ctx context.Context, job Job) (forge.Run, error)
 }
 
 // HandlerFunc adapts a function to Handler.
-type HandlerFunc func(ctx context.Context, job bot.Job) (forge.Run, error)
+type HandlerFunc func(ctx context.Context, job Job) (forge.Run, error)
 
 // Handle calls f.
-func (f HandlerFunc) Handle(ctx context.Context, job bot.Job) (forge.Run, error) {
+func (f HandlerFunc) Handle(ctx context.Context, job Job) (forge.Run, error) {
 	return f(ctx, job)
 }
 
 // Observer is told how each job attempt ended and how long its action took.
 type Observer interface {
-	JobFinished(kind string, state bot.JobState, d time.Duration)
+	JobFinished(kind string, state JobState, d time.Duration)
 }
 
-// Store is what the worker needs of the store.
-type Store interface {
-	ClaimJobs(ctx context.Context, c bot.Claim) ([]bot.Job, error)
-	FinishJob(ctx context.Context, f bot.Finish) error
-	TakeCooldown(ctx context.Context, model string, jobID int64, until, now time.Time) (bot.Cooldown, error)
+// JobStore is what the worker needs of the store.
+type JobStore interface {
+	ClaimJobs(ctx context.Context, c Claim) ([]Job, error)
+	FinishJob(ctx context.Context, f Finish) error
+	TakeCooldown(ctx context.Context, model string, jobID int64, until, now time.Time) (Cooldown, error)
 	ReleaseCooldown(ctx context.Context, model string, jobID int64) error
 	OverrideCooldown(ctx context.Context, model string, jobID int64, until time.Time) error
 }
 
 // Worker drains the outbox.
 type Worker struct {
-	Store      Store
+	Store      JobStore
 	Retrainers map[string]Retrainer // by backend name: gitlab, github, an HTTP backend's name
 	Notifier   Notifier
 	// Handlers carry out the other job kinds, by kind.
 	Handlers map[string]Handler
-	Config   bot.WorkerConfig
+	Config   WorkerConfig
 	Log      *slog.Logger
 	Observer Observer
 	// Now and Jitter are replaced by tests; Jitter returns [0, 1).
@@ -123,10 +122,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	polled := true
 	for {
 		free := cap(slots) - len(slots)
-		var jobs []bot.Job
+		var jobs []Job
 		if free > 0 && (free >= half || free == cap(slots) || polled) {
 			var err error
-			jobs, err = w.Store.ClaimJobs(ctx, bot.Claim{Kinds: kinds, N: free, Lease: w.Config.Lease,
+			jobs, err = w.Store.ClaimJobs(ctx, Claim{Kinds: kinds, N: free, Lease: w.Config.Lease,
 				Token: newToken(), Now: w.Now()})
 			if err != nil && ctx.Err() == nil {
 				w.Log.Error("claim jobs", "err", err)
@@ -159,7 +158,7 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	w.init()
 	kinds := w.kinds()
-	jobs, err := w.Store.ClaimJobs(ctx, bot.Claim{Kinds: kinds, N: w.Config.Concurrency, Lease: w.Config.Lease,
+	jobs, err := w.Store.ClaimJobs(ctx, Claim{Kinds: kinds, N: w.Config.Concurrency, Lease: w.Config.Lease,
 		Token: newToken(), Now: w.Now()})
 	if err != nil {
 		return 0, err
@@ -172,9 +171,9 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 
 // kinds lists the job kinds this worker can carry out.
 func (w *Worker) kinds() []string {
-	kinds := []string{bot.KindRetrain}
+	kinds := []string{KindRetrain}
 	if w.Notifier != nil {
-		kinds = append(kinds, bot.KindNotify)
+		kinds = append(kinds, KindNotify)
 	}
 	for k := range w.Handlers {
 		kinds = append(kinds, k)
@@ -192,7 +191,7 @@ func newToken() string {
 // BackoffMin doubled per earlier attempt, capped at BackoffMax, with
 // "equal jitter" (between half and all of it) so that many jobs failing
 // together do not retry together.
-func Backoff(c bot.WorkerConfig, attempt int, jitter float64) time.Duration {
+func Backoff(c WorkerConfig, attempt int, jitter float64) time.Duration {
 	d := c.BackoffMin
 	for i := 1; i < attempt && d < c.BackoffMax; i++ {
 		d *= 2

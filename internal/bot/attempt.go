@@ -1,4 +1,4 @@
-package outbox
+package bot
 
 import (
 	"context"
@@ -6,19 +6,18 @@ import (
 	"fmt"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 // runJob carries out one claimed job and records the outcome.
-func (w *Worker) runJob(ctx context.Context, j bot.Job) {
+func (w *Worker) runJob(ctx context.Context, j Job) {
 	log := w.Log.With("job_id", j.ID, "kind", j.Kind, "rule", j.Rule, "model", j.Model, "attempt", j.Attempts)
 	start := w.Now()
-	var f bot.Finish
+	var f Finish
 	switch j.Kind {
-	case bot.KindRetrain:
+	case KindRetrain:
 		f = w.retrain(ctx, j)
-	case bot.KindNotify:
+	case KindNotify:
 		f = w.outcome(j, "notify", w.call(ctx, func(ctx context.Context) error { return w.Notifier.Notify(ctx, j) }), "sent")
 	default:
 		if h := w.Handlers[j.Kind]; h != nil {
@@ -32,7 +31,7 @@ func (w *Worker) runJob(ctx context.Context, j bot.Job) {
 		w.Observer.JobFinished(j.Kind, f.State, w.Now().Sub(start))
 	}
 	if err := w.Store.FinishJob(ctx, f); err != nil {
-		if errors.Is(err, bot.ErrLeaseLost) {
+		if errors.Is(err, ErrLeaseLost) {
 			log.Warn("job outcome not recorded: its lease ran out and another worker took it", "state", f.State)
 			return
 		}
@@ -41,11 +40,11 @@ func (w *Worker) runJob(ctx context.Context, j bot.Job) {
 	}
 	attrs := []any{"state", f.State, "duration_ms", w.Now().Sub(start).Milliseconds()}
 	switch f.State {
-	case bot.JobDone:
+	case JobDone:
 		log.Info("job done", append(attrs, "result", f.Result)...)
-	case bot.JobPending:
+	case JobPending:
 		log.Warn("job will be retried", append(attrs, "err", f.Error, "next_attempt_at", f.NextAttemptAt)...)
-	case bot.JobSkipped:
+	case JobSkipped:
 		log.Info("job skipped", append(attrs, "reason", f.Error)...)
 	default:
 		log.Error("job gave up", append(attrs, "err", f.Error)...)
@@ -58,7 +57,7 @@ func (w *Worker) call(ctx context.Context, fn func(context.Context) error) error
 	return fn(ctx)
 }
 
-func (w *Worker) retrain(ctx context.Context, j bot.Job) bot.Finish {
+func (w *Worker) retrain(ctx context.Context, j Job) Finish {
 	t := j.Task.Retrain
 	if t == nil {
 		return w.outcome(j, "retrain", forge.Permanent(errors.New("retrain job without a task")), "")
@@ -77,8 +76,8 @@ func (w *Worker) retrain(ctx context.Context, j bot.Job) bot.Finish {
 		if !c.Taken {
 			reason := fmt.Sprintf("cooldown: model %s was retrained by job %d; no second retraining until %s",
 				j.Model, c.HolderJob, c.Until.Format(time.RFC3339))
-			return bot.Finish{State: bot.JobSkipped, Error: reason, Audit: &bot.AuditEntry{At: now,
-				Actor: bot.ActorWorker, Action: "cooldown", Subject: j.Model, Detail: reason, AlertID: j.AlertID, JobID: j.ID}}
+			return Finish{State: JobSkipped, Error: reason, Audit: &AuditEntry{At: now,
+				Actor: ActorWorker, Action: "cooldown", Subject: j.Model, Detail: reason, AlertID: j.AlertID, JobID: j.ID}}
 		}
 	}
 	r := w.Retrainers[t.Backend]
@@ -102,20 +101,20 @@ func (w *Worker) retrain(ctx context.Context, j bot.Job) bot.Finish {
 		})
 	}
 	f := w.outcome(j, "retrain", err, run.WebURL)
-	if f.State != bot.JobDone && f.State != bot.JobPending && t.Cooldown > 0 && j.Model != "" {
+	if f.State != JobDone && f.State != JobPending && t.Cooldown > 0 && j.Model != "" {
 		// The retraining never started: the next alert may try again.
 		if rerr := w.Store.ReleaseCooldown(ctx, j.Model, j.ID); rerr != nil {
 			w.Log.Error("release cooldown", "job_id", j.ID, "model", j.Model, "err", rerr)
 		}
 	}
-	if f.State == bot.JobDone {
+	if f.State == JobDone {
 		where := t.Project
 		if t.Repository != "" {
 			where = t.Repository
 		}
 		f.Audit.Detail = fmt.Sprintf("%s %s@%s started run %d %s %s", t.Backend, where, t.Ref, run.ExternalID, run.WebURL, run.Detail)
 		if run.ExternalID != 0 {
-			f.Pipeline = &bot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: run.Backend, Project: run.Project,
+			f.Pipeline = &Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: run.Backend, Project: run.Project,
 				ExternalID: run.ExternalID, Ref: t.Ref, WebURL: run.WebURL, Status: run.Status}
 		}
 	}
@@ -123,7 +122,7 @@ func (w *Worker) retrain(ctx context.Context, j bot.Job) bot.Finish {
 }
 
 // handle runs a job through its kind's handler.
-func (w *Worker) handle(ctx context.Context, j bot.Job, h Handler) bot.Finish {
+func (w *Worker) handle(ctx context.Context, j Job, h Handler) Finish {
 	var run forge.Run
 	err := w.call(ctx, func(ctx context.Context) error {
 		var e error
@@ -131,11 +130,11 @@ func (w *Worker) handle(ctx context.Context, j bot.Job, h Handler) bot.Finish {
 		return e
 	})
 	f := w.outcome(j, j.Kind, err, run.WebURL)
-	if f.State == bot.JobDone {
+	if f.State == JobDone {
 		f.Audit.Detail = run.Detail
 		if run.ExternalID != 0 {
 			f.Audit.Detail = fmt.Sprintf("%s %s started run %d %s %s", run.Backend, run.Project, run.ExternalID, run.WebURL, run.Detail)
-			f.Pipeline = &bot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: run.Backend, Project: run.Project,
+			f.Pipeline = &Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: run.Backend, Project: run.Project,
 				ExternalID: run.ExternalID, WebURL: run.WebURL, Status: run.Status}
 		}
 	}
@@ -145,20 +144,20 @@ func (w *Worker) handle(ctx context.Context, j bot.Job, h Handler) bot.Finish {
 // outcome turns an action's error into the job's next state: done,
 // pending with backoff (retryable, attempts left), dead (retryable, none
 // left) or failed (permanent).
-func (w *Worker) outcome(j bot.Job, action string, err error, result string) bot.Finish {
+func (w *Worker) outcome(j Job, action string, err error, result string) Finish {
 	now := w.Now()
-	audit := &bot.AuditEntry{At: now, Actor: bot.ActorWorker, Action: action, Subject: j.Model, AlertID: j.AlertID, JobID: j.ID}
+	audit := &AuditEntry{At: now, Actor: ActorWorker, Action: action, Subject: j.Model, AlertID: j.AlertID, JobID: j.ID}
 	switch {
 	case err == nil:
-		return bot.Finish{State: bot.JobDone, Result: result, Audit: audit}
+		return Finish{State: JobDone, Result: result, Audit: audit}
 	case errors.Is(err, forge.ErrPermanent):
 		audit.Action, audit.Detail = action+"_failed", err.Error()
-		return bot.Finish{State: bot.JobFailed, Error: err.Error(), Audit: audit}
+		return Finish{State: JobFailed, Error: err.Error(), Audit: audit}
 	case j.Attempts >= w.Config.MaxAttempts:
 		audit.Action, audit.Detail = action+"_dead", fmt.Sprintf("gave up after %d attempts: %v", j.Attempts, err)
-		return bot.Finish{State: bot.JobDead, Error: audit.Detail, Audit: audit}
+		return Finish{State: JobDead, Error: audit.Detail, Audit: audit}
 	default:
 		next := now.Add(Backoff(w.Config, j.Attempts, w.Jitter()))
-		return bot.Finish{State: bot.JobPending, Error: err.Error(), NextAttemptAt: next}
+		return Finish{State: JobPending, Error: err.Error(), NextAttemptAt: next}
 	}
 }

@@ -1,4 +1,4 @@
-package outbox
+package bot_test
 
 import (
 	"context"
@@ -47,8 +47,8 @@ func queue(t *testing.T, s *store.DB, fp, model string, cooldown time.Duration) 
 var cfg = bot.WorkerConfig{Concurrency: 4, PollInterval: 10 * time.Millisecond, Lease: time.Minute,
 	MaxAttempts: 4, BackoffMin: time.Second, BackoffMax: 4 * time.Second, ActionTimeout: time.Second}
 
-func newWorker(s *store.DB, c *clock, r RetrainerFunc) *Worker {
-	return &Worker{Store: s, Retrainers: map[string]Retrainer{"gitlab": r}, Config: cfg, Now: c.Now,
+func newWorker(s *store.DB, c *clock, r bot.RetrainerFunc) *bot.Worker {
+	return &bot.Worker{Store: s, Retrainers: map[string]bot.Retrainer{"gitlab": r}, Config: cfg, Now: c.Now,
 		Jitter: func() float64 { return 1 }}
 }
 
@@ -72,7 +72,7 @@ func TestBackoff(t *testing.T) {
 		{4, 1, 8 * time.Second}, {5, 1, 10 * time.Second}, {50, 0, 5 * time.Second},
 	}
 	for _, tc := range tests {
-		if got := Backoff(c, tc.attempt, tc.jitter); got != tc.want {
+		if got := bot.Backoff(c, tc.attempt, tc.jitter); got != tc.want {
 			t.Errorf("Backoff(attempt %d, jitter %v) = %s, want %s", tc.attempt, tc.jitter, got, tc.want)
 		}
 	}
@@ -160,7 +160,7 @@ func TestPermanentAndDead(t *testing.T) {
 
 // countingWorker is a worker on a fresh store whose retrainings succeed,
 // counted in calls.
-func countingWorker(t *testing.T) (*store.DB, *clock, *Worker, *int) {
+func countingWorker(t *testing.T) (*store.DB, *clock, *bot.Worker, *int) {
 	t.Helper()
 	s := mustStore(t)
 	c := &clock{t0}
@@ -243,7 +243,7 @@ func TestSlackRetrainHoldsCooldown(t *testing.T) {
 func TestUnknownBackendFails(t *testing.T) {
 	s := mustStore(t)
 	queue(t, s, "fp1", "rec", 0)
-	w := &Worker{Store: s, Config: cfg, Now: (&clock{t0}).Now}
+	w := &bot.Worker{Store: s, Config: cfg, Now: (&clock{t0}).Now}
 	w.RunOnce(context.Background())
 	j := job(t, s)
 	if j.State != bot.JobFailed || j.LastError != `backend "gitlab": no such retraining backend (configure backends.gitlab)` {
@@ -255,7 +255,7 @@ func TestUnknownBackendFails(t *testing.T) {
 func TestRunDrains(t *testing.T) {
 	s := mustStore(t)
 	done := make(chan struct{}, 10)
-	w := &Worker{Store: s, Config: cfg, Retrainers: map[string]Retrainer{"gitlab": RetrainerFunc(
+	w := &bot.Worker{Store: s, Config: cfg, Retrainers: map[string]bot.Retrainer{"gitlab": bot.RetrainerFunc(
 		func(context.Context, forge.RetrainTask) (forge.Run, error) {
 			done <- struct{}{}
 			return forge.Run{}, nil
