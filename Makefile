@@ -10,6 +10,7 @@ all: build
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
+	@for b in $(BIN)/*; do stat -c '%s %n' "$$b"; done | awk '{printf "%s: %.1f MB stripped\n", $$2, $$1/1e6}'
 
 ## demo: every gate on bundled sample data, no network; writes ./mlgate-demo/
 demo: build
