@@ -24,7 +24,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"gitlab.com/mlgate/mlgate/internal/demo"
-	"gitlab.com/mlgate/mlgate/internal/drift"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 	"gitlab.com/mlgate/mlgate/internal/mlbot"
 	"gitlab.com/mlgate/mlgate/internal/pushgw"
 	"gitlab.com/mlgate/mlgate/internal/server"

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"gitlab.com/mlgate/mlgate/internal/drift"
+	"gitlab.com/mlgate/mlgate/internal/gate/concept"
 	"gitlab.com/mlgate/mlgate/internal/gates"
 	"gitlab.com/mlgate/mlgate/internal/pushgw"
 )
@@ -14,7 +14,7 @@ import (
 func runConcept(ctx context.Context, m *Main, args []string) error {
 	var c common
 	var oldPath, newPath, label, push string
-	var opt drift.ConceptOptions
+	var opt concept.ConceptOptions
 	fs := m.flagSet("concept", &c)
 	fs.StringVar(&oldPath, "old", "", "old labelled data file (the model is trained on 80% of it, the rest is its hold-out)")
 	fs.StringVar(&newPath, "new", "", "new labelled data file")
@@ -40,7 +40,7 @@ func runConcept(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	start := m.Now()
-	rep, err := drift.Concept(ctx, oldPath, newPath, label, opt)
+	rep, err := concept.Concept(ctx, oldPath, newPath, label, opt)
 	if err != nil {
 		if ctx.Err() != nil {
 			return err

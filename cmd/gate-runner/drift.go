@@ -8,7 +8,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/dataset"
-	"gitlab.com/mlgate/mlgate/internal/drift"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 	"gitlab.com/mlgate/mlgate/internal/gates"
 	"gitlab.com/mlgate/mlgate/internal/pushgw"
 	"gitlab.com/mlgate/mlgate/internal/report"

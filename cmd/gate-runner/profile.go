@@ -8,8 +8,9 @@ import (
 	"math"
 	"runtime/debug"
 
-	"gitlab.com/mlgate/mlgate/internal/drift"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/stats"
 )
 
 // runProfile is `gate-runner profile`: it stores what drift needs of a
@@ -27,8 +28,8 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("profile", nil)
 	fs.StringVar(&data, "data", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed)")
 	fs.StringVar(&out, "out", "", "profile file to write; its name must end in .profile.json")
-	fs.IntVar(&bins, "bins", drift.DefaultBins, "reference-quantile bins for PSI")
-	fs.IntVar(&sketch, "sketch", drift.DefaultSketch, "sketch compression K: at most 2K+1 points a numeric feature, each compression moves ≤ 1/(2K) of rank (the profile stores the exact KS and Wasserstein error bounds)")
+	fs.IntVar(&bins, "bins", stats.DefaultBins, "reference-quantile bins for PSI")
+	fs.IntVar(&sketch, "sketch", stats.DefaultSketch, "sketch compression K: at most 2K+1 points a numeric feature, each compression moves ≤ 1/(2K) of rank (the profile stores the exact KS and Wasserstein error bounds)")
 	fs.Int64Var(&memMB, "memory", 1024, "MiB of numeric values a one-pass, in-memory profile may hold; larger files are streamed twice with memory bounded by the number of columns (0: always in memory)")
 	if err := m.parse(fs, args); err != nil {
 		return err

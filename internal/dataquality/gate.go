@@ -13,7 +13,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/dataset"
-	"gitlab.com/mlgate/mlgate/internal/drift"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 	"gitlab.com/mlgate/mlgate/internal/gates"
 )
 

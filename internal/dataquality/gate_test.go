@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/drift"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 	"gitlab.com/mlgate/mlgate/internal/gates"
 )
 

@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/drift"
+	"gitlab.com/mlgate/mlgate/internal/gate/concept"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 	"gitlab.com/mlgate/mlgate/internal/gates"
 )
 
@@ -19,7 +20,7 @@ import (
 func TestPushConceptToRealPushgateway(t *testing.T) {
 	base := mustPushgateway(t)
 	now := time.Unix(1763900000, 0)
-	rep := &drift.ConceptReport{AUCHoldout: 0.81, AUCNew: 0.66, Drop: 0.15000000000000002, Status: gates.Fail}
+	rep := &concept.ConceptReport{AUCHoldout: 0.81, AUCNew: 0.66, Drop: 0.15000000000000002, Status: gates.Fail}
 	if err := PushConcept(context.Background(), base, "ranker", rep, now, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestPushConceptToRealPushgateway(t *testing.T) {
 	}
 
 	// One class in the new sample: no AUC, no drop, and no stale drop left.
-	one := &drift.ConceptReport{AUCHoldout: 0.8, AUCNew: math.NaN(), Drop: math.NaN(), Status: gates.Skip}
+	one := &concept.ConceptReport{AUCHoldout: 0.8, AUCNew: math.NaN(), Drop: math.NaN(), Status: gates.Skip}
 	if err := PushConcept(context.Background(), base, "ranker", one, now, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/push"
 
-	"gitlab.com/mlgate/mlgate/internal/drift"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 	"gitlab.com/mlgate/mlgate/internal/gates"
 )
 

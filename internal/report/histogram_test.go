@@ -15,7 +15,7 @@ import (
 )
 
 // driftCharts are a numeric feature over the reference's quantile bins and
-// a categorical one over its categories, as internal/drift draws them.
+// a categorical one over its categories, as internal/gate/drift draws them.
 var driftCharts = map[string]gates.Chart{
 	"numeric": {Title: "session_length_s: PSI 0.24", Check: "session_length_s", Kind: gates.Histogram,
 		Edges: []float64{2.39, 11.5, 17.9, 24.5, 33.5, 52.8, 266},
