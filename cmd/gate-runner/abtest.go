@@ -7,7 +7,7 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/abtest"
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/experiment"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // runABTest is `gate-runner abtest`: Gate 4 from the config's
@@ -30,7 +30,7 @@ func runABTest(ctx context.Context, m *Main, args []string) error {
 	}
 	g := cfg.Gates.ABTest
 	if g == nil {
-		return gates.Input(errors.New(cfg.File + ": no gates.abtest section: the A/B gate needs its metrics, split and start there"))
+		return gate.Input(errors.New(cfg.File + ": no gates.abtest section: the A/B gate needs its metrics, split and start there"))
 	}
 	if events != "" {
 		g.Events = events
@@ -43,9 +43,9 @@ func runABTest(ctx context.Context, m *Main, args []string) error {
 }
 
 // abtestGate gathers the test's data and decides.
-func (m *Main) abtestGate(ctx context.Context, g *config.ABTestGate, promURL string) (gates.Result, error) {
+func (m *Main) abtestGate(ctx context.Context, g *config.ABTestGate, promURL string) (gate.Result, error) {
 	if g == nil {
-		return gates.Result{}, gates.Input(errors.New("no gates.abtest section"))
+		return gate.Result{}, gate.Input(errors.New("no gates.abtest section"))
 	}
 	var in abtest.Input
 	var notes []string
@@ -55,12 +55,12 @@ func (m *Main) abtestGate(ctx context.Context, g *config.ABTestGate, promURL str
 	} else {
 		client, cerr := m.promClient(promURL, g.Prometheus, "gates.abtest")
 		if cerr != nil {
-			return gates.Result{}, cerr
+			return gate.Result{}, cerr
 		}
 		in, err = experiment.FromPrometheus(ctx, client, g, m.Now())
 	}
 	if err != nil {
-		return gates.Result{}, err
+		return gate.Result{}, err
 	}
 	res := abtest.Decide(in)
 	res.Notes = append(res.Notes, notes...)

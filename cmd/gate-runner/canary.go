@@ -6,7 +6,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/canary"
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // runCanary is `gate-runner canary`: canary health from the config's
@@ -27,7 +27,7 @@ func runCanary(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if cfg.Gates.Canary == nil {
-		return gates.Input(errors.New(cfg.File + ": no gates.canary section: the canary gate needs its checks there"))
+		return gate.Input(errors.New(cfg.File + ": no gates.canary section: the canary gate needs its checks there"))
 	}
 	res, err := m.canaryGate(ctx, cfg.Gates.Canary, promURL)
 	if err != nil {
@@ -37,15 +37,15 @@ func runCanary(ctx context.Context, m *Main, args []string) error {
 }
 
 // canaryGate runs the canary checks against Prometheus.
-func (m *Main) canaryGate(ctx context.Context, g *config.CanaryGate, promURL string) (gates.Result, error) {
+func (m *Main) canaryGate(ctx context.Context, g *config.CanaryGate, promURL string) (gate.Result, error) {
 	if g == nil {
-		return gates.Result{}, gates.Input(errors.New("no gates.canary section"))
+		return gate.Result{}, gate.Input(errors.New("no gates.canary section"))
 	}
 	client, err := m.promClient(promURL, g.Prometheus, "gates.canary")
 	if err != nil {
-		return gates.Result{}, err
+		return gate.Result{}, err
 	}
-	p := canary.Params{End: g.End.Value(), Window: g.Window, Step: g.Step, Alpha: g.Alpha, NoData: gates.Status(g.NoData)}
+	p := canary.Params{End: g.End.Value(), Window: g.Window, Step: g.Step, Alpha: g.Alpha, NoData: gate.Status(g.NoData)}
 	if p.End.IsZero() {
 		p.End = m.Now()
 	}

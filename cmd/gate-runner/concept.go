@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/gate/concept"
-	"gitlab.com/mlgate/mlgate/internal/gates"
 	"gitlab.com/mlgate/mlgate/internal/pushgw"
 )
 
@@ -30,10 +30,10 @@ func runConcept(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if oldPath == "" || newPath == "" || label == "" {
-		return gates.Input(errors.New("concept needs --old FILE --new FILE --label COLUMN"))
+		return gate.Input(errors.New("concept needs --old FILE --new FILE --label COLUMN"))
 	}
 	if opt.C <= 0 || opt.WarnDrop < 0 || opt.FailDrop < opt.WarnDrop {
-		return gates.Input(errors.New("expected --l2-c > 0 and 0 ≤ --warn-drop ≤ --fail-drop"))
+		return gate.Input(errors.New("expected --l2-c > 0 and 0 ≤ --warn-drop ≤ --fail-drop"))
 	}
 	cfg, err := c.loadConfig(false)
 	if err != nil {
@@ -45,7 +45,7 @@ func runConcept(ctx context.Context, m *Main, args []string) error {
 		if ctx.Err() != nil {
 			return err
 		}
-		return gates.Input(err)
+		return gate.Input(err)
 	}
 	res := rep.Result()
 	res.Duration = m.Now().Sub(start)

@@ -6,7 +6,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/dataquality"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // runData is `gate-runner data`: Gate 2 on a training data file, with the
@@ -41,16 +41,16 @@ func runData(ctx context.Context, m *Main, args []string) error {
 
 // dataGate runs Gate 2; the distribution check takes its thresholds from
 // the drift section when there is one.
-func (m *Main) dataGate(ctx context.Context, g *config.DataGate, d *config.DriftGate) (gates.Result, error) {
+func (m *Main) dataGate(ctx context.Context, g *config.DataGate, d *config.DriftGate) (gate.Result, error) {
 	if g == nil || g.Data == "" {
-		return gates.Result{}, gates.Input(errors.New("data needs a file: give --data FILE (or gates.data.data in the config)"))
+		return gate.Result{}, gate.Input(errors.New("data needs a file: give --data FILE (or gates.data.data in the config)"))
 	}
 	if d == nil {
 		d = &config.DriftGate{}
 	}
 	opt, err := driftOptions(d)
 	if err != nil {
-		return gates.Result{}, err
+		return gate.Result{}, err
 	}
 	start := m.Now()
 	res, err := dataquality.Check(ctx, g, opt)
@@ -58,7 +58,7 @@ func (m *Main) dataGate(ctx context.Context, g *config.DataGate, d *config.Drift
 		if ctx.Err() != nil {
 			return res, err
 		}
-		return res, gates.Input(err)
+		return res, gate.Input(err)
 	}
 	res.Duration = m.Now().Sub(start)
 	return res, nil

@@ -8,8 +8,8 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/dataset"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/gate/drift"
-	"gitlab.com/mlgate/mlgate/internal/gates"
 	"gitlab.com/mlgate/mlgate/internal/pushgw"
 	"gitlab.com/mlgate/mlgate/internal/report"
 )
@@ -74,21 +74,21 @@ func runDrift(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	m.Stdout.Write(append(b, '\n'))
-	if r.Overall() == gates.Fail {
-		return gates.ErrFailed
+	if r.Overall() == gate.Fail {
+		return gate.ErrFailed
 	}
 	return nil
 }
 
 // driftGate compares the configured files and returns the gate's result
 // and the drift report behind it.
-func (m *Main) driftGate(ctx context.Context, g *config.DriftGate) (gates.Result, *drift.Report, error) {
+func (m *Main) driftGate(ctx context.Context, g *config.DriftGate) (gate.Result, *drift.Report, error) {
 	if g == nil || g.Reference == "" || g.Current == "" {
-		return gates.Result{}, nil, gates.Input(errors.New("drift needs two files: give --reference FILE and --current FILE (or gates.drift.reference and .current in the config)"))
+		return gate.Result{}, nil, gate.Input(errors.New("drift needs two files: give --reference FILE and --current FILE (or gates.drift.reference and .current in the config)"))
 	}
 	opt, err := driftOptions(g)
 	if err != nil {
-		return gates.Result{}, nil, err
+		return gate.Result{}, nil, err
 	}
 	start := m.Now()
 	var rep *drift.Report
@@ -102,9 +102,9 @@ func (m *Main) driftGate(ctx context.Context, g *config.DriftGate) (gates.Result
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return gates.Result{}, nil, err
+			return gate.Result{}, nil, err
 		}
-		return gates.Result{}, nil, gates.Input(err)
+		return gate.Result{}, nil, gate.Input(err)
 	}
 	res := rep.Result()
 	res.Duration = m.Now().Sub(start)
@@ -121,7 +121,7 @@ func driftOptions(g *config.DriftGate) (drift.Options, error) {
 		for col, k := range g.Schema {
 			kind, err := dataset.ParseKind(k)
 			if err != nil {
-				return o, gates.Input(fmt.Errorf("gates.drift.schema.%s: %w", col, err))
+				return o, gate.Input(fmt.Errorf("gates.drift.schema.%s: %w", col, err))
 			}
 			o.Schema[col] = kind
 		}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/report"
 )
 
@@ -57,18 +57,18 @@ gates:
 }
 
 func TestMergeLineage(t *testing.T) {
-	a := &gates.Lineage{Commit: "c1", Files: map[string]string{"a.csv": "sha256:1"}}
-	b := &gates.Lineage{Commit: "c2", Job: "j", Files: map[string]string{"a.csv": "sha256:other", "b.csv": "md5:2 (dvc)"},
+	a := &gate.Lineage{Commit: "c1", Files: map[string]string{"a.csv": "sha256:1"}}
+	b := &gate.Lineage{Commit: "c2", Job: "j", Files: map[string]string{"a.csv": "sha256:other", "b.csv": "md5:2 (dvc)"},
 		Params: map[string]any{"lr": 0.1}, ParamsFile: "params.yaml"}
 	cases := []struct {
 		name string
-		a, b *gates.Lineage
-		want *gates.Lineage
+		a, b *gate.Lineage
+		want *gate.Lineage
 	}{
 		{"both nil", nil, nil, nil},
 		{"first nil", nil, b, b},
 		{"second nil", a, nil, a},
-		{"union, first wins", a, b, &gates.Lineage{Commit: "c1", Job: "j", Files: map[string]string{"a.csv": "sha256:1", "b.csv": "md5:2 (dvc)"},
+		{"union, first wins", a, b, &gate.Lineage{Commit: "c1", Job: "j", Files: map[string]string{"a.csv": "sha256:1", "b.csv": "md5:2 (dvc)"},
 			Params: map[string]any{"lr": 0.1}, ParamsFile: "params.yaml"}},
 	}
 	for _, c := range cases {

@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/metrics"
 )
 
@@ -32,7 +32,7 @@ func runMetrics(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if pred == "" || labels == "" {
-		return gates.Input(fmt.Errorf("--predictions and --labels are both required"))
+		return gate.Input(fmt.Errorf("--predictions and --labels are both required"))
 	}
 	k, err := parseKs(ks)
 	if err != nil {
@@ -55,25 +55,25 @@ func runMetrics(ctx context.Context, m *Main, args []string) error {
 	case "markdown":
 		fmt.Fprintln(m.Stdout, "| metric | value |\n|---|---:|")
 		for _, n := range sortedKeys(flat) {
-			fmt.Fprintf(m.Stdout, "| %s | %s |\n", n, gates.FormatNumber(flat[n]))
+			fmt.Fprintf(m.Stdout, "| %s | %s |\n", n, gate.FormatNumber(flat[n]))
 		}
 	case "table":
 		tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
 		for _, n := range sortedKeys(flat) {
-			fmt.Fprintf(tw, "%s\t%s\n", n, gates.FormatNumber(flat[n]))
+			fmt.Fprintf(tw, "%s\t%s\n", n, gate.FormatNumber(flat[n]))
 		}
 		tw.Flush()
 		for _, n := range res.Notes {
 			fmt.Fprintf(m.Stdout, "note: %s\n", n)
 		}
 	default:
-		return gates.Input(fmt.Errorf("--format is %q, expected table, json or markdown", format))
+		return gate.Input(fmt.Errorf("--format is %q, expected table, json or markdown", format))
 	}
 	return nil
 }
 
 // computeMetrics computes one side's metrics for Gate 3.
-func (m *Main) computeMetrics(ctx context.Context, s config.MetricSource) (gates.Metrics, error) {
+func (m *Main) computeMetrics(ctx context.Context, s config.MetricSource) (gate.Metrics, error) {
 	k := s.K
 	if len(k) == 0 {
 		k = []int{5, 10}
@@ -82,7 +82,7 @@ func (m *Main) computeMetrics(ctx context.Context, s config.MetricSource) (gates
 	if err != nil {
 		return nil, err
 	}
-	return gates.Metrics(flatMetrics(res)), nil
+	return gate.Metrics(flatMetrics(res)), nil
 }
 
 // flatMetrics joins values and counts into one map.
@@ -102,7 +102,7 @@ func parseKs(s string) ([]int, error) {
 	for _, f := range strings.Split(s, ",") {
 		k, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || k < 1 {
-			return nil, gates.Input(fmt.Errorf("--k %q: %q is not a cut-off ≥ 1 (expected e.g. 5,10)", s, f))
+			return nil, gate.Input(fmt.Errorf("--k %q: %q is not a cut-off ≥ 1 (expected e.g. 5,10)", s, f))
 		}
 		ks = append(ks, k)
 	}

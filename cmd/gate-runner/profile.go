@@ -8,8 +8,8 @@ import (
 	"math"
 	"runtime/debug"
 
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/gate/drift"
-	"gitlab.com/mlgate/mlgate/internal/gates"
 	"gitlab.com/mlgate/mlgate/internal/stats"
 )
 
@@ -35,13 +35,13 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if data == "" || out == "" {
-		return gates.Input(errors.New("profile needs --data FILE and --out NAME.profile.json (or: profile merge A.profile.json B.profile.json … [--out C.profile.json])"))
+		return gate.Input(errors.New("profile needs --data FILE and --out NAME.profile.json (or: profile merge A.profile.json B.profile.json … [--out C.profile.json])"))
 	}
 	if !drift.IsProfilePath(out) {
-		return gates.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that)", out))
+		return gate.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that)", out))
 	}
 	if bins < 2 || bins > 10000 || sketch < 1 || sketch > 1<<22 {
-		return gates.Input(fmt.Errorf("--bins %d --sketch %d: expected 2 ≤ bins ≤ 10000 and 1 ≤ sketch ≤ 4194304", bins, sketch))
+		return gate.Input(fmt.Errorf("--bins %d --sketch %d: expected 2 ≤ bins ≤ 10000 and 1 ≤ sketch ≤ 4194304", bins, sketch))
 	}
 	if prev := debug.SetMemoryLimit(-1); memMB > 0 && prev == math.MaxInt64 {
 		// Unless GOMEMLIMIT says otherwise, a soft heap limit keeps the
@@ -54,7 +54,7 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 		if ctx.Err() != nil {
 			return err
 		}
-		return gates.Input(err)
+		return gate.Input(err)
 	}
 	if err := drift.WriteProfile(out, p); err != nil {
 		return fmt.Errorf("write profile: %w", err)
@@ -82,22 +82,22 @@ func runProfileMerge(m *Main, args []string) error {
 		args = fs.Args()[1:]
 	}
 	if len(paths) == 0 {
-		return gates.Input(errors.New("profile merge needs the profiles to merge: profile merge A.profile.json B.profile.json … [--out C.profile.json]"))
+		return gate.Input(errors.New("profile merge needs the profiles to merge: profile merge A.profile.json B.profile.json … [--out C.profile.json]"))
 	}
 	if out != "" && !drift.IsProfilePath(out) {
-		return gates.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that)", out))
+		return gate.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that)", out))
 	}
 	ps := make([]*drift.Profile, len(paths))
 	for i, path := range paths {
 		p, err := drift.ReadProfile(path)
 		if err != nil {
-			return gates.Input(err)
+			return gate.Input(err)
 		}
 		ps[i] = p
 	}
 	merged, err := drift.MergeProfiles(paths, ps)
 	if err != nil {
-		return gates.Input(err)
+		return gate.Input(err)
 	}
 	if out == "" {
 		b, err := json.Marshal(merged)

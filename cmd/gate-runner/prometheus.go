@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/prom"
 )
 
@@ -17,18 +17,18 @@ func (m *Main) promClient(flagURL string, p *config.Prometheus, section string) 
 	}
 	url := firstOf(flagURL, m.Getenv("MLGATE_PROMETHEUS_URL"), cfg.URL)
 	if url == "" {
-		return nil, gates.Input(fmt.Errorf("no Prometheus: give --prometheus URL, set MLGATE_PROMETHEUS_URL or %s.prometheus.url", section))
+		return nil, gate.Input(fmt.Errorf("no Prometheus: give --prometheus URL, set MLGATE_PROMETHEUS_URL or %s.prometheus.url", section))
 	}
 	opts := prom.Options{Timeout: cfg.Timeout, Logger: m.Logger}
 	if cfg.TokenEnv != "" {
 		opts.BearerToken = m.Getenv(cfg.TokenEnv)
 		if opts.BearerToken == "" {
-			return nil, gates.Input(fmt.Errorf("%s.prometheus.token_env names %s, which is unset or empty", section, cfg.TokenEnv))
+			return nil, gate.Input(fmt.Errorf("%s.prometheus.token_env names %s, which is unset or empty", section, cfg.TokenEnv))
 		}
 	}
 	c, err := prom.New(url, opts)
 	if err != nil {
-		return nil, gates.Input(err)
+		return nil, gate.Input(err)
 	}
 	return c, nil
 }

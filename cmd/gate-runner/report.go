@@ -10,7 +10,7 @@ import (
 	"sort"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/report"
 )
 
@@ -33,7 +33,7 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if len(in) == 0 {
-		return gates.Input(errors.New("no --in: give the directory that holds results.json"))
+		return gate.Input(errors.New("no --in: give the directory that holds results.json"))
 	}
 	files, err := findResults(in)
 	if err != nil {
@@ -67,7 +67,7 @@ func findResults(in []string) ([]string, error) {
 	for _, p := range in {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, gates.Input(fmt.Errorf("--in %s: %w", p, err))
+			return nil, gate.Input(fmt.Errorf("--in %s: %w", p, err))
 		}
 		if !st.IsDir() {
 			files = append(files, p)
@@ -83,11 +83,11 @@ func findResults(in []string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, gates.Input(fmt.Errorf("--in %s: %w", p, err))
+			return nil, gate.Input(fmt.Errorf("--in %s: %w", p, err))
 		}
 	}
 	if len(files) == 0 {
-		return nil, gates.Input(fmt.Errorf("--in %v: no %s found", in, report.ResultsFile))
+		return nil, gate.Input(fmt.Errorf("--in %v: no %s found", in, report.ResultsFile))
 	}
 	sort.Strings(files)
 	return files, nil
@@ -95,8 +95,8 @@ func findResults(in []string) ([]string, error) {
 
 // mergeResults joins reports; a gate that appears in several keeps the
 // newest result.
-func mergeResults(files []string) (*gates.Report, error) {
-	var out *gates.Report
+func mergeResults(files []string) (*gate.Report, error) {
+	var out *gate.Report
 	byGate := map[string]int{}
 	var created = map[string]int64{}
 	for _, f := range files {
@@ -143,7 +143,7 @@ func gateOrder(g string) int {
 
 // mergeLineage joins the lineage of several gate jobs: the data files of
 // all, the first commit, links and parameters found.
-func mergeLineage(a, b *gates.Lineage) *gates.Lineage {
+func mergeLineage(a, b *gate.Lineage) *gate.Lineage {
 	if a == nil || b == nil {
 		if a == nil {
 			return b
@@ -152,7 +152,7 @@ func mergeLineage(a, b *gates.Lineage) *gates.Lineage {
 	}
 	out := *a
 	out.Files = map[string]string{}
-	for _, l := range []*gates.Lineage{a, b} {
+	for _, l := range []*gate.Lineage{a, b} {
 		for k, v := range l.Files {
 			if _, ok := out.Files[k]; !ok {
 				out.Files[k] = v

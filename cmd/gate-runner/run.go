@@ -6,30 +6,30 @@ import (
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // gateFunc runs one gate from its config section.
-type gateFunc func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error)
+type gateFunc func(ctx context.Context, m *Main, cfg *config.Config) (gate.Result, error)
 
 // gateFuncs are the gates `gate-runner run` can run, by config name.
 var gateFuncs = map[string]gateFunc{
-	"tests": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+	"tests": func(ctx context.Context, m *Main, cfg *config.Config) (gate.Result, error) {
 		return testsGate(cfg.Gates.Tests)
 	},
-	"abtest": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+	"abtest": func(ctx context.Context, m *Main, cfg *config.Config) (gate.Result, error) {
 		return m.abtestGate(ctx, cfg.Gates.ABTest, "")
 	},
-	"canary": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+	"canary": func(ctx context.Context, m *Main, cfg *config.Config) (gate.Result, error) {
 		return m.canaryGate(ctx, cfg.Gates.Canary, "")
 	},
-	"compare": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+	"compare": func(ctx context.Context, m *Main, cfg *config.Config) (gate.Result, error) {
 		return m.compareGate(ctx, cfg.Gates.Compare)
 	},
-	"data": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+	"data": func(ctx context.Context, m *Main, cfg *config.Config) (gate.Result, error) {
 		return m.dataGate(ctx, cfg.Gates.Data, cfg.Gates.Drift)
 	},
-	"drift": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
+	"drift": func(ctx context.Context, m *Main, cfg *config.Config) (gate.Result, error) {
 		res, _, err := m.driftGate(ctx, cfg.Gates.Drift)
 		return res, err
 	},
@@ -64,13 +64,13 @@ func runRun(ctx context.Context, m *Main, args []string) error {
 		}
 		for _, o := range only {
 			if !set[o] {
-				return gates.Input(fmt.Errorf("--gate %s: the config has no gates.%s section (it has %s)", o, o, strings.Join(names, ", ")))
+				return gate.Input(fmt.Errorf("--gate %s: the config has no gates.%s section (it has %s)", o, o, strings.Join(names, ", ")))
 			}
 		}
 		names = only
 	}
 	if len(names) == 0 {
-		return gates.Input(fmt.Errorf("%s: no gates configured: add a section under \"gates\"", cfg.File))
+		return gate.Input(fmt.Errorf("%s: no gates configured: add a section under \"gates\"", cfg.File))
 	}
 	r, err := m.runGates(ctx, &c, cfg, names)
 	if err != nil {
@@ -85,12 +85,12 @@ func runRun(ctx context.Context, m *Main, args []string) error {
 // runGates runs the named gates of cfg in order into one report, each in a
 // collapsible log section in GitLab CI. A gate that cannot run (bad input)
 // stops the run; a failing gate does not.
-func (m *Main) runGates(ctx context.Context, c *common, cfg *config.Config, names []string) (*gates.Report, error) {
+func (m *Main) runGates(ctx context.Context, c *common, cfg *config.Config, names []string) (*gate.Report, error) {
 	r := m.newReport(c, cfg)
 	for _, n := range names {
 		f, ok := gateFuncs[n]
 		if !ok {
-			return nil, gates.Input(fmt.Errorf("gate %s cannot run from `gate-runner run` in this version; run `gate-runner %s` instead", n, n))
+			return nil, gate.Input(fmt.Errorf("gate %s cannot run from `gate-runner run` in this version; run `gate-runner %s` instead", n, n))
 		}
 		done := m.section(n, "mlgate gate "+n)
 		start := m.Now()

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/junit"
 )
 
@@ -80,19 +80,19 @@ func junitArgs(args []string) []string {
 }
 
 // testsGate reads every report the globs match and applies Gate 1.
-func testsGate(g *config.TestsGate) (gates.Result, error) {
+func testsGate(g *config.TestsGate) (gate.Result, error) {
 	if g == nil || len(g.JUnit) == 0 {
-		return gates.Result{}, gates.Input(errors.New("no JUnit reports: give --junit GLOB or gates.tests.junit in the config"))
+		return gate.Result{}, gate.Input(errors.New("no JUnit reports: give --junit GLOB or gates.tests.junit in the config"))
 	}
 	files, err := expandGlobs(g.JUnit)
 	if err != nil {
-		return gates.Result{}, gates.Input(err)
+		return gate.Result{}, gate.Input(err)
 	}
 	var reports []*junit.Report
 	for _, f := range files {
 		rep, err := junit.ParseFile(f)
 		if err != nil {
-			return gates.Result{}, gates.Input(err)
+			return gate.Result{}, gate.Input(err)
 		}
 		reports = append(reports, rep)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // Decision is Gate 4's verdict on the challenger.
@@ -89,11 +89,11 @@ const (
 // planned horizon otherwise); it continues while the minimum duration or
 // the power calculation's sample size is not reached or data are missing;
 // otherwise it promotes: every metric better or not significantly changed.
-func Decide(in Input) gates.Result {
-	res := gates.Result{Gate: "abtest", Title: "Gate 4: online A/B test"}
+func Decide(in Input) gate.Result {
+	res := gate.Result{Gate: "abtest", Title: "Gate 4: online A/B test"}
 	pending := in.ContinueStatus
 	if pending == "" {
-		pending = gates.Fail
+		pending = gate.Fail
 	}
 	d := &Details{Source: in.Source, Start: in.Start, End: in.End, Split: in.Split, Units: in.Units,
 		Alpha: in.Alpha, Power: in.Power, Sequential: in.Sequential,
@@ -103,13 +103,13 @@ func Decide(in Input) gates.Result {
 	// Duration.
 	elapsed := in.End.Sub(in.Start)
 	d.ElapsedHours = elapsed.Hours()
-	dur := gates.Check{Name: "duration", Rule: fmt.Sprintf("≥ %s h (min_duration)", gates.FormatNumber(in.MinDuration.Hours())),
-		Candidate: gates.F(round(elapsed.Hours(), 2)), Threshold: gates.F(in.MinDuration.Hours()), Status: gates.Pass}
+	dur := gate.Check{Name: "duration", Rule: fmt.Sprintf("≥ %s h (min_duration)", gate.FormatNumber(in.MinDuration.Hours())),
+		Candidate: gate.F(round(elapsed.Hours(), 2)), Threshold: gate.F(in.MinDuration.Hours()), Status: gate.Pass}
 	durationOK := elapsed >= in.MinDuration
 	if !durationOK {
 		d.HoursLeft = math.Ceil((in.MinDuration-elapsed).Hours()*10) / 10
 		dur.Status = pending
-		dur.Message = fmt.Sprintf("the test has run %.1f h of %s h: %.1f h left", elapsed.Hours(), gates.FormatNumber(in.MinDuration.Hours()), d.HoursLeft)
+		dur.Message = fmt.Sprintf("the test has run %.1f h of %s h: %.1f h left", elapsed.Hours(), gate.FormatNumber(in.MinDuration.Hours()), d.HoursLeft)
 		wait = append(wait, dur.Message)
 	}
 	res.Checks = append(res.Checks, dur)
@@ -117,18 +117,18 @@ func Decide(in Input) gates.Result {
 	// Sample ratio.
 	if in.Units[0]+in.Units[1] > 0 {
 		srm, err := SampleRatio(in.Units[:], []float64{1 - in.Split, in.Split})
-		c := gates.Check{Name: "sample ratio", Rule: fmt.Sprintf("challenger share matches split %s (χ² p ≥ %s)", gates.FormatNumber(in.Split), gates.FormatNumber(SRMAlpha)),
-			Threshold: gates.F(in.Split), Status: gates.Pass}
+		c := gate.Check{Name: "sample ratio", Rule: fmt.Sprintf("challenger share matches split %s (χ² p ≥ %s)", gate.FormatNumber(in.Split), gate.FormatNumber(SRMAlpha)),
+			Threshold: gate.F(in.Split), Status: gate.Pass}
 		switch {
 		case err != nil:
-			c.Status, c.Message = gates.Fail, err.Error()
+			c.Status, c.Message = gate.Fail, err.Error()
 			rollback = append(rollback, "sample-ratio check impossible: "+err.Error())
 		default:
 			d.SRM = &srm
-			c.Candidate = gates.F(srm.Shares[1])
-			c.Message = fmt.Sprintf("%s control and %s challenger units: χ² = %s, p %s", gates.FormatNumber(in.Units[0]), gates.FormatNumber(in.Units[1]), gates.FormatNumber(srm.ChiSquare), FormatP(srm.P))
+			c.Candidate = gate.F(srm.Shares[1])
+			c.Message = fmt.Sprintf("%s control and %s challenger units: χ² = %s, p %s", gate.FormatNumber(in.Units[0]), gate.FormatNumber(in.Units[1]), gate.FormatNumber(srm.ChiSquare), FormatP(srm.P))
 			if srm.Mismatch {
-				c.Status = gates.Fail
+				c.Status = gate.Fail
 				c.Message = "sample ratio mismatch: " + c.Message + "; the split is broken and the results cannot be trusted"
 				rollback = append(rollback, fmt.Sprintf("sample ratio mismatch (challenger share %s, configured %s, p %s)", pct(srm.Shares[1]), pct(in.Split), FormatP(srm.P)))
 			}
@@ -162,7 +162,7 @@ func Decide(in Input) gates.Result {
 			rollback = append(rollback, n+" is significantly worse")
 			for i := range res.Checks {
 				if res.Checks[i].Name == n {
-					res.Checks[i].Status = gates.Fail
+					res.Checks[i].Status = gate.Fail
 				}
 			}
 		}
@@ -186,11 +186,11 @@ func Decide(in Input) gates.Result {
 
 	switch {
 	case len(rollback) > 0:
-		d.Decision, d.Reasons, res.Status = Rollback, rollback, gates.Fail
+		d.Decision, d.Reasons, res.Status = Rollback, rollback, gate.Fail
 	case len(wait) > 0:
 		d.Decision, d.Reasons, res.Status = Continue, wait, pending
 	default:
-		d.Decision, res.Status = Promote, gates.Pass
+		d.Decision, res.Status = Promote, gate.Pass
 		d.Reasons = []string{"every metric improved or did not change significantly, guardrails held"}
 	}
 	res.Details = d
@@ -198,12 +198,12 @@ func Decide(in Input) gates.Result {
 	res.Summary = summary(d)
 	for _, m := range d.Metrics {
 		if m.Verdict != NoData {
-			res.Notes = append(res.Notes, fmt.Sprintf("%s (control %s, challenger %s): %s.", m.Name, gates.FormatNumber(m.Control), gates.FormatNumber(m.Challenger), metricMessage(m, in.Sequential)))
+			res.Notes = append(res.Notes, fmt.Sprintf("%s (control %s, challenger %s): %s.", m.Name, gate.FormatNumber(m.Control), gate.FormatNumber(m.Challenger), metricMessage(m, in.Sequential)))
 		}
 	}
 	if d.SRM != nil {
 		res.Notes = append(res.Notes, fmt.Sprintf("Sample ratio: %s control and %s challenger units (challenger %s, configured %s), χ² = %s, p %s.",
-			gates.FormatNumber(in.Units[0]), gates.FormatNumber(in.Units[1]), pct(d.SRM.Shares[1]), pct(in.Split), gates.FormatNumber(d.SRM.ChiSquare), FormatP(d.SRM.P)))
+			gate.FormatNumber(in.Units[0]), gate.FormatNumber(in.Units[1]), pct(d.SRM.Shares[1]), pct(in.Split), gate.FormatNumber(d.SRM.ChiSquare), FormatP(d.SRM.P)))
 	}
 	if in.Sequential {
 		res.Notes = append(res.Notes, "Sequential mode: p-values are the mSPRT's always-valid p-values (normal mixture, Johari et al.), safe to look at any time.")
@@ -221,16 +221,16 @@ func summary(d *Details) string {
 	return s
 }
 
-func pct(v float64) string { return gates.FormatNumber(round(v*100, 3)) + "%" }
+func pct(v float64) string { return gate.FormatNumber(round(v*100, 3)) + "%" }
 
 func round(v float64, digits int) float64 {
 	p := math.Pow(10, float64(digits))
 	return math.Round(v*p) / p
 }
 
-func liftChart(d *Details) []gates.Chart {
-	ch := gates.Chart{Title: "Relative lift of the challenger, % (95% CI)", Kind: gates.Bars}
-	est, lo, hi := gates.Series{Name: "lift %"}, gates.Series{Name: "CI low %"}, gates.Series{Name: "CI high %"}
+func liftChart(d *Details) []gate.Chart {
+	ch := gate.Chart{Title: "Relative lift of the challenger, % (95% CI)", Kind: gate.Bars}
+	est, lo, hi := gate.Series{Name: "lift %"}, gate.Series{Name: "CI low %"}, gate.Series{Name: "CI high %"}
 	for _, m := range d.Metrics {
 		if m.Lift == nil {
 			continue
@@ -243,6 +243,6 @@ func liftChart(d *Details) []gates.Chart {
 	if len(ch.Labels) == 0 {
 		return nil
 	}
-	ch.Series = []gates.Series{lo, est, hi}
-	return []gates.Chart{ch}
+	ch.Series = []gate.Series{lo, est, hi}
+	return []gate.Chart{ch}
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 var t0 = time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
@@ -42,72 +42,72 @@ func TestDecide(t *testing.T) {
 		name     string
 		in       func() Input
 		decision Decision
-		status   gates.Status
+		status   gate.Status
 		reason   string
 	}{
-		{"better challenger promoted", func() Input { return baseInput(4, 0.10, 0.11) }, Promote, gates.Pass, "every metric improved"},
-		{"no change promoted", func() Input { return baseInput(4, 0.10, 0.10) }, Promote, gates.Pass, ""},
-		{"worse challenger rolled back", func() Input { return baseInput(4, 0.10, 0.09) }, Rollback, gates.Fail, "ctr is significantly worse"},
+		{"better challenger promoted", func() Input { return baseInput(4, 0.10, 0.11) }, Promote, gate.Pass, "every metric improved"},
+		{"no change promoted", func() Input { return baseInput(4, 0.10, 0.10) }, Promote, gate.Pass, ""},
+		{"worse challenger rolled back", func() Input { return baseInput(4, 0.10, 0.09) }, Rollback, gate.Fail, "ctr is significantly worse"},
 		{"too short", func() Input {
 			in := baseInput(4, 0.10, 0.11)
 			in.End = t0.Add(30 * time.Hour)
 			return in
-		}, Continue, gates.Fail, "18.0 h left"},
+		}, Continue, gate.Fail, "18.0 h left"},
 		{"too short, warn", func() Input {
 			in := baseInput(4, 0.10, 0.11)
-			in.End, in.ContinueStatus = t0.Add(30*time.Hour), gates.Warn
+			in.End, in.ContinueStatus = t0.Add(30*time.Hour), gate.Warn
 			return in
-		}, Continue, gates.Warn, "18.0 h left"},
+		}, Continue, gate.Warn, "18.0 h left"},
 		{"sample ratio mismatch", func() Input {
 			in := baseInput(4, 0.10, 0.11)
 			in.Units[1] *= 1.2
 			return in
-		}, Rollback, gates.Fail, "sample ratio mismatch"},
+		}, Rollback, gate.Fail, "sample ratio mismatch"},
 		{"too few units for the power", func() Input {
 			in := baseInput(4, 0.10, 0.10)
 			in.Metrics[0].MDE = 0.01
 			return in
-		}, Continue, gates.Fail, "sample size"},
+		}, Continue, gate.Fail, "sample size"},
 		{"guardrail vetoes", func() Input {
 			in := baseInput(4, 0.10, 0.11)
 			in.Guardrails = []Guardrail{{Name: "p95 latency", Control: 0.21, Challenger: 0.34, Max: ptrF(0.3), Lower: true}}
 			return in
-		}, Rollback, gates.Fail, "guardrail p95 latency vetoes promotion"},
+		}, Rollback, gate.Fail, "guardrail p95 latency vetoes promotion"},
 		{"relative guardrail vetoes", func() Input {
 			in := baseInput(4, 0.10, 0.11)
 			in.Guardrails = []Guardrail{{Name: "error rate", Control: 0.002, Challenger: 0.004, Max: ptrF(0.01), MaxIncrease: ptrF(0.5), Lower: true}}
 			return in
-		}, Rollback, gates.Fail, "limit 0.003"},
+		}, Rollback, gate.Fail, "limit 0.003"},
 		{"guardrail holds", func() Input {
 			in := baseInput(4, 0.10, 0.11)
 			in.Guardrails = []Guardrail{{Name: "p95 latency", Control: 0.21, Challenger: 0.22, Max: ptrF(0.3), Lower: true}}
 			return in
-		}, Promote, gates.Pass, ""},
+		}, Promote, gate.Pass, ""},
 		{"guardrail without data", func() Input {
 			in := baseInput(4, 0.10, 0.11)
 			in.Guardrails = []Guardrail{{Name: "p95 latency", Err: errors.New("no series")}}
 			return in
-		}, Continue, gates.Fail, "p95 latency has no data"},
+		}, Continue, gate.Fail, "p95 latency has no data"},
 		{"metric without data", func() Input {
 			in := baseInput(4, 0.10, 0.11)
 			in.Metrics[0].Err = errors.New(`query "x": no data`)
 			return in
-		}, Continue, gates.Fail, "no data for ctr"},
+		}, Continue, gate.Fail, "no data for ctr"},
 		{"worse early, fixed horizon: continue", func() Input {
 			in := baseInput(4, 0.10, 0.09)
 			in.End = t0.Add(24 * time.Hour)
 			return in
-		}, Continue, gates.Fail, "h left"},
+		}, Continue, gate.Fail, "h left"},
 		{"worse early, sequential: rollback", func() Input {
 			in := baseInput(4, 0.10, 0.09)
 			in.End, in.Sequential = t0.Add(24*time.Hour), true
 			return in
-		}, Rollback, gates.Fail, "ctr is significantly worse"},
+		}, Rollback, gate.Fail, "ctr is significantly worse"},
 		{"sequential promotes a better challenger", func() Input {
 			in := baseInput(4, 0.10, 0.11)
 			in.Sequential = true
 			return in
-		}, Promote, gates.Pass, ""},
+		}, Promote, gate.Pass, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

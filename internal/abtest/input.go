@@ -3,7 +3,7 @@ package abtest
 import (
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // Kind is how a metric is tested.
@@ -79,7 +79,7 @@ type Input struct {
 	Guardrails []Guardrail
 	// ContinueStatus is the gate status of a "continue" decision: fail (so
 	// that a promotion job does not run) or warn.
-	ContinueStatus gates.Status
+	ContinueStatus gate.Status
 	// Source says where the data came from, for the report.
 	Source string
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // DefaultMDE is the relative minimum detectable effect used when a metric
@@ -14,11 +14,11 @@ const DefaultMDE = 0.05
 // evalMetric tests one metric and returns its numbers, its checks (the
 // test, and the sample size when the power calculation could be made) and
 // whether the sample size is reached.
-func evalMetric(in Input, m Metric, pending gates.Status) (MetricResult, []gates.Check, bool) {
+func evalMetric(in Input, m Metric, pending gate.Status) (MetricResult, []gate.Check, bool) {
 	mr := MetricResult{Name: m.Name, Kind: m.Kind, Looks: len(m.Looks)}
-	noData := func(msg string) (MetricResult, []gates.Check, bool) {
+	noData := func(msg string) (MetricResult, []gate.Check, bool) {
 		mr.Verdict, mr.Error = NoData, msg
-		return mr, []gates.Check{{Name: m.Name, Rule: "has data", Status: pending, Message: msg}}, false
+		return mr, []gate.Check{{Name: m.Name, Rule: "has data", Status: pending, Message: msg}}, false
 	}
 	if m.Err != nil {
 		return noData(m.Err.Error())
@@ -64,7 +64,7 @@ func evalMetric(in Input, m Metric, pending gates.Status) (MetricResult, []gates
 			}
 			if len(last.RawA) > 0 && len(last.RawB) > 0 {
 				if mw, err := MannWhitney(last.RawA, last.RawB); err == nil {
-					mr.MannWhitneyP = gates.F(mw.P)
+					mr.MannWhitneyP = gate.F(mw.P)
 				}
 			}
 		}
@@ -75,7 +75,7 @@ func evalMetric(in Input, m Metric, pending gates.Status) (MetricResult, []gates
 		return noData(err.Error())
 	}
 	mr.Control, mr.Challenger, mr.NControl, mr.NChallenger = ctl, chl, na, nb
-	mr.Statistic, mr.P = gates.F(tr.Statistic), gates.F(tr.P)
+	mr.Statistic, mr.P = gate.F(tr.Statistic), gate.F(tr.P)
 	if liftErr == nil && !math.IsNaN(lift.Estimate) {
 		mr.Lift = &lift
 	}
@@ -93,7 +93,7 @@ func evalMetric(in Input, m Metric, pending gates.Status) (MetricResult, []gates
 				}
 			}
 			p = seq.P()
-			mr.SequentialP = gates.F(p)
+			mr.SequentialP = gate.F(p)
 		}
 	}
 	better := tr.Diff > 0
@@ -109,37 +109,37 @@ func evalMetric(in Input, m Metric, pending gates.Status) (MetricResult, []gates
 		mr.Verdict = Worse
 	}
 
-	c := gates.Check{Name: m.Name, Rule: fmt.Sprintf("not significantly worse (α = %s, %s)", gates.FormatNumber(in.Alpha), mr.Test),
-		Baseline: gates.F(ctl), Candidate: gates.F(chl), Delta: gates.F(chl - ctl), Status: gates.Pass}
+	c := gate.Check{Name: m.Name, Rule: fmt.Sprintf("not significantly worse (α = %s, %s)", gate.FormatNumber(in.Alpha), mr.Test),
+		Baseline: gate.F(ctl), Candidate: gate.F(chl), Delta: gate.F(chl - ctl), Status: gate.Pass}
 	if ctl != 0 {
-		c.Ratio = gates.F(chl / ctl)
+		c.Ratio = gate.F(chl / ctl)
 	}
 	c.Message = metricMessage(mr, in.Sequential)
 	if mr.Verdict == Worse {
-		c.Status = gates.Fail
+		c.Status = gate.Fail
 		if !in.Sequential {
-			c.Status = gates.Warn // only valid at the horizon; Decide says which
+			c.Status = gate.Warn // only valid at the horizon; Decide says which
 		}
 	}
-	checks := []gates.Check{c}
+	checks := []gate.Check{c}
 
 	enough := true
 	if effect != 0 {
 		ra, rb, perr := requiredFor(effect, in.Alpha, in.Power, in.Split)
 		if perr == nil {
-			mr.RequiredControl, mr.RequiredChallenger = gates.F(ra), gates.F(rb)
+			mr.RequiredControl, mr.RequiredChallenger = gate.F(ra), gate.F(rb)
 			enough = na >= ra && nb >= rb
-			sc := gates.Check{Name: m.Name + " sample size", Rule: fmt.Sprintf("≥ %s control and %s challenger units for a %s change at power %s", gates.FormatNumber(ra), gates.FormatNumber(rb), pct(mde), gates.FormatNumber(in.Power)),
-				Candidate: gates.F(nb), Baseline: gates.F(na), Threshold: gates.F(rb), Status: gates.Pass}
+			sc := gate.Check{Name: m.Name + " sample size", Rule: fmt.Sprintf("≥ %s control and %s challenger units for a %s change at power %s", gate.FormatNumber(ra), gate.FormatNumber(rb), pct(mde), gate.FormatNumber(in.Power)),
+				Candidate: gate.F(nb), Baseline: gate.F(na), Threshold: gate.F(rb), Status: gate.Pass}
 			if !enough {
 				sc.Status = pending
-				sc.Message = fmt.Sprintf("%s control and %s challenger units, power calculation asks for %s and %s", gates.FormatNumber(na), gates.FormatNumber(nb), gates.FormatNumber(ra), gates.FormatNumber(rb))
+				sc.Message = fmt.Sprintf("%s control and %s challenger units, power calculation asks for %s and %s", gate.FormatNumber(na), gate.FormatNumber(nb), gate.FormatNumber(ra), gate.FormatNumber(rb))
 			}
 			checks = append(checks, sc)
 		}
 	} else {
 		enough = false
-		checks = append(checks, gates.Check{Name: m.Name + " sample size", Rule: "power calculation", Status: pending,
+		checks = append(checks, gate.Check{Name: m.Name + " sample size", Rule: "power calculation", Status: pending,
 			Message: "no power calculation yet: the control has no variation (no conversions, or all)"})
 	}
 	return mr, checks, enough
@@ -179,18 +179,18 @@ func metricMessage(mr MetricResult, sequential bool) string {
 	return s
 }
 
-func evalGuardrail(g Guardrail) (GuardrailResult, gates.Check) {
+func evalGuardrail(g Guardrail) (GuardrailResult, gate.Check) {
 	gr := GuardrailResult{Name: g.Name, OK: true}
-	c := gates.Check{Name: g.Name, Status: gates.Pass}
+	c := gate.Check{Name: g.Name, Status: gate.Pass}
 	if g.Err != nil {
 		gr.OK = false
 		gr.Message = fmt.Sprintf("%s has no data: %v", g.Name, g.Err)
 		c.Rule, c.Message = "has data", gr.Message
 		return gr, c
 	}
-	gr.Control, gr.Challenger = gates.F(g.Control), gates.F(g.Challenger)
+	gr.Control, gr.Challenger = gate.F(g.Control), gate.F(g.Challenger)
 	c.Baseline, c.Candidate = gr.Control, gr.Challenger
-	c.Delta = gates.F(g.Challenger - g.Control)
+	c.Delta = gate.F(g.Challenger - g.Control)
 	word, cmp := "≤", func(v, lim float64) bool { return v <= lim }
 	if !g.Lower {
 		word, cmp = "≥", func(v, lim float64) bool { return v >= lim }
@@ -199,7 +199,7 @@ func evalGuardrail(g Guardrail) (GuardrailResult, gates.Check) {
 	var rules []string
 	if g.Max != nil {
 		limit = *g.Max
-		rules = append(rules, word+" "+gates.FormatNumber(*g.Max))
+		rules = append(rules, word+" "+gate.FormatNumber(*g.Max))
 	}
 	if g.MaxIncrease != nil {
 		rel := g.Control * (1 + *g.MaxIncrease)
@@ -209,15 +209,15 @@ func evalGuardrail(g Guardrail) (GuardrailResult, gates.Check) {
 		if math.IsNaN(limit) || (g.Lower && rel < limit) || (!g.Lower && rel > limit) {
 			limit = rel
 		}
-		rules = append(rules, fmt.Sprintf("%s control × %s", word, gates.FormatNumber(1+sign(g.Lower)**g.MaxIncrease)))
+		rules = append(rules, fmt.Sprintf("%s control × %s", word, gate.FormatNumber(1+sign(g.Lower)**g.MaxIncrease)))
 	}
 	c.Rule = joinAnd(rules)
-	c.Threshold = gates.F(limit)
-	gr.Limit = gates.F(limit)
+	c.Threshold = gate.F(limit)
+	gr.Limit = gate.F(limit)
 	if math.IsNaN(g.Challenger) || (!math.IsNaN(limit) && !cmp(g.Challenger, limit)) {
 		gr.OK = false
-		c.Status = gates.Fail
-		gr.Message = fmt.Sprintf("%s vetoes promotion: challenger %s, limit %s (control %s)", g.Name, gates.FormatNumber(g.Challenger), gates.FormatNumber(limit), gates.FormatNumber(g.Control))
+		c.Status = gate.Fail
+		gr.Message = fmt.Sprintf("%s vetoes promotion: challenger %s, limit %s (control %s)", g.Name, gate.FormatNumber(g.Challenger), gate.FormatNumber(limit), gate.FormatNumber(g.Control))
 		c.Message = gr.Message
 	}
 	return gr, c

@@ -6,7 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // SRMAlpha is the p-value below which a sample ratio counts as broken, as
@@ -66,5 +66,5 @@ func FormatP(p float64) string {
 	if p == 0 {
 		return "< 1e-300"
 	}
-	return "= " + gates.FormatNumber(p)
+	return "= " + gate.FormatNumber(p)
 }

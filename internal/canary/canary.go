@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"gitlab.com/mlgate/mlgate/internal/abtest"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/prom"
 )
 
@@ -60,7 +60,7 @@ type Params struct {
 	Alpha float64
 	// NoData is the status of a check without data: warn (default), fail
 	// or skip.
-	NoData gates.Status
+	NoData gate.Status
 }
 
 // Verdicts of checks and judgements.
@@ -112,10 +112,10 @@ type Details struct {
 // window as a PromQL duration). A query that Prometheus rejects, or that
 // returns several series, is an error (the config is wrong); no series or
 // NaN is nodata.
-func Run(ctx context.Context, q Querier, p Params) (gates.Result, error) {
-	res := gates.Result{Gate: "canary", Title: "Canary health"}
+func Run(ctx context.Context, q Querier, p Params) (gate.Result, error) {
+	res := gate.Result{Gate: "canary", Title: "Canary health"}
 	if p.NoData == "" {
-		p.NoData = gates.Warn
+		p.NoData = gate.Warn
 	}
 	if p.Alpha == 0 {
 		p.Alpha = 0.05
@@ -129,7 +129,7 @@ func Run(ctx context.Context, q Querier, p Params) (gates.Result, error) {
 	for _, c := range p.Checks {
 		cr, gc, err := runCheck(ctx, q, c, p, vars)
 		if err != nil {
-			return gates.Result{}, err
+			return gate.Result{}, err
 		}
 		d.Checks = append(d.Checks, cr)
 		res.Checks = append(res.Checks, gc)
@@ -137,7 +137,7 @@ func Run(ctx context.Context, q Querier, p Params) (gates.Result, error) {
 	for _, j := range p.Judges {
 		jr, gc, err := runJudge(ctx, q, j, p, start, vars)
 		if err != nil {
-			return gates.Result{}, err
+			return gate.Result{}, err
 		}
 		d.Judges = append(d.Judges, jr)
 		res.Checks = append(res.Checks, gc)
@@ -152,7 +152,7 @@ func Run(ctx context.Context, q Querier, p Params) (gates.Result, error) {
 		counts[j.Verdict]++
 	}
 	switch {
-	case res.Status == gates.Fail:
+	case res.Status == gate.Fail:
 		d.Verdict = "unhealthy"
 	case counts[NoData] > 0:
 		d.Verdict = "unknown"
@@ -176,17 +176,17 @@ func dataErr(name string, err error) (string, error) {
 		return err.Error(), nil
 	}
 	if errors.Is(err, prom.ErrAmbiguous) || errors.Is(err, prom.ErrQuery) {
-		return "", gates.Input(fmt.Errorf("canary check %s: %w", name, err))
+		return "", gate.Input(fmt.Errorf("canary check %s: %w", name, err))
 	}
 	return "", fmt.Errorf("canary check %s: %w", name, err)
 }
 
-func runCheck(ctx context.Context, q Querier, c Check, p Params, vars map[string]string) (CheckResult, gates.Check, error) {
+func runCheck(ctx context.Context, q Querier, c Check, p Params, vars map[string]string) (CheckResult, gate.Check, error) {
 	cr := CheckResult{Name: c.Name, Max: c.Max, Min: c.Min}
-	gc := gates.Check{Name: c.Name, Rule: bounds(c.Min, c.Max)}
+	gc := gate.Check{Name: c.Name, Rule: bounds(c.Min, c.Max)}
 	query, err := prom.Expand(c.Query, vars)
 	if err != nil {
-		return cr, gc, gates.Input(fmt.Errorf("canary check %s: %w", c.Name, err))
+		return cr, gc, gate.Input(fmt.Errorf("canary check %s: %w", c.Name, err))
 	}
 	cr.Query = query
 	v, err := q.Scalar(ctx, query, p.End)
@@ -199,17 +199,17 @@ func runCheck(ctx context.Context, q Querier, c Check, p Params, vars map[string
 		gc.Status, gc.Message = p.NoData, "nodata: "+msg
 		return cr, gc, nil
 	}
-	cr.Value, gc.Candidate = gates.F(v), gates.F(v)
-	cr.Verdict, gc.Status = Pass, gates.Pass
+	cr.Value, gc.Candidate = gate.F(v), gate.F(v)
+	cr.Verdict, gc.Status = Pass, gate.Pass
 	switch {
 	case c.Max != nil && !(v < *c.Max):
 		gc.Threshold = c.Max
-		cr.Verdict, gc.Status = Fail, gates.Fail
-		cr.Message = fmt.Sprintf("%s = %s, expected < %s", c.Name, gates.FormatNumber(v), gates.FormatNumber(*c.Max))
+		cr.Verdict, gc.Status = Fail, gate.Fail
+		cr.Message = fmt.Sprintf("%s = %s, expected < %s", c.Name, gate.FormatNumber(v), gate.FormatNumber(*c.Max))
 	case c.Min != nil && !(v > *c.Min):
 		gc.Threshold = c.Min
-		cr.Verdict, gc.Status = Fail, gates.Fail
-		cr.Message = fmt.Sprintf("%s = %s, expected > %s", c.Name, gates.FormatNumber(v), gates.FormatNumber(*c.Min))
+		cr.Verdict, gc.Status = Fail, gate.Fail
+		cr.Message = fmt.Sprintf("%s = %s, expected > %s", c.Name, gate.FormatNumber(v), gate.FormatNumber(*c.Min))
 	case c.Max != nil:
 		gc.Threshold = c.Max
 	default:
@@ -222,24 +222,24 @@ func runCheck(ctx context.Context, q Querier, c Check, p Params, vars map[string
 func bounds(lo, hi *float64) string {
 	switch {
 	case lo != nil && hi != nil:
-		return fmt.Sprintf("> %s and < %s", gates.FormatNumber(*lo), gates.FormatNumber(*hi))
+		return fmt.Sprintf("> %s and < %s", gate.FormatNumber(*lo), gate.FormatNumber(*hi))
 	case hi != nil:
-		return "< " + gates.FormatNumber(*hi)
+		return "< " + gate.FormatNumber(*hi)
 	case lo != nil:
-		return "> " + gates.FormatNumber(*lo)
+		return "> " + gate.FormatNumber(*lo)
 	}
 	return "no bound"
 }
 
-func runJudge(ctx context.Context, q Querier, j Judge, p Params, start time.Time, vars map[string]string) (JudgeResult, gates.Check, error) {
+func runJudge(ctx context.Context, q Querier, j Judge, p Params, start time.Time, vars map[string]string) (JudgeResult, gate.Check, error) {
 	jr := JudgeResult{Name: j.Name}
 	bad := j.Bad
 	if bad == "" {
 		bad = "increase"
 	}
-	gc := gates.Check{Name: j.Name + " (canary vs baseline)",
-		Rule: fmt.Sprintf("no significant %s beyond ±%s (Mann–Whitney, α = %s)", bad, pctStr(j.Tolerance), gates.FormatNumber(p.Alpha))}
-	nodata := func(msg string) (JudgeResult, gates.Check, error) {
+	gc := gate.Check{Name: j.Name + " (canary vs baseline)",
+		Rule: fmt.Sprintf("no significant %s beyond ±%s (Mann–Whitney, α = %s)", bad, pctStr(j.Tolerance), gate.FormatNumber(p.Alpha))}
+	nodata := func(msg string) (JudgeResult, gate.Check, error) {
 		jr.Classification, jr.Verdict, jr.Message = NoData, NoData, msg
 		gc.Status, gc.Message = p.NoData, "nodata: "+msg
 		return jr, gc, nil
@@ -248,7 +248,7 @@ func runJudge(ctx context.Context, q Querier, j Judge, p Params, start time.Time
 	for i, tmpl := range []string{j.Canary, j.Baseline} {
 		query, err := prom.Expand(tmpl, vars)
 		if err != nil {
-			return jr, gc, gates.Input(fmt.Errorf("canary judge %s: %w", j.Name, err))
+			return jr, gc, gate.Input(fmt.Errorf("canary judge %s: %w", j.Name, err))
 		}
 		ss, err := q.Range(ctx, query, start, p.End, p.Step)
 		if err != nil {
@@ -274,9 +274,9 @@ func runJudge(ctx context.Context, q Querier, j Judge, p Params, start time.Time
 		return nodata(err.Error())
 	}
 	mc, mb := abtest.Summarize(can).Mean, abtest.Summarize(base).Mean
-	jr.MeanCanary, jr.MeanBaseline = gates.F(mc), gates.F(mb)
-	jr.U, jr.P = gates.F(mw.Statistic), gates.F(mw.P)
-	gc.Candidate, gc.Baseline, gc.Delta = gates.F(mc), gates.F(mb), gates.F(mc-mb)
+	jr.MeanCanary, jr.MeanBaseline = gate.F(mc), gate.F(mb)
+	jr.U, jr.P = gate.F(mw.Statistic), gate.F(mw.P)
+	gc.Candidate, gc.Baseline, gc.Delta = gate.F(mc), gate.F(mb), gate.F(mc-mb)
 	var ratio float64
 	switch {
 	case mb != 0:
@@ -286,7 +286,7 @@ func runJudge(ctx context.Context, q Querier, j Judge, p Params, start time.Time
 	default: // a baseline at 0 and a canary above it: an unbounded rise
 		ratio = math.Inf(int(math.Copysign(1, mc)))
 	}
-	jr.Ratio, gc.Ratio = gates.F(ratio), gates.F(ratio)
+	jr.Ratio, gc.Ratio = gate.F(ratio), gate.F(ratio)
 	jr.Classification = Pass
 	if mw.P < p.Alpha {
 		switch {
@@ -297,14 +297,14 @@ func runJudge(ctx context.Context, q Querier, j Judge, p Params, start time.Time
 		}
 	}
 	failing := (jr.Classification == High && bad != "decrease") || (jr.Classification == Low && bad != "increase")
-	jr.Verdict, gc.Status = Pass, gates.Pass
+	jr.Verdict, gc.Status = Pass, gate.Pass
 	jr.Message = fmt.Sprintf("%s: canary mean %s vs baseline %s (ratio %s), Mann–Whitney p %s over %d and %d samples",
-		jr.Classification, gates.FormatNumber(mc), gates.FormatNumber(mb), gates.FormatNumber(ratio), abtest.FormatP(mw.P), len(can), len(base))
+		jr.Classification, gate.FormatNumber(mc), gate.FormatNumber(mb), gate.FormatNumber(ratio), abtest.FormatP(mw.P), len(can), len(base))
 	if failing {
-		jr.Verdict, gc.Status = Fail, gates.Fail
+		jr.Verdict, gc.Status = Fail, gate.Fail
 	}
 	gc.Message = jr.Message
 	return jr, gc, nil
 }
 
-func pctStr(v float64) string { return gates.FormatNumber(v*100) + "%" }
+func pctStr(v float64) string { return gate.FormatNumber(v*100) + "%" }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/prom"
 )
 
@@ -88,7 +88,7 @@ func TestRun(t *testing.T) {
 			t.Errorf("%s: %s/%s, expected %s/%s (%s)", j.Name, j.Classification, j.Verdict, w[0], w[1], j.Message)
 		}
 	}
-	if res.Status != gates.Fail || d.Verdict != "unhealthy" {
+	if res.Status != gate.Fail || d.Verdict != "unhealthy" {
 		t.Errorf("status %s verdict %s", res.Status, d.Verdict)
 	}
 	if res.Summary != "Canary unhealthy over 15m: 4 pass, 3 fail, 1 nodata." {
@@ -101,18 +101,18 @@ func TestRun(t *testing.T) {
 	// nodata only: warn by default, fail when asked.
 	p2 := Params{End: time.Unix(1e9, 0), Window: time.Hour, Checks: []Check{{Name: "saturation", Query: "absent", Max: fp(1)}}}
 	res, _ = Run(context.Background(), f, p2)
-	if res.Status != gates.Warn || res.Details.(*Details).Verdict != "unknown" {
+	if res.Status != gate.Warn || res.Details.(*Details).Verdict != "unknown" {
 		t.Errorf("nodata: status %s", res.Status)
 	}
-	p2.NoData = gates.Fail
-	if res, _ = Run(context.Background(), f, p2); res.Status != gates.Fail {
+	p2.NoData = gate.Fail
+	if res, _ = Run(context.Background(), f, p2); res.Status != gate.Fail {
 		t.Errorf("nodata with NoData fail: status %s", res.Status)
 	}
 
 	// Wrong queries are input errors naming the check.
 	for _, q := range []string{"bad", "many", "x{v=\"{{typo}}\"}"} {
 		_, err := Run(context.Background(), f, Params{End: time.Unix(1e9, 0), Window: time.Hour, Checks: []Check{{Name: "c-" + q, Query: q, Max: fp(1)}}})
-		if !errors.Is(err, gates.ErrInput) || !strings.Contains(err.Error(), "c-"+q) {
+		if !errors.Is(err, gate.ErrInput) || !strings.Contains(err.Error(), "c-"+q) {
 			t.Errorf("query %q: error %v, expected an input error naming the check", q, err)
 		}
 	}

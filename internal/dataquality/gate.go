@@ -13,8 +13,8 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/dataset"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/gate/drift"
-	"gitlab.com/mlgate/mlgate/internal/gates"
 )
 
 // Defaults of the limits a zero config value leaves on.
@@ -26,28 +26,28 @@ const (
 
 // Check runs Gate 2 on g.Data. Problems with the data are failed checks
 // naming the column and the numbers; an unreadable file is an error.
-func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gates.Result, error) {
-	res := gates.Result{Gate: "data", Title: "Gate 2: data quality"}
+func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gate.Result, error) {
+	res := gate.Result{Gate: "data", Title: "Gate 2: data quality"}
 	t, err := dataset.Load(ctx, g.Data, dataset.LoadOptions{MaxBadRows: g.MaxBadRows})
 	if err != nil {
 		return res, err
 	}
-	add := func(c gates.Check) { res.Checks = append(res.Checks, c) }
+	add := func(c gate.Check) { res.Checks = append(res.Checks, c) }
 	if t.BadRows > 0 {
-		add(gates.Check{Name: "bad rows", Rule: fmt.Sprintf("at most %d skipped (max_bad_rows)", g.MaxBadRows),
-			Candidate: gates.F(float64(t.BadRows)), Status: gates.Warn,
+		add(gate.Check{Name: "bad rows", Rule: fmt.Sprintf("at most %d skipped (max_bad_rows)", g.MaxBadRows),
+			Candidate: gate.F(float64(t.BadRows)), Status: gate.Warn,
 			Message: fmt.Sprintf("%d rows that do not parse were skipped; the first: %v", t.BadRows, t.FirstBadRow)})
 	}
 	opt.MaxBadRows = g.MaxBadRows
 
 	// Row count.
-	rc := gates.Check{Name: "rows", Candidate: gates.F(float64(t.Rows)), Status: gates.Pass}
+	rc := gate.Check{Name: "rows", Candidate: gate.F(float64(t.Rows)), Status: gate.Pass}
 	switch {
 	case g.MinRows > 0 && t.Rows < g.MinRows:
-		rc.Status, rc.Threshold = gates.Fail, gates.F(float64(g.MinRows))
+		rc.Status, rc.Threshold = gate.Fail, gate.F(float64(g.MinRows))
 		rc.Message = fmt.Sprintf("%d rows, expected at least %d", t.Rows, g.MinRows)
 	case g.MaxRows > 0 && t.Rows > g.MaxRows:
-		rc.Status, rc.Threshold = gates.Fail, gates.F(float64(g.MaxRows))
+		rc.Status, rc.Threshold = gate.Fail, gate.F(float64(g.MaxRows))
 		rc.Message = fmt.Sprintf("%d rows, expected at most %d", t.Rows, g.MaxRows)
 	}
 	rc.Rule = rowsRule(g)
@@ -58,16 +58,16 @@ func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gates.Re
 		spec := g.Columns[name]
 		c := t.Column(name)
 		if c == nil {
-			st := gates.Fail
+			st := gate.Fail
 			if spec.Optional {
-				st = gates.Skip
+				st = gate.Skip
 			}
-			add(gates.Check{Name: name + ": present", Rule: "required column", Status: st,
+			add(gate.Check{Name: name + ": present", Rule: "required column", Status: st,
 				Message: fmt.Sprintf("column %s is missing from %s", name, g.Data)})
 			continue
 		}
 		if spec.Type != "" && string(c.Kind) != spec.Type {
-			add(gates.Check{Name: name + ": type", Rule: "type " + spec.Type, Status: gates.Fail,
+			add(gate.Check{Name: name + ": type", Rule: "type " + spec.Type, Status: gate.Fail,
 				Message: fmt.Sprintf("column %s holds %s values, expected %s", name, c.Kind, spec.Type)})
 		}
 		if spec.Min != nil || spec.Max != nil {
@@ -91,12 +91,12 @@ func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gates.Re
 		if t.Rows > 0 {
 			share = float64(c.Missing) / float64(t.Rows)
 		}
-		ck := gates.Check{Name: c.Name + ": missing", Rule: fmt.Sprintf("missing share ≤ %s", gates.FormatNumber(limit)),
-			Candidate: gates.F(share), Threshold: gates.F(limit), Status: gates.Pass}
+		ck := gate.Check{Name: c.Name + ": missing", Rule: fmt.Sprintf("missing share ≤ %s", gate.FormatNumber(limit)),
+			Candidate: gate.F(share), Threshold: gate.F(limit), Status: gate.Pass}
 		if share > limit {
-			ck.Status = gates.Fail
+			ck.Status = gate.Fail
 			ck.Message = fmt.Sprintf("column %s: %d of %d cells missing (%s), limit %s", c.Name, c.Missing, t.Rows,
-				gates.FormatNumber(share), gates.FormatNumber(limit))
+				gate.FormatNumber(share), gate.FormatNumber(limit))
 		}
 		add(ck)
 	}
@@ -118,12 +118,12 @@ func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gates.Re
 	if len(g.Key) > 0 {
 		over = "key " + strings.Join(g.Key, ", ")
 	}
-	dc := gates.Check{Name: "duplicates", Rule: fmt.Sprintf("duplicate share ≤ %s (%s)", gates.FormatNumber(limit), over),
-		Candidate: gates.F(share), Threshold: gates.F(limit), Status: gates.Pass}
+	dc := gate.Check{Name: "duplicates", Rule: fmt.Sprintf("duplicate share ≤ %s (%s)", gate.FormatNumber(limit), over),
+		Candidate: gate.F(share), Threshold: gate.F(limit), Status: gate.Pass}
 	if share > limit {
-		dc.Status = gates.Fail
+		dc.Status = gate.Fail
 		dc.Message = fmt.Sprintf("%d of %d rows repeat an earlier row (%s), share %s > %s", dup, t.Rows, over,
-			gates.FormatNumber(share), gates.FormatNumber(limit))
+			gate.FormatNumber(share), gate.FormatNumber(limit))
 	}
 	add(dc)
 
@@ -162,7 +162,7 @@ func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gates.Re
 	res.Finish()
 	failed := 0
 	for _, c := range res.Checks {
-		if c.Status == gates.Fail {
+		if c.Status == gate.Fail {
 			failed++
 		}
 	}
@@ -182,7 +182,7 @@ func rowsRule(g *config.DataGate) string {
 	return "any number of rows"
 }
 
-func rangeCheck(name string, c *dataset.Column, spec config.DataColumn) gates.Check {
+func rangeCheck(name string, c *dataset.Column, spec config.DataColumn) gate.Check {
 	lo, hi := math.Inf(-1), math.Inf(1)
 	if spec.Min != nil {
 		lo = *spec.Min
@@ -190,7 +190,7 @@ func rangeCheck(name string, c *dataset.Column, spec config.DataColumn) gates.Ch
 	if spec.Max != nil {
 		hi = *spec.Max
 	}
-	ck := gates.Check{Name: name + ": range", Rule: fmt.Sprintf("%s ≤ value ≤ %s", gates.FormatNumber(lo), gates.FormatNumber(hi)), Status: gates.Pass}
+	ck := gate.Check{Name: name + ": range", Rule: fmt.Sprintf("%s ≤ value ≤ %s", gate.FormatNumber(lo), gate.FormatNumber(hi)), Status: gate.Pass}
 	var below, above int64
 	mn, mx := math.Inf(1), math.Inf(-1)
 	for _, p := range c.Parts {
@@ -204,16 +204,16 @@ func rangeCheck(name string, c *dataset.Column, spec config.DataColumn) gates.Ch
 		}
 	}
 	if below+above > 0 {
-		ck.Status = gates.Fail
+		ck.Status = gate.Fail
 		ck.Message = fmt.Sprintf("column %s: %d values below %s and %d above %s (min %s, max %s)", name, below,
-			gates.FormatNumber(lo), above, gates.FormatNumber(hi), gates.FormatNumber(mn), gates.FormatNumber(mx))
-		ck.Candidate = gates.F(float64(below + above))
+			gate.FormatNumber(lo), above, gate.FormatNumber(hi), gate.FormatNumber(mn), gate.FormatNumber(mx))
+		ck.Candidate = gate.F(float64(below + above))
 	}
 	return ck
 }
 
-func allowedCheck(name string, c *dataset.Column, allowed []string) gates.Check {
-	ck := gates.Check{Name: name + ": categories", Rule: "one of " + strings.Join(allowed, ", "), Status: gates.Pass}
+func allowedCheck(name string, c *dataset.Column, allowed []string) gate.Check {
+	ck := gate.Check{Name: name + ": categories", Rule: "one of " + strings.Join(allowed, ", "), Status: gate.Pass}
 	var bad []string
 	var n int64
 	for _, k := range sortedKeys(c.Counts) {
@@ -226,23 +226,23 @@ func allowedCheck(name string, c *dataset.Column, allowed []string) gates.Check 
 		if len(bad) > 10 {
 			bad = append(bad[:10], fmt.Sprintf("and %d more", len(bad)-10))
 		}
-		ck.Status = gates.Fail
-		ck.Candidate = gates.F(float64(n))
+		ck.Status = gate.Fail
+		ck.Candidate = gate.F(float64(n))
 		ck.Message = fmt.Sprintf("column %s: %d values outside the allowed categories: %s", name, n, strings.Join(bad, ", "))
 	}
 	return ck
 }
 
-func balanceCheck(t *dataset.Table, g *config.DataGate) gates.Check {
+func balanceCheck(t *dataset.Table, g *config.DataGate) gate.Check {
 	limit := g.MaxImbalance
 	if limit == 0 {
 		limit = DefaultMaxImbalance
 	}
-	ck := gates.Check{Name: g.Label + ": class balance", Rule: fmt.Sprintf("largest / smallest class ≤ %s", gates.FormatNumber(limit)),
-		Threshold: gates.F(limit), Status: gates.Pass}
+	ck := gate.Check{Name: g.Label + ": class balance", Rule: fmt.Sprintf("largest / smallest class ≤ %s", gate.FormatNumber(limit)),
+		Threshold: gate.F(limit), Status: gate.Pass}
 	c := t.Column(g.Label)
 	if c == nil {
-		ck.Status = gates.Fail
+		ck.Status = gate.Fail
 		ck.Message = fmt.Sprintf("label column %s is missing", g.Label)
 		return ck
 	}
@@ -257,7 +257,7 @@ func balanceCheck(t *dataset.Table, g *config.DataGate) gates.Check {
 		}
 	}
 	if len(counts) < 2 {
-		ck.Status = gates.Fail
+		ck.Status = gate.Fail
 		ck.Message = fmt.Sprintf("label %s has %d class(es), expected at least 2", g.Label, len(counts))
 		return ck
 	}
@@ -272,11 +272,11 @@ func balanceCheck(t *dataset.Table, g *config.DataGate) gates.Check {
 		}
 	}
 	ratio := float64(mx) / float64(mn)
-	ck.Candidate = gates.F(ratio)
+	ck.Candidate = gate.F(ratio)
 	if ratio > limit {
-		ck.Status = gates.Fail
+		ck.Status = gate.Fail
 		ck.Message = fmt.Sprintf("label %s: class %s has %d rows, class %s %d: ratio %s > %s", g.Label, mxK, mx, mnK, mn,
-			gates.FormatNumber(ratio), gates.FormatNumber(limit))
+			gate.FormatNumber(ratio), gate.FormatNumber(limit))
 	}
 	return ck
 }

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/gate/drift"
-	"gitlab.com/mlgate/mlgate/internal/gates"
 )
 
 func f(v float64) *float64 { return &v }
@@ -73,20 +73,20 @@ func TestCheck(t *testing.T) {
 		"duplicates":           "2 of 100 rows repeat an earlier row (whole rows), share 0.02 > 0.01",
 		"label: class balance": "label label: class 0 has 89 rows, class 1 11: ratio 8.09091 > 5",
 	}
-	got := map[string]gates.Check{}
+	got := map[string]gate.Check{}
 	for _, c := range res.Checks {
 		got[c.Name] = c
 	}
 	for name, msg := range want {
 		c, ok := got[name]
-		if !ok || c.Status != gates.Fail || c.Message != msg {
+		if !ok || c.Status != gate.Fail || c.Message != msg {
 			t.Errorf("%s: %s %q, want fail %q", name, c.Status, c.Message, msg)
 		}
 	}
-	if c := got["age: missing"]; c.Status != gates.Pass {
+	if c := got["age: missing"]; c.Status != gate.Pass {
 		t.Errorf("age missing: %s %s", c.Status, c.Message)
 	}
-	if res.Status != gates.Fail {
+	if res.Status != gate.Fail {
 		t.Errorf("status %s", res.Status)
 	}
 
@@ -100,7 +100,7 @@ func TestCheck(t *testing.T) {
 	for _, c := range res2.Checks {
 		if strings.HasPrefix(c.Name, "distribution: ") {
 			dist++
-			if c.Status != gates.Pass {
+			if c.Status != gate.Pass {
 				t.Errorf("%s against itself: %s", c.Name, c.Status)
 			}
 		}
@@ -124,12 +124,12 @@ func TestCheckMaxBadRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byName := map[string]gates.Check{}
+	byName := map[string]gate.Check{}
 	for _, c := range res.Checks {
 		byName[c.Name] = c
 	}
 	bad, rows, dup := byName["bad rows"], byName["rows"], byName["duplicates"]
-	if bad.Status != gates.Warn || bad.Candidate == nil || *bad.Candidate != 2 || !strings.Contains(bad.Message, "row 3 (line 4)") {
+	if bad.Status != gate.Warn || bad.Candidate == nil || *bad.Candidate != 2 || !strings.Contains(bad.Message, "row 3 (line 4)") {
 		t.Errorf("bad rows check: %+v", bad)
 	}
 	if rows.Candidate == nil || *rows.Candidate != 3 {

@@ -10,7 +10,7 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/abtest"
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/dataset"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // unit is one row of the events file: its group, time and values (NaN
@@ -37,17 +37,17 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 	in.Source = g.Events
 	for i, m := range g.Metrics {
 		if err := m.SourceCheck(true); err != nil {
-			return in, nil, gates.Input(fmt.Errorf("gates.abtest.metrics[%d] (%s): %w", i, m.Name, err))
+			return in, nil, gate.Input(fmt.Errorf("gates.abtest.metrics[%d] (%s): %w", i, m.Name, err))
 		}
 	}
 	for i, gr := range g.Guardrails {
 		if err := gr.SourceCheck(true); err != nil {
-			return in, nil, gates.Input(fmt.Errorf("gates.abtest.guardrails[%d] (%s): %w", i, gr.Name, err))
+			return in, nil, gate.Input(fmt.Errorf("gates.abtest.guardrails[%d] (%s): %w", i, gr.Name, err))
 		}
 	}
 	r, err := dataset.Open(g.Events)
 	if err != nil {
-		return in, nil, gates.Input(err)
+		return in, nil, gate.Input(err)
 	}
 	defer r.Close()
 	cols := r.Columns()
@@ -72,7 +72,7 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 	}
 	idx, err := dataset.ColumnIndex(g.Events, cols, want...)
 	if err != nil {
-		return in, nil, gates.Input(err)
+		return in, nil, gate.Input(err)
 	}
 	var units []unit
 	other := 0
@@ -83,7 +83,7 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 			break
 		}
 		if err != nil {
-			return in, nil, gates.Input(err)
+			return in, nil, gate.Input(err)
 		}
 		u := unit{group: -1}
 		switch row[idx[0]] {
@@ -99,13 +99,13 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 		if g.Unit != "" {
 			u.id = row[idx[len(idx)-1]]
 			if dataset.IsMissing(u.id) {
-				return in, nil, gates.Input(&dataset.RowError{File: g.Events, Row: r.Row(), Column: g.Unit, Msg: "no unit id"})
+				return in, nil, gate.Input(&dataset.RowError{File: g.Events, Row: r.Row(), Column: g.Unit, Msg: "no unit id"})
 			}
 		}
 		if g.Timestamp != "" {
 			ts, err := parseTime(row[idx[1+nVals]])
 			if err != nil {
-				return in, nil, gates.Input(&dataset.RowError{File: g.Events, Row: r.Row(), Column: g.Timestamp, Msg: err.Error()})
+				return in, nil, gate.Input(&dataset.RowError{File: g.Events, Row: r.Row(), Column: g.Timestamp, Msg: err.Error()})
 			}
 			u.t = ts
 			if first.IsZero() || ts.Before(first) {
@@ -124,14 +124,14 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 			}
 			v, err := strconv.ParseFloat(cell, 64)
 			if err != nil || math.IsInf(v, 0) {
-				return in, nil, gates.Input(&dataset.RowError{File: g.Events, Row: r.Row(), Column: want[i+1], Msg: fmt.Sprintf("found %q, expected a number", cell)})
+				return in, nil, gate.Input(&dataset.RowError{File: g.Events, Row: r.Row(), Column: want[i+1], Msg: fmt.Sprintf("found %q, expected a number", cell)})
 			}
 			u.vals[i] = v
 		}
 		units = append(units, u)
 	}
 	if len(units) == 0 {
-		return in, nil, gates.Input(fmt.Errorf("%s: no rows with %s = %q or %q", g.Events, g.Variant, g.Control, g.Challenger))
+		return in, nil, gate.Input(fmt.Errorf("%s: no rows with %s = %q or %q", g.Events, g.Variant, g.Control, g.Challenger))
 	}
 	in.Start, in.End = g.Start.Value(), g.End.Value()
 	if in.Start.IsZero() {
@@ -144,17 +144,17 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 		}
 	}
 	if in.Start.IsZero() {
-		return in, nil, gates.Input(fmt.Errorf("%s: the test's start is unknown: set gates.abtest.start or gates.abtest.timestamp (a time column)", g.Events))
+		return in, nil, gate.Input(fmt.Errorf("%s: the test's start is unknown: set gates.abtest.start or gates.abtest.timestamp (a time column)", g.Events))
 	}
 	if in.End.Before(in.Start) {
-		return in, nil, gates.Input(fmt.Errorf("%s: the end %s is before the start %s", g.Events, in.End.Format(time.RFC3339), in.Start.Format(time.RFC3339)))
+		return in, nil, gate.Input(fmt.Errorf("%s: the end %s is before the start %s", g.Events, in.End.Format(time.RFC3339), in.Start.Format(time.RFC3339)))
 	}
 	if g.Timestamp != "" {
 		// Rows before the configured start or after the end are not part
 		// of the test.
 		units = upTo(units, in.Start, in.End, true)
 		if len(units) == 0 {
-			return in, nil, gates.Input(fmt.Errorf("%s: no rows between %s and %s", g.Events, in.Start.Format(time.RFC3339), in.End.Format(time.RFC3339)))
+			return in, nil, gate.Input(fmt.Errorf("%s: no rows between %s and %s", g.Events, in.Start.Format(time.RFC3339), in.End.Format(time.RFC3339)))
 		}
 	}
 	var notes []string
@@ -165,7 +165,7 @@ func FromEvents(g *config.ABTestGate, now time.Time) (abtest.Input, []string, er
 			notes = append(notes, fmt.Sprintf("%d units (%s) appear in both groups; their rows were left out. Check the assignment.", both, g.Unit))
 		}
 		if len(units) == 0 {
-			return in, nil, gates.Input(fmt.Errorf("%s: every unit appears in both groups", g.Events))
+			return in, nil, gate.Input(fmt.Errorf("%s: every unit appears in both groups", g.Events))
 		}
 		ids := [2]map[string]bool{{}, {}}
 		for _, u := range units {
@@ -281,7 +281,7 @@ func checkLook(file string, groups [2]string, m abtest.Metric, mc config.ABMetri
 			return fmt.Errorf("%s: no trials for %s in group %s", file, mc.Name, groups[i]), nil
 		}
 		if err := p.Validate(); err != nil {
-			return nil, gates.Input(fmt.Errorf("%s: column %s (metric %s): %w", file, mc.Column, mc.Name, err))
+			return nil, gate.Input(fmt.Errorf("%s: column %s (metric %s): %w", file, mc.Column, mc.Name, err))
 		}
 	}
 	return nil, nil

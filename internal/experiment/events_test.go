@@ -14,7 +14,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/abtest"
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 var day0 = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
@@ -128,7 +128,7 @@ func TestFromEventsErrors(t *testing.T) {
 				p = write(c.name, c.body)
 			}
 			_, _, err := FromEvents(eventsGate(p), time.Now())
-			if !errors.Is(err, gates.ErrInput) {
+			if !errors.Is(err, gate.ErrInput) {
 				t.Fatalf("error %v, expected an input error", err)
 			}
 			if !strings.Contains(err.Error(), c.want) {

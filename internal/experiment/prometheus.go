@@ -10,7 +10,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/abtest"
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/prom"
 )
 
@@ -31,16 +31,16 @@ var _ Querier = (*prom.Client)(nil)
 func FromPrometheus(ctx context.Context, q Querier, g *config.ABTestGate, now time.Time) (abtest.Input, error) {
 	in := baseInput(g)
 	if g.Start == "" {
-		return in, gates.Input(errors.New("gates.abtest.start is not set: a Prometheus A/B test needs the time the challenger began to get traffic"))
+		return in, gate.Input(errors.New("gates.abtest.start is not set: a Prometheus A/B test needs the time the challenger began to get traffic"))
 	}
 	for i, m := range g.Metrics {
 		if err := m.SourceCheck(false); err != nil {
-			return in, gates.Input(fmt.Errorf("gates.abtest.metrics[%d] (%s): %w", i, m.Name, err))
+			return in, gate.Input(fmt.Errorf("gates.abtest.metrics[%d] (%s): %w", i, m.Name, err))
 		}
 	}
 	for i, gr := range g.Guardrails {
 		if gr.Query == "" {
-			return in, gates.Input(fmt.Errorf("gates.abtest.guardrails[%d] (%s): with Prometheus a guardrail needs a query (PromQL template)", i, gr.Name))
+			return in, gate.Input(fmt.Errorf("gates.abtest.guardrails[%d] (%s): with Prometheus a guardrail needs a query (PromQL template)", i, gr.Name))
 		}
 	}
 	in.Start, in.End = g.Start.Value(), g.End.Value()
@@ -48,7 +48,7 @@ func FromPrometheus(ctx context.Context, q Querier, g *config.ABTestGate, now ti
 		in.End = now
 	}
 	if !in.End.After(in.Start) {
-		return in, gates.Input(fmt.Errorf("gates.abtest.start %s is not before the end %s", in.Start.Format(time.RFC3339), in.End.Format(time.RFC3339)))
+		return in, gate.Input(fmt.Errorf("gates.abtest.start %s is not before the end %s", in.Start.Format(time.RFC3339), in.End.Format(time.RFC3339)))
 	}
 	in.Source = "Prometheus"
 	looks := lookTimes(in.Start, in.End, g.LookEvery, g.Sequential)
@@ -56,7 +56,7 @@ func FromPrometheus(ctx context.Context, q Querier, g *config.ABTestGate, now ti
 	value := func(tmpl string, group string, at time.Time) (float64, error) {
 		query, err := prom.Expand(tmpl, map[string]string{"variant": group, "window": window(at.Sub(in.Start))})
 		if err != nil {
-			return 0, gates.Input(err)
+			return 0, gate.Input(err)
 		}
 		return q.Scalar(ctx, query, at)
 	}
@@ -136,7 +136,7 @@ func FromPrometheus(ctx context.Context, q Querier, g *config.ABTestGate, now ti
 func sourceErr(what string, err error) error {
 	err = fmt.Errorf("gates.abtest %s: %w", what, err)
 	if errors.Is(err, prom.ErrQuery) || errors.Is(err, prom.ErrAmbiguous) {
-		return gates.Input(err)
+		return gate.Input(err)
 	}
 	return err
 }
@@ -151,7 +151,7 @@ func meanLooks(ctx context.Context, q Querier, tmpl string, groups []string, sta
 	for i, grp := range groups {
 		query, err := prom.Expand(tmpl, map[string]string{"variant": grp, "window": window(step)})
 		if err != nil {
-			return nil, gates.Input(err)
+			return nil, gate.Input(err)
 		}
 		if samples[i], err = q.Range(ctx, query, start, end, step); err != nil {
 			return nil, err
@@ -197,9 +197,9 @@ func lookTimes(start, end time.Time, every time.Duration, sequential bool) []tim
 }
 
 func baseInput(g *config.ABTestGate) abtest.Input {
-	st := gates.Fail
+	st := gate.Fail
 	if g.OnContinue == "warn" {
-		st = gates.Warn
+		st = gate.Warn
 	}
 	return abtest.Input{MinDuration: g.MinDuration, Split: g.Split, Alpha: g.Alpha, Power: g.Power,
 		Sequential: g.Sequential, ContinueStatus: st}

@@ -11,7 +11,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/prom"
 )
 
@@ -96,17 +96,17 @@ func TestFromPrometheus(t *testing.T) {
 func TestFromPrometheusErrors(t *testing.T) {
 	g := promGate()
 	g.Metrics[0].Numerator = "bad{{{variant}}}[{{window}}]"
-	if _, err := FromPrometheus(context.Background(), &counts{}, g, time.Now()); !errors.Is(err, gates.ErrInput) || !strings.Contains(err.Error(), "metric ctr") {
+	if _, err := FromPrometheus(context.Background(), &counts{}, g, time.Now()); !errors.Is(err, gate.ErrInput) || !strings.Contains(err.Error(), "metric ctr") {
 		t.Errorf("rejected query: %v", err)
 	}
 	g = promGate()
 	g.Metrics[0].Numerator = "succ{{{varaint}}}"
-	if _, err := FromPrometheus(context.Background(), &counts{}, g, time.Now()); !errors.Is(err, gates.ErrInput) || !strings.Contains(err.Error(), "{{varaint}}") {
+	if _, err := FromPrometheus(context.Background(), &counts{}, g, time.Now()); !errors.Is(err, gate.ErrInput) || !strings.Contains(err.Error(), "{{varaint}}") {
 		t.Errorf("typo: %v", err)
 	}
 	g = promGate()
 	g.Start = ""
-	if _, err := FromPrometheus(context.Background(), &counts{}, g, time.Now()); !errors.Is(err, gates.ErrInput) || !strings.Contains(err.Error(), "gates.abtest.start is not set") {
+	if _, err := FromPrometheus(context.Background(), &counts{}, g, time.Now()); !errors.Is(err, gate.ErrInput) || !strings.Contains(err.Error(), "gates.abtest.start is not set") {
 		t.Errorf("no start: %v", err)
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 	gh "github.com/google/go-github/v92/github"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	gates "gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/report"
 )
 

@@ -6,7 +6,7 @@ import (
 
 	gl "gitlab.com/gitlab-org/api/client-go"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	gates "gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/report"
 )
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // Totals are the counts of one or more reports.
@@ -40,10 +40,10 @@ func totals(r *Report) Totals {
 // than minTests tests ran (skipped tests do not count as run). It has one
 // check per count and one per failing test, with the test's trimmed
 // message.
-func Gate(reports []*Report, minTests int) gates.Result {
-	res := gates.Result{Gate: "tests", Title: "Gate 1: tests"}
+func Gate(reports []*Report, minTests int) gate.Result {
+	res := gate.Result{Gate: "tests", Title: "Gate 1: tests"}
 	det := Details{Files: map[string]Totals{}, MinTests: minTests}
-	var failing []gates.Check
+	var failing []gate.Check
 	for _, r := range reports {
 		t := totals(r)
 		det.Files[r.File] = t
@@ -63,19 +63,19 @@ func Gate(reports []*Report, minTests int) gates.Result {
 			if msg == "" {
 				msg = "no message"
 			}
-			failing = append(failing, gates.Check{
+			failing = append(failing, gate.Check{
 				Name:    c.ID(),
 				Rule:    "passes",
-				Status:  gates.Fail,
+				Status:  gate.Fail,
 				Message: fmt.Sprintf("%s (%s): %s", c.Outcome, r.File, msg),
 			})
 		}
 	}
 	tot := det.Totals
-	count := func(name, rule string, v, limit int, ok bool, msg string) gates.Check {
-		c := gates.Check{Name: name, Rule: rule, Candidate: gates.F(float64(v)), Threshold: gates.F(float64(limit)), Status: gates.Pass}
+	count := func(name, rule string, v, limit int, ok bool, msg string) gate.Check {
+		c := gate.Check{Name: name, Rule: rule, Candidate: gate.F(float64(v)), Threshold: gate.F(float64(limit)), Status: gate.Pass}
 		if !ok {
-			c.Status, c.Message = gates.Fail, msg
+			c.Status, c.Message = gate.Fail, msg
 		}
 		return c
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 func mustParse(tb testing.TB, name string) *Report {
@@ -133,13 +133,13 @@ func TestGate(t *testing.T) {
 		name     string
 		reports  []*Report
 		minTests int
-		status   gates.Status
+		status   gate.Status
 		failing  []string
 	}{
-		{"failures and errors", all, 1, gates.Fail, []string{"failures", "errors", "tests.test_model.test_recall_at_10", "tests.test_features.test_load", "gitlab.com/acme/recsys/rank.TestMRR", "com.acme.recsys.ScorerTest.loadsModel", "Recommendations widget.handles an empty list"}},
-		{"all pass", []*Report{passing}, 2, gates.Pass, nil},
-		{"too few run (skipped do not count)", []*Report{passing}, 3, gates.Fail, []string{"tests run"}},
-		{"no reports", nil, 1, gates.Fail, []string{"tests run"}},
+		{"failures and errors", all, 1, gate.Fail, []string{"failures", "errors", "tests.test_model.test_recall_at_10", "tests.test_features.test_load", "gitlab.com/acme/recsys/rank.TestMRR", "com.acme.recsys.ScorerTest.loadsModel", "Recommendations widget.handles an empty list"}},
+		{"all pass", []*Report{passing}, 2, gate.Pass, nil},
+		{"too few run (skipped do not count)", []*Report{passing}, 3, gate.Fail, []string{"tests run"}},
+		{"no reports", nil, 1, gate.Fail, []string{"tests run"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -149,7 +149,7 @@ func TestGate(t *testing.T) {
 			}
 			var failing []string
 			for _, ch := range res.Checks {
-				if ch.Status == gates.Fail {
+				if ch.Status == gate.Fail {
 					failing = append(failing, ch.Name)
 				}
 			}
@@ -207,7 +207,7 @@ func TestDeclaredFailuresWithoutCases(t *testing.T) {
 	if c := r.Cases[1]; c.Name != "suite com.acme.ForkTest" || c.Message != "the suite declares 0 failures and 1 errors but lists 0 failing test cases" {
 		t.Errorf("case %+v", c)
 	}
-	if res := Gate([]*Report{r}, 1); res.Status != gates.Fail {
+	if res := Gate([]*Report{r}, 1); res.Status != gate.Fail {
 		t.Errorf("status %s", res.Status)
 	}
 }

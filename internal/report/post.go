@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // CommitStatus is one gate's status on a commit: Pending while the report
@@ -17,7 +17,7 @@ type CommitStatus struct {
 	// Name is the status context, "mlgate/<gate>".
 	Name    string
 	Pending bool
-	Status  gates.Status
+	Status  gate.Status
 	// Description is the gate's summary; each forge trims it to its limit.
 	Description string
 	// TargetURL links the job (CI_JOB_URL) or the workflow run.
@@ -77,7 +77,7 @@ type Posted struct {
 // Marker(r.Name), and sets each gate's final status. A failure to set the
 // statuses or upload a chart does not stop the comment; every error is
 // returned joined.
-func Post(ctx context.Context, f Forge, r *gates.Report, o PostOptions) (Posted, error) {
+func Post(ctx context.Context, f Forge, r *gate.Report, o PostOptions) (Posted, error) {
 	var p Posted
 	logf := func(format string, a ...any) {
 		if o.Log != nil {
@@ -152,7 +152,7 @@ func Post(ctx context.Context, f Forge, r *gates.Report, o PostOptions) (Posted,
 
 // uploadCharts renders every chart as PNG and uploads it, stopping at the
 // first failed upload; the map is keyed by ChartKey.
-func uploadCharts(ctx context.Context, up ImageUploader, r *gates.Report) (map[string]string, error) {
+func uploadCharts(ctx context.Context, up ImageUploader, r *gate.Report) (map[string]string, error) {
 	imgs := map[string]string{}
 	var errs []error
 	for _, g := range r.Gates {
@@ -188,7 +188,7 @@ func ChartKey(gate string, i int) string { return fmt.Sprintf("%s/%d", gate, i) 
 // fit renders the comment within limit characters: the full report when
 // it fits, else the summary with a link to the HTML report, cut at a rune
 // boundary as a last resort.
-func fit(r *gates.Report, o MarkdownOptions, limit int) (string, bool) {
+func fit(r *gate.Report, o MarkdownOptions, limit int) (string, bool) {
 	full := Markdown(r, o)
 	if limit <= 0 || utf8.RuneCountInString(full) <= limit {
 		return full, false

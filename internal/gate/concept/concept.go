@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/stats"
 )
 
@@ -51,7 +51,7 @@ type ConceptReport struct {
 	AUCHoldout float64        `json:"auc_holdout"`
 	AUCNew     float64        `json:"auc_new"`
 	Drop       float64        `json:"auc_drop"`
-	Status     gates.Status   `json:"status"`
+	Status     gate.Status    `json:"status"`
 	Thresholds ConceptOptions `json:"thresholds"`
 }
 
@@ -124,13 +124,13 @@ func Concept(ctx context.Context, oldPath, newPath, label string, opt ConceptOpt
 	r.Drop = r.AUCHoldout - r.AUCNew
 	switch {
 	case math.IsNaN(r.Drop):
-		r.Status = gates.Skip
+		r.Status = gate.Skip
 	case r.Drop > opt.FailDrop:
-		r.Status = gates.Fail
+		r.Status = gate.Fail
 	case r.Drop > opt.WarnDrop:
-		r.Status = gates.Warn
+		r.Status = gate.Warn
 	default:
-		r.Status = gates.Pass
+		r.Status = gate.Pass
 	}
 	return r, nil
 }
@@ -239,23 +239,23 @@ func standardiser(X [][]float64) (mean, sd []float64) {
 }
 
 // Result turns the report into the concept gate's result.
-func (r *ConceptReport) Result() gates.Result {
-	c := gates.Check{
+func (r *ConceptReport) Result() gate.Result {
+	c := gate.Check{
 		Name:      "auc",
-		Rule:      fmt.Sprintf("AUC drop ≤ %s (warn), ≤ %s (fail)", gates.FormatNumber(r.Thresholds.WarnDrop), gates.FormatNumber(r.Thresholds.FailDrop)),
-		Candidate: gates.F(r.AUCNew),
-		Baseline:  gates.F(r.AUCHoldout),
-		Delta:     gates.F(r.AUCNew - r.AUCHoldout),
-		Threshold: gates.F(r.Thresholds.FailDrop),
+		Rule:      fmt.Sprintf("AUC drop ≤ %s (warn), ≤ %s (fail)", gate.FormatNumber(r.Thresholds.WarnDrop), gate.FormatNumber(r.Thresholds.FailDrop)),
+		Candidate: gate.F(r.AUCNew),
+		Baseline:  gate.F(r.AUCHoldout),
+		Delta:     gate.F(r.AUCNew - r.AUCHoldout),
+		Threshold: gate.F(r.Thresholds.FailDrop),
 		Status:    r.Status,
 	}
-	if r.Status != gates.Pass {
+	if r.Status != gate.Pass {
 		c.Message = fmt.Sprintf("AUC fell from %s on the old hold-out to %s on the new data (drop %s)",
-			gates.FormatNumber(r.AUCHoldout), gates.FormatNumber(r.AUCNew), gates.FormatNumber(r.Drop))
+			gate.FormatNumber(r.AUCHoldout), gate.FormatNumber(r.AUCNew), gate.FormatNumber(r.Drop))
 	}
-	res := gates.Result{Gate: "concept", Title: "Concept drift", Status: r.Status, Checks: []gates.Check{c}, Details: r,
+	res := gate.Result{Gate: "concept", Title: "Concept drift", Status: r.Status, Checks: []gate.Check{c}, Details: r,
 		Summary: fmt.Sprintf("logistic model on %d features: AUC %s on the old hold-out, %s on the new data.",
-			len(r.Features), gates.FormatNumber(r.AUCHoldout), gates.FormatNumber(r.AUCNew))}
+			len(r.Features), gate.FormatNumber(r.AUCHoldout), gate.FormatNumber(r.AUCNew))}
 	if r.Skipped > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d rows with a missing feature or label were skipped.", r.Skipped))
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // mustLabelled writes n rows of two features and a label drawn from a
@@ -42,10 +42,10 @@ func TestConcept(t *testing.T) {
 	cases := []struct {
 		name string
 		w    [2]float64
-		want gates.Status
+		want gate.Status
 	}{
-		{"same concept", [2]float64{2, 0.5}, gates.Pass},
-		{"reversed concept", [2]float64{-2, 0.5}, gates.Fail},
+		{"same concept", [2]float64{2, 0.5}, gate.Pass},
+		{"reversed concept", [2]float64{-2, 0.5}, gate.Fail},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

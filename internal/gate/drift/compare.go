@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/stats"
 )
 
@@ -117,7 +117,7 @@ type Report struct {
 	Evaluated  int     `json:"evaluated"`
 	// Status is the worst feature status, and fail when DriftShare
 	// reaches DriftShareFail.
-	Status gates.Status `json:"status"`
+	Status gate.Status `json:"status"`
 	// MultipleTesting names the p-value correction across features.
 	MultipleTesting string  `json:"multiple_testing"`
 	Thresholds      Options `json:"thresholds"`
@@ -271,33 +271,33 @@ func Assess(r *Report, opt Options) {
 		qs = ps
 	}
 	r.Drifted, r.Evaluated = 0, 0
-	st := gates.Status("")
+	st := gate.Status("")
 	for i := range r.Features {
 		f := &r.Features[i]
 		f.PAdjusted = qs[i]
 		f.Status, f.Reason = featureStatus(f, opt)
-		if f.Status != gates.Skip {
+		if f.Status != gate.Skip {
 			r.Evaluated++
 		}
-		if f.Status == gates.Warn || f.Status == gates.Fail {
+		if f.Status == gate.Warn || f.Status == gate.Fail {
 			r.Drifted++
 		}
-		st = gates.Worse(st, f.Status)
+		st = gate.Worse(st, f.Status)
 	}
 	r.DriftShare = 0
 	if r.Evaluated > 0 {
 		r.DriftShare = float64(r.Drifted) / float64(r.Evaluated)
 	}
 	if r.Evaluated > 0 && r.DriftShare >= opt.DriftShareFail {
-		st = gates.Fail
+		st = gate.Fail
 	}
 	if st == "" {
-		st = gates.Skip
+		st = gate.Skip
 	}
 	r.Status = st
 }
 
-func featureStatus(f *Feature, o Options) (gates.Status, string) {
+func featureStatus(f *Feature, o Options) (gate.Status, string) {
 	warn, fail := o.limits(f.Name)
 	test := "KS"
 	if f.categoricalStats {
@@ -309,16 +309,16 @@ func featureStatus(f *Feature, o Options) (gates.Status, string) {
 		if f.NRef > 0 {
 			side = "current"
 		}
-		return gates.Skip, fmt.Sprintf("no values in the %s sample", side)
+		return gate.Skip, fmt.Sprintf("no values in the %s sample", side)
 	case f.PSI >= fail:
-		return gates.Fail, fmt.Sprintf("PSI %s ≥ %s", gates.FormatNumber(f.PSI), gates.FormatNumber(fail))
+		return gate.Fail, fmt.Sprintf("PSI %s ≥ %s", gate.FormatNumber(f.PSI), gate.FormatNumber(fail))
 	case f.PSI >= warn:
-		return gates.Warn, fmt.Sprintf("PSI %s ≥ %s", gates.FormatNumber(f.PSI), gates.FormatNumber(warn))
+		return gate.Warn, fmt.Sprintf("PSI %s ≥ %s", gate.FormatNumber(f.PSI), gate.FormatNumber(warn))
 	case f.PAdjusted < o.Alpha && f.PSI >= o.EffectFloor:
-		return gates.Warn, fmt.Sprintf("%s p %s < %s (adjusted) and PSI %s ≥ %s", test,
-			gates.FormatNumber(f.PAdjusted), gates.FormatNumber(o.Alpha), gates.FormatNumber(f.PSI), gates.FormatNumber(o.EffectFloor))
+		return gate.Warn, fmt.Sprintf("%s p %s < %s (adjusted) and PSI %s ≥ %s", test,
+			gate.FormatNumber(f.PAdjusted), gate.FormatNumber(o.Alpha), gate.FormatNumber(f.PSI), gate.FormatNumber(o.EffectFloor))
 	}
-	return gates.Pass, ""
+	return gate.Pass, ""
 }
 
 // sameColumns checks that cur has exactly ref's columns (ignored ones

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/stats"
 )
 
@@ -47,13 +47,13 @@ func TestCompareFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]gates.Status{"f0": gates.Pass, "f1": gates.Fail, "c0": gates.Fail, "b0": gates.Pass, "m0": gates.Skip}
+	want := map[string]gate.Status{"f0": gate.Pass, "f1": gate.Fail, "c0": gate.Fail, "b0": gate.Pass, "m0": gate.Skip}
 	for _, f := range r.Features {
 		if f.Status != want[f.Name] {
 			t.Errorf("%s: status %s (%s), want %s", f.Name, f.Status, f.Reason, want[f.Name])
 		}
 	}
-	if r.Evaluated != 4 || r.Drifted != 2 || r.DriftShare != 0.5 || r.Status != gates.Fail {
+	if r.Evaluated != 4 || r.Drifted != 2 || r.DriftShare != 0.5 || r.Status != gate.Fail {
 		t.Errorf("evaluated %d drifted %d share %v status %s, want 4 2 0.5 fail", r.Evaluated, r.Drifted, r.DriftShare, r.Status)
 	}
 	// The same numbers as the SciPy-checked functions on the same data.
@@ -106,17 +106,17 @@ func TestCompareFiles(t *testing.T) {
 	}
 
 	res := r.Result()
-	if len(res.Checks) != 5 || len(res.Charts) != 2 || res.Status != gates.Fail {
+	if len(res.Checks) != 5 || len(res.Charts) != 2 || res.Status != gate.Fail {
 		t.Errorf("result: %d checks, %d charts, status %s; want 5, 2, fail", len(res.Checks), len(res.Charts), res.Status)
 	}
 	h := res.Charts[0]
-	if h.Kind != gates.Histogram || len(h.Edges) != len(h.Series[0].Values)+1 {
+	if h.Kind != gate.Histogram || len(h.Edges) != len(h.Series[0].Values)+1 {
 		t.Errorf("f1 chart: kind %s, %d edges for %d bins", h.Kind, len(h.Edges), len(h.Series[0].Values))
 	}
 	// The categorical feature overlays shares over its categories (the
 	// union, "new" among them), like the numeric one over its bins.
 	cat := res.Charts[1]
-	if cat.Kind != gates.Histogram || cat.Check != "c0" || len(cat.Labels) != len(cat.Series[1].Values) || !slices.Contains(cat.Labels, "new") {
+	if cat.Kind != gate.Histogram || cat.Check != "c0" || len(cat.Labels) != len(cat.Series[1].Values) || !slices.Contains(cat.Labels, "new") {
 		t.Errorf("c0 chart: kind %s, check %q, labels %v, %d current values", cat.Kind, cat.Check, cat.Labels, len(cat.Series[1].Values))
 	}
 	for _, c := range res.Charts {
@@ -154,23 +154,23 @@ func TestAssessThresholds(t *testing.T) {
 		name   string
 		feats  []Feature
 		opt    Options
-		want   []gates.Status
+		want   []gate.Status
 		share  float64
-		status gates.Status
+		status gate.Status
 	}{
 		{"psi bands", []Feature{mk("a", 0.05, 0.5), mk("b", 0.2, 0.5), mk("c", 0.3, 0.5), mk("d", 0.1, 0.5)}, Options{},
-			[]gates.Status{gates.Pass, gates.Warn, gates.Fail, gates.Pass}, 0.5, gates.Fail},
+			[]gate.Status{gate.Pass, gate.Warn, gate.Fail, gate.Pass}, 0.5, gate.Fail},
 		{"significant but trivial", []Feature{mk("a", 0.01, 1e-30), mk("b", 0.15, 1e-30), mk("c", 0, 0.9), mk("d", 0, 0.9)}, Options{},
-			[]gates.Status{gates.Pass, gates.Warn, gates.Pass, gates.Pass}, 0.25, gates.Warn},
+			[]gate.Status{gate.Pass, gate.Warn, gate.Pass, gate.Pass}, 0.25, gate.Warn},
 		// BH: 0.02 × 4 / 1 = 0.08 ≥ 0.05, so the test alone does not flag.
 		{"bh adjusts", []Feature{mk("a", 0.15, 0.02), mk("b", 0, 0.9), mk("c", 0, 0.8), mk("d", 0, 0.7)}, Options{},
-			[]gates.Status{gates.Pass, gates.Pass, gates.Pass, gates.Pass}, 0, gates.Pass},
+			[]gate.Status{gate.Pass, gate.Pass, gate.Pass, gate.Pass}, 0, gate.Pass},
 		{"no correction", []Feature{mk("a", 0.15, 0.02), mk("b", 0, 0.9), mk("c", 0, 0.8), mk("d", 0, 0.7)}, Options{NoCorrection: true},
-			[]gates.Status{gates.Warn, gates.Pass, gates.Pass, gates.Pass}, 0.25, gates.Warn},
+			[]gate.Status{gate.Warn, gate.Pass, gate.Pass, gate.Pass}, 0.25, gate.Warn},
 		{"per feature", []Feature{mk("a", 0.12, 0.5), mk("b", 0.25, 0.5)}, Options{PerFeature: map[string]PSILimits{"a": {Warn: 0.1}, "b": {Fail: 0.5}}, DriftShareFail: 1},
-			[]gates.Status{gates.Warn, gates.Warn}, 1, gates.Fail},
+			[]gate.Status{gate.Warn, gate.Warn}, 1, gate.Fail},
 		{"empty sample skips", []Feature{{Name: "a", PSI: math.NaN(), pValue: math.NaN()}, mk("b", 0, 0.5)}, Options{},
-			[]gates.Status{gates.Skip, gates.Pass}, 0, gates.Pass},
+			[]gate.Status{gate.Skip, gate.Pass}, 0, gate.Pass},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/stats"
 )
 
@@ -38,7 +38,7 @@ type Feature struct {
 	NRef, NCur int64
 	// MissingRef and MissingCur count missing cells.
 	MissingRef, MissingCur int64
-	Status                 gates.Status
+	Status                 gate.Status
 	// Reason says in words why the status is not pass.
 	Reason string
 

@@ -6,15 +6,15 @@ import (
 	"sort"
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // Result turns the report into the drift gate's result: one check per
 // feature (PSI against its thresholds), a histogram of reference against
 // current for every drifted feature, and the report as Details.
-func (r *Report) Result() gates.Result {
+func (r *Report) Result() gate.Result {
 	o := r.Thresholds.Defaults()
-	res := gates.Result{
+	res := gate.Result{
 		Gate:    "drift",
 		Title:   "Feature drift",
 		Details: r,
@@ -22,45 +22,45 @@ func (r *Report) Result() gates.Result {
 	for i := range r.Features {
 		f := &r.Features[i]
 		warn, fail := o.limits(f.Name)
-		c := gates.Check{
+		c := gate.Check{
 			Name:      f.Name,
-			Rule:      fmt.Sprintf("PSI < %s (warn), < %s (fail)", gates.FormatNumber(warn), gates.FormatNumber(fail)),
-			Candidate: gates.F(f.PSI),
-			Threshold: gates.F(warn),
+			Rule:      fmt.Sprintf("PSI < %s (warn), < %s (fail)", gate.FormatNumber(warn), gate.FormatNumber(fail)),
+			Candidate: gate.F(f.PSI),
+			Threshold: gate.F(warn),
 			Status:    f.Status,
 			Message:   f.Reason,
 		}
-		if f.Status == gates.Fail {
-			c.Threshold = gates.F(fail)
+		if f.Status == gate.Fail {
+			c.Threshold = gate.F(fail)
 		}
 		res.Checks = append(res.Checks, c)
-		if f.Status == gates.Warn || f.Status == gates.Fail {
+		if f.Status == gate.Warn || f.Status == gate.Fail {
 			res.Charts = append(res.Charts, f.chart())
 		}
 	}
 	if n := r.RefBadRows + r.CurBadRows; n > 0 {
 		// Skipped rows were allowed (max_bad_rows), but the reader must
 		// know the comparison left them out.
-		res.Checks = append(res.Checks, gates.Check{
+		res.Checks = append(res.Checks, gate.Check{
 			Name:      "bad rows",
 			Rule:      fmt.Sprintf("at most %d a file skipped (max_bad_rows)", o.MaxBadRows),
-			Candidate: gates.F(float64(n)),
-			Status:    gates.Warn,
+			Candidate: gate.F(float64(n)),
+			Status:    gate.Warn,
 			Message:   strings.Join(r.FirstBadRows, "; "),
 		})
 	}
 	res.Status = r.Status
 	res.Finish()
 	res.Summary = fmt.Sprintf("%d of %d features drifted (share %s); dataset %s.",
-		r.Drifted, r.Evaluated, gates.FormatNumber(r.DriftShare), r.Status)
+		r.Drifted, r.Evaluated, gate.FormatNumber(r.DriftShare), r.Status)
 	if r.MultipleTesting == "benjamini-hochberg" {
 		res.Notes = append(res.Notes, fmt.Sprintf(
 			"KS and chi-square p-values are Benjamini–Hochberg adjusted across %d features; a significant test alone warns only when PSI ≥ %s.",
-			len(r.Features), gates.FormatNumber(o.EffectFloor)))
+			len(r.Features), gate.FormatNumber(o.EffectFloor)))
 	}
 	if r.Evaluated > 0 && r.DriftShare >= o.DriftShareFail {
 		res.Notes = append(res.Notes, fmt.Sprintf("The drift share %s reached %s: the dataset fails.",
-			gates.FormatNumber(r.DriftShare), gates.FormatNumber(o.DriftShareFail)))
+			gate.FormatNumber(r.DriftShare), gate.FormatNumber(o.DriftShareFail)))
 	}
 	return res
 }
@@ -69,7 +69,7 @@ func (r *Report) Result() gates.Result {
 // the reference-quantile bins of PSI for a numeric feature (the open outer
 // bins closed at the pooled minimum and maximum), one bin per category
 // (the union of both samples') for a categorical one.
-func (f *Feature) chart() gates.Chart {
+func (f *Feature) chart() gate.Chart {
 	share := func(c []int64) []float64 {
 		var t int64
 		for _, v := range c {
@@ -83,18 +83,18 @@ func (f *Feature) chart() gates.Chart {
 		}
 		return s
 	}
-	series := []gates.Series{{Name: "reference", Values: share(f.refCounts)}, {Name: "current", Values: share(f.curCounts)}}
-	title := fmt.Sprintf("%s: PSI %s", f.Name, gates.FormatNumber(f.PSI))
+	series := []gate.Series{{Name: "reference", Values: share(f.refCounts)}, {Name: "current", Values: share(f.curCounts)}}
+	title := fmt.Sprintf("%s: PSI %s", f.Name, gate.FormatNumber(f.PSI))
 	if f.categoricalStats {
 		labels, ref, cur := topCategories(f.categories, series[0].Values, series[1].Values, maxChartCategories)
 		series[0].Values, series[1].Values = ref, cur
-		return gates.Chart{Title: title, Kind: gates.Histogram, Check: f.Name, Labels: labels, Series: series}
+		return gate.Chart{Title: title, Kind: gate.Histogram, Check: f.Name, Labels: labels, Series: series}
 	}
 	edges := make([]float64, 0, len(f.edges)+2)
 	edges = append(edges, math.Min(f.lo, firstOr(f.edges, f.lo)))
 	edges = append(edges, f.edges...)
 	edges = append(edges, math.Max(f.hi, lastOr(f.edges, f.hi)))
-	return gates.Chart{Title: title, Kind: gates.Histogram, Check: f.Name, Edges: edges, Series: series}
+	return gate.Chart{Title: title, Kind: gate.Histogram, Check: f.Name, Edges: edges, Series: series}
 }
 
 // maxChartCategories bounds the bins of a categorical feature's chart:
