@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 
-	"gitlab.com/mlgate/mlgate/internal/abtest"
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/experiment"
 	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/abtest"
+	"gitlab.com/mlgate/mlgate/internal/gate/abtest/experiment"
 )
 
 // runABTest is `gate-runner abtest`: Gate 4 from the config's

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 
-	"gitlab.com/mlgate/mlgate/internal/canary"
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/canary"
 )
 
 // runCanary is `gate-runner canary`: canary health from the config's

@@ -8,6 +8,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/compare"
 	"gitlab.com/mlgate/mlgate/internal/gitlab"
 	"gitlab.com/mlgate/mlgate/internal/metricsfile"
 	"gitlab.com/mlgate/mlgate/internal/mlflow"
@@ -72,7 +73,7 @@ func (m *Main) compareGate(ctx context.Context, g *config.CompareGate) (gate.Res
 	if err != nil {
 		return gate.Result{}, err
 	}
-	var base *gate.Side
+	var base *compare.Side
 	var notes []string
 	if g.Baseline != nil {
 		base, err = m.baseline(ctx, g.Baseline)
@@ -84,7 +85,7 @@ func (m *Main) compareGate(ctx context.Context, g *config.CompareGate) (gate.Res
 			return gate.Result{}, err
 		}
 	}
-	res := gate.Compare(*cand, base, g.Rules)
+	res := compare.Compare(*cand, base, g.Rules)
 	if base != nil {
 		res.Notes = append(res.Notes, fmt.Sprintf("Candidate from %s; production from %s.", cand.Source, base.Source))
 	}
@@ -94,8 +95,8 @@ func (m *Main) compareGate(ctx context.Context, g *config.CompareGate) (gate.Res
 
 // metricSource reads one side's metrics from a metrics file, or computes
 // them from predictions and labels.
-func (m *Main) metricSource(ctx context.Context, s config.MetricSource, side string) (*gate.Side, error) {
-	out := &gate.Side{Metrics: gate.Metrics{}}
+func (m *Main) metricSource(ctx context.Context, s config.MetricSource, side string) (*compare.Side, error) {
+	out := &compare.Side{Metrics: gate.Metrics{}}
 	var sources []string
 	if s.Predictions != "" {
 		mt, err := m.computeMetrics(ctx, s)
@@ -128,7 +129,7 @@ type noBaselineError struct{ msg string }
 func (e *noBaselineError) Error() string { return e.msg }
 
 // baseline reads production's metrics from the one source configured.
-func (m *Main) baseline(ctx context.Context, b *config.Baseline) (*gate.Side, error) {
+func (m *Main) baseline(ctx context.Context, b *config.Baseline) (*compare.Side, error) {
 	switch {
 	case b.GitLab != nil:
 		return m.gitlabBaseline(ctx, b)
@@ -138,7 +139,7 @@ func (m *Main) baseline(ctx context.Context, b *config.Baseline) (*gate.Side, er
 	return m.metricSource(ctx, b.MetricSource, "baseline")
 }
 
-func (m *Main) gitlabBaseline(ctx context.Context, b *config.Baseline) (*gate.Side, error) {
+func (m *Main) gitlabBaseline(ctx context.Context, b *config.Baseline) (*compare.Side, error) {
 	g := b.GitLab
 	url := firstOf(g.URL, m.Getenv("CI_API_V4_URL"))
 	a := gitlab.Artifact{Project: firstOf(g.Project, m.Getenv("CI_PROJECT_ID")), Ref: firstOf(g.Ref, m.Getenv("CI_DEFAULT_BRANCH")), Job: g.Job, Path: g.Path}
@@ -168,10 +169,10 @@ func (m *Main) gitlabBaseline(ctx context.Context, b *config.Baseline) (*gate.Si
 	if err != nil {
 		return nil, gate.Input(fmt.Errorf("baseline %s: %w", a, err))
 	}
-	return &gate.Side{Metrics: mt, Source: fmt.Sprintf("%s of job %s on %s", a.Path, a.Job, a.Ref)}, nil
+	return &compare.Side{Metrics: mt, Source: fmt.Sprintf("%s of job %s on %s", a.Path, a.Job, a.Ref)}, nil
 }
 
-func (m *Main) mlflowBaseline(ctx context.Context, b *config.Baseline) (*gate.Side, error) {
+func (m *Main) mlflowBaseline(ctx context.Context, b *config.Baseline) (*compare.Side, error) {
 	g := b.MLflow
 	uri := firstOf(g.TrackingURI, m.Getenv("MLFLOW_TRACKING_URI"))
 	if uri == "" {
@@ -186,7 +187,7 @@ func (m *Main) mlflowBaseline(ctx context.Context, b *config.Baseline) (*gate.Si
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
-	return &gate.Side{Metrics: bl.Metrics, Source: fmt.Sprintf("MLflow models:/%s@%s (version %s, run %s)", g.Model, g.Alias, bl.Version.Version, bl.Version.RunID)}, nil
+	return &compare.Side{Metrics: bl.Metrics, Source: fmt.Sprintf("MLflow models:/%s@%s (version %s, run %s)", g.Model, g.Alias, bl.Version.Version, bl.Version.RunID)}, nil
 }
 
 func firstOf(vs ...string) string {

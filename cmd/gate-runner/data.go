@@ -5,8 +5,8 @@ import (
 	"errors"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/dataquality"
 	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/data"
 )
 
 // runData is `gate-runner data`: Gate 2 on a training data file, with the
@@ -53,7 +53,7 @@ func (m *Main) dataGate(ctx context.Context, g *config.DataGate, d *config.Drift
 		return gate.Result{}, err
 	}
 	start := m.Now()
-	res, err := dataquality.Check(ctx, g, opt)
+	res, err := data.Check(ctx, g, opt)
 	if err != nil {
 		if ctx.Err() != nil {
 			return res, err

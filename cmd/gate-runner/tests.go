@@ -13,7 +13,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/gate"
-	"gitlab.com/mlgate/mlgate/internal/junit"
+	"gitlab.com/mlgate/mlgate/internal/gate/tests"
 )
 
 // runTests is `gate-runner tests --junit GLOB...`: Gate 1. --junit flags
@@ -88,15 +88,15 @@ func testsGate(g *config.TestsGate) (gate.Result, error) {
 	if err != nil {
 		return gate.Result{}, gate.Input(err)
 	}
-	var reports []*junit.Report
+	var reports []*tests.Report
 	for _, f := range files {
-		rep, err := junit.ParseFile(f)
+		rep, err := tests.ParseFile(f)
 		if err != nil {
 			return gate.Result{}, gate.Input(err)
 		}
 		reports = append(reports, rep)
 	}
-	res := junit.Gate(reports, g.Min())
+	res := tests.Gate(reports, g.Min())
 	res.Notes = append(res.Notes, "Reports: "+strings.Join(files, ", ")+".")
 	return res, nil
 }

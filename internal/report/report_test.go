@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/compare"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -31,7 +32,7 @@ func fixture(tb testing.TB, scale float64, warnLatency bool) *gate.Report {
 	if warnLatency {
 		rules = append(rules, gate.Rule{Metric: "latency_p95_ms", MaxDrop: ptr(10), HigherIsBetter: &f, Severity: gate.Warn})
 	}
-	res := gate.Compare(gate.Side{Metrics: cand, Source: "candidate.json"}, &gate.Side{Metrics: base, Source: "production.json"}, rules)
+	res := compare.Compare(compare.Side{Metrics: cand, Source: "candidate.json"}, &compare.Side{Metrics: base, Source: "production.json"}, rules)
 	res.Duration = 1500 * time.Millisecond
 	r := &gate.Report{Schema: gate.SchemaVersion, Name: "offline", Model: "recommender", ModelVersion: "recommender-v1.5.0",
 		Created: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), Lineage: &gate.Lineage{Commit: "0123456789abcdef0123"}}

@@ -1,4 +1,4 @@
-package dataquality
+package data
 
 import (
 	"context"

@@ -9,21 +9,10 @@ import (
 
 	"github.com/prometheus/common/model"
 
-	"gitlab.com/mlgate/mlgate/internal/abtest"
 	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/abtest"
 	"gitlab.com/mlgate/mlgate/internal/prom"
 )
-
-// Querier asks Prometheus; *prom.Client is one. Errors wrap prom.ErrNoData,
-// prom.ErrAmbiguous or prom.ErrQuery.
-type Querier interface {
-	// Scalar returns the single value of an instant query at time at.
-	Scalar(ctx context.Context, query string, at time.Time) (float64, error)
-	// Range returns the samples of the single series of a range query.
-	Range(ctx context.Context, query string, start, end time.Time, step time.Duration) ([]prom.Sample, error)
-}
-
-var _ Querier = (*prom.Client)(nil)
 
 // Check holds one PromQL value to bounds.
 type Check struct {
@@ -112,7 +101,7 @@ type Details struct {
 // window as a PromQL duration). A query that Prometheus rejects, or that
 // returns several series, is an error (the config is wrong); no series or
 // NaN is nodata.
-func Run(ctx context.Context, q Querier, p Params) (gate.Result, error) {
+func Run(ctx context.Context, q prom.Querier, p Params) (gate.Result, error) {
 	res := gate.Result{Gate: "canary", Title: "Canary health"}
 	if p.NoData == "" {
 		p.NoData = gate.Warn
@@ -181,7 +170,7 @@ func dataErr(name string, err error) (string, error) {
 	return "", fmt.Errorf("canary check %s: %w", name, err)
 }
 
-func runCheck(ctx context.Context, q Querier, c Check, p Params, vars map[string]string) (CheckResult, gate.Check, error) {
+func runCheck(ctx context.Context, q prom.Querier, c Check, p Params, vars map[string]string) (CheckResult, gate.Check, error) {
 	cr := CheckResult{Name: c.Name, Max: c.Max, Min: c.Min}
 	gc := gate.Check{Name: c.Name, Rule: bounds(c.Min, c.Max)}
 	query, err := prom.Expand(c.Query, vars)
@@ -231,7 +220,7 @@ func bounds(lo, hi *float64) string {
 	return "no bound"
 }
 
-func runJudge(ctx context.Context, q Querier, j Judge, p Params, start time.Time, vars map[string]string) (JudgeResult, gate.Check, error) {
+func runJudge(ctx context.Context, q prom.Querier, j Judge, p Params, start time.Time, vars map[string]string) (JudgeResult, gate.Check, error) {
 	jr := JudgeResult{Name: j.Name}
 	bad := j.Bad
 	if bad == "" {

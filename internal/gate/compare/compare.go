@@ -1,19 +1,18 @@
-package gate
+package compare
 
 import (
 	"fmt"
 	"math"
 	"sort"
 	"strings"
-)
 
-// Metrics are flattened metric names and their values.
-type Metrics map[string]float64
+	"gitlab.com/mlgate/mlgate/internal/gate"
+)
 
 // Side names where a set of metrics came from, for messages: "candidate
 // (metrics/candidate.json)".
 type Side struct {
-	Metrics Metrics
+	Metrics gate.Metrics
 	// Source says where the metrics came from, in a few words.
 	Source string
 }
@@ -22,8 +21,8 @@ type Side struct {
 // the baseline's where there is one. A nil baseline means there is no
 // production model yet: only absolute bounds (min, max) apply and the result
 // says so.
-func Compare(candidate Side, baseline *Side, rules []Rule) Result {
-	res := Result{Gate: "compare", Title: "Gate 3: offline metrics"}
+func Compare(candidate Side, baseline *Side, rules []gate.Rule) gate.Result {
+	res := gate.Result{Gate: "compare", Title: "Gate 3: offline metrics"}
 	if baseline == nil {
 		res.Notes = append(res.Notes, "No baseline yet (first model): only absolute bounds (min, max) were applied; relative rules were skipped.")
 	}
@@ -32,7 +31,7 @@ func Compare(candidate Side, baseline *Side, rules []Rule) Result {
 	}
 	res.Finish()
 	if len(rules) == 0 {
-		res.Status = Skip
+		res.Status = gate.Skip
 		res.Summary = "No rules configured."
 		return res
 	}
@@ -41,13 +40,13 @@ func Compare(candidate Side, baseline *Side, rules []Rule) Result {
 	return res
 }
 
-func summarize(res Result) string {
+func summarize(res gate.Result) string {
 	var failed, warned []string
 	for _, c := range res.Checks {
 		switch c.Status {
-		case Fail:
+		case gate.Fail:
 			failed = append(failed, c.Name)
-		case Warn:
+		case gate.Warn:
 			warned = append(warned, c.Name)
 		}
 	}
@@ -72,10 +71,10 @@ func uniq(s []string) []string {
 	return out
 }
 
-func applyRule(r Rule, cand Side, base *Side) []Check {
-	bad := Fail
-	if r.Severity == Warn {
-		bad = Warn
+func applyRule(r gate.Rule, cand Side, base *Side) []gate.Check {
+	bad := gate.Fail
+	if r.Severity == gate.Warn {
+		bad = gate.Warn
 	}
 	cv, haveC := cand.Metrics[r.Metric]
 	var bv float64
@@ -83,17 +82,17 @@ func applyRule(r Rule, cand Side, base *Side) []Check {
 	if base != nil {
 		bv, haveB = base.Metrics[r.Metric]
 	}
-	proto := Check{Name: r.Metric}
+	proto := gate.Check{Name: r.Metric}
 	if haveC {
-		proto.Candidate = F(cv)
+		proto.Candidate = gate.F(cv)
 	}
 	if haveB {
-		proto.Baseline = F(bv)
+		proto.Baseline = gate.F(bv)
 	}
 	if haveC && haveB {
-		proto.Delta = F(cv - bv)
+		proto.Delta = gate.F(cv - bv)
 		if bv != 0 {
-			proto.Ratio = F(cv / bv)
+			proto.Ratio = gate.F(cv / bv)
 		}
 	}
 	dir := "higher is better"
@@ -101,20 +100,20 @@ func applyRule(r Rule, cand Side, base *Side) []Check {
 		dir = "lower is better"
 	}
 
-	var out []Check
+	var out []gate.Check
 	add := func(rule string, threshold float64, relative bool, ok func(c float64) bool) {
 		c := proto
 		c.Rule = rule
-		c.Threshold = F(threshold)
+		c.Threshold = gate.F(threshold)
 		switch {
 		case !haveC:
-			c.Status = Fail
+			c.Status = gate.Fail
 			c.Message = fmt.Sprintf("metric %s is missing from the candidate (%s)", r.Metric, cand.Source)
 		case relative && base == nil:
-			c.Status = Skip
+			c.Status = gate.Skip
 			c.Message = "no baseline yet: relative rule not applied"
 		case relative && !haveB:
-			c.Status = Fail
+			c.Status = gate.Fail
 			c.Message = fmt.Sprintf("metric %s is missing from the baseline (%s)", r.Metric, base.Source)
 		case math.IsNaN(cv):
 			c.Status = bad
@@ -123,7 +122,7 @@ func applyRule(r Rule, cand Side, base *Side) []Check {
 			c.Status = bad
 			c.Message = fmt.Sprintf("baseline %s is NaN", r.Metric)
 		case ok(cv):
-			c.Status = Pass
+			c.Status = gate.Pass
 		default:
 			c.Status = bad
 			if relative {
@@ -183,7 +182,7 @@ func within(t float64, higher bool) func(float64) bool {
 	return func(c float64) bool { return c <= t }
 }
 
-func compareChart(rules []Rule, cand Side, base *Side) []Chart {
+func compareChart(rules []gate.Rule, cand Side, base *Side) []gate.Chart {
 	seen := map[string]bool{}
 	var names []string
 	for _, r := range rules {
@@ -193,9 +192,9 @@ func compareChart(rules []Rule, cand Side, base *Side) []Chart {
 		}
 	}
 	sort.Strings(names)
-	ch := Chart{Title: "Candidate vs production", Kind: Bars, Labels: names}
-	cs := Series{Name: "candidate"}
-	bs := Series{Name: "production"}
+	ch := gate.Chart{Title: "Candidate vs production", Kind: gate.Bars, Labels: names}
+	cs := gate.Series{Name: "candidate"}
+	bs := gate.Series{Name: "production"}
 	for _, n := range names {
 		cs.Values = append(cs.Values, valueOr(cand.Metrics, n))
 		if base != nil {
@@ -206,10 +205,10 @@ func compareChart(rules []Rule, cand Side, base *Side) []Chart {
 		ch.Series = append(ch.Series, bs)
 	}
 	ch.Series = append(ch.Series, cs)
-	return []Chart{ch}
+	return []gate.Chart{ch}
 }
 
-func valueOr(m Metrics, k string) float64 {
+func valueOr(m gate.Metrics, k string) float64 {
 	if v, ok := m[k]; ok {
 		return v
 	}
@@ -217,24 +216,6 @@ func valueOr(m Metrics, k string) float64 {
 }
 
 // num formats a value for messages: up to 6 significant digits.
-func num(v float64) string { return FormatNumber(v) }
+func num(v float64) string { return gate.FormatNumber(v) }
 
-func pct(q float64) string { return FormatNumber(q*100) + "%" }
-
-// FormatNumber formats v with up to 6 significant digits and no exponent for
-// ordinary magnitudes; NaN is "NaN".
-func FormatNumber(v float64) string {
-	if math.IsNaN(v) {
-		return "NaN"
-	}
-	a := math.Abs(v)
-	if a != 0 && (a < 1e-4 || a >= 1e9) {
-		return fmt.Sprintf("%.4g", v)
-	}
-	s := fmt.Sprintf("%.6g", v)
-	if strings.Contains(s, "e") {
-		s = fmt.Sprintf("%f", v)
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
-}
+func pct(q float64) string { return gate.FormatNumber(q*100) + "%" }

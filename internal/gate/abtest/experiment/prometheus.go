@@ -8,27 +8,17 @@ import (
 
 	"github.com/prometheus/common/model"
 
-	"gitlab.com/mlgate/mlgate/internal/abtest"
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/abtest"
 	"gitlab.com/mlgate/mlgate/internal/prom"
 )
-
-// Querier asks Prometheus; *prom.Client is one.
-type Querier interface {
-	// Scalar returns the single value of an instant query at time at.
-	Scalar(ctx context.Context, query string, at time.Time) (float64, error)
-	// Range returns the samples of the single series of a range query.
-	Range(ctx context.Context, query string, start, end time.Time, step time.Duration) ([]prom.Sample, error)
-}
-
-var _ Querier = (*prom.Client)(nil)
 
 // FromPrometheus builds the Input from PromQL templates, querying each
 // group at each look: every LookEvery from Start in sequential mode, only
 // at End otherwise. {{variant}} is the group's label value and {{window}}
 // the time from Start to the look.
-func FromPrometheus(ctx context.Context, q Querier, g *config.ABTestGate, now time.Time) (abtest.Input, error) {
+func FromPrometheus(ctx context.Context, q prom.Querier, g *config.ABTestGate, now time.Time) (abtest.Input, error) {
 	in := baseInput(g)
 	if g.Start == "" {
 		return in, gate.Input(errors.New("gates.abtest.start is not set: a Prometheus A/B test needs the time the challenger began to get traffic"))
@@ -145,7 +135,7 @@ func sourceErr(what string, err error) error {
 // once and cuts them at each look. The step is a 500th of the test, at
 // least 10 minutes, and {{window}} is the step, so that the samples (rates
 // over the window, say) do not overlap.
-func meanLooks(ctx context.Context, q Querier, tmpl string, groups []string, start, end time.Time, looks []time.Time) ([]abtest.Look, error) {
+func meanLooks(ctx context.Context, q prom.Querier, tmpl string, groups []string, start, end time.Time, looks []time.Time) ([]abtest.Look, error) {
 	step := max(end.Sub(start)/500, 10*time.Minute).Round(time.Second)
 	var samples [2][]prom.Sample
 	for i, grp := range groups {

@@ -12,9 +12,9 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"gitlab.com/mlgate/mlgate/internal/abtest"
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/abtest"
 )
 
 var day0 = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)

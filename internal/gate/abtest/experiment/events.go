@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/abtest"
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/dataset"
 	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/abtest"
 )
 
 // unit is one row of the events file: its group, time and values (NaN

@@ -4,7 +4,7 @@ import (
 	"math"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/abtest"
+	"gitlab.com/mlgate/mlgate/internal/gate/abtest"
 )
 
 // upTo returns the rows from start to at (all rows when the file has no
