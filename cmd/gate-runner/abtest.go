@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/gate"
-	"gitlab.com/mlgate/mlgate/internal/gate/abtest"
-	"gitlab.com/mlgate/mlgate/internal/gate/abtest/experiment"
 )
 
 // runABTest is `gate-runner abtest`: Gate 4 from the config's
@@ -35,34 +32,9 @@ func runABTest(ctx context.Context, m *Main, args []string) error {
 	if events != "" {
 		g.Events = events
 	}
-	res, err := m.abtestGate(ctx, g, promURL)
+	res, err := m.runner(promURL).RunGate(ctx, "abtest", cfg)
 	if err != nil {
 		return err
 	}
 	return m.finishOne(&c, cfg, res)
-}
-
-// abtestGate gathers the test's data and decides.
-func (m *Main) abtestGate(ctx context.Context, g *config.ABTestGate, promURL string) (gate.Result, error) {
-	if g == nil {
-		return gate.Result{}, gate.Input(errors.New("no gates.abtest section"))
-	}
-	var in abtest.Input
-	var notes []string
-	var err error
-	if g.Events != "" {
-		in, notes, err = experiment.FromEvents(g, m.Now())
-	} else {
-		client, cerr := m.promClient(promURL, g.Prometheus, "gates.abtest")
-		if cerr != nil {
-			return gate.Result{}, cerr
-		}
-		in, err = experiment.FromPrometheus(ctx, client, g, m.Now())
-	}
-	if err != nil {
-		return gate.Result{}, err
-	}
-	res := abtest.Decide(in)
-	res.Notes = append(res.Notes, notes...)
-	return res, nil
 }

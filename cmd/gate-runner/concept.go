@@ -14,7 +14,7 @@ import (
 func runConcept(ctx context.Context, m *Main, args []string) error {
 	var c common
 	var oldPath, newPath, label, push string
-	var opt concept.ConceptOptions
+	var opt concept.Options
 	fs := m.flagSet("concept", &c)
 	fs.StringVar(&oldPath, "old", "", "old labelled data file (the model is trained on 80% of it, the rest is its hold-out)")
 	fs.StringVar(&newPath, "new", "", "new labelled data file")
@@ -40,12 +40,10 @@ func runConcept(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	start := m.Now()
-	rep, err := concept.Concept(ctx, oldPath, newPath, label, opt)
+	cg := &concept.Gate{Old: oldPath, New: newPath, Label: label, Options: opt}
+	rep, err := cg.Report(ctx)
 	if err != nil {
-		if ctx.Err() != nil {
-			return err
-		}
-		return gate.Input(err)
+		return err
 	}
 	res := rep.Result()
 	res.Duration = m.Now().Sub(start)

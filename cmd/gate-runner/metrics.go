@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/compare"
 	"gitlab.com/mlgate/mlgate/internal/metrics"
 )
 
@@ -42,7 +42,7 @@ func runMetrics(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	flat := flatMetrics(res)
+	flat := compare.FlatMetrics(res)
 	if out != "" {
 		if err := writeJSONFile(out, flat); err != nil {
 			return err
@@ -70,31 +70,6 @@ func runMetrics(ctx context.Context, m *Main, args []string) error {
 		return gate.Input(fmt.Errorf("--format is %q, expected table, json or markdown", format))
 	}
 	return nil
-}
-
-// computeMetrics computes one side's metrics for Gate 3.
-func (m *Main) computeMetrics(ctx context.Context, s config.MetricSource) (gate.Metrics, error) {
-	k := s.K
-	if len(k) == 0 {
-		k = []int{5, 10}
-	}
-	res, err := metrics.Compute(ctx, metrics.Input{Task: metrics.Task(s.Task), Predictions: s.Predictions, Labels: s.Labels, K: k, Threshold: 0.5})
-	if err != nil {
-		return nil, err
-	}
-	return gate.Metrics(flatMetrics(res)), nil
-}
-
-// flatMetrics joins values and counts into one map.
-func flatMetrics(res metrics.Result) map[string]float64 {
-	flat := map[string]float64{}
-	for k, v := range res.Values {
-		flat[k] = v
-	}
-	for k, v := range res.Counts {
-		flat[k] = float64(v)
-	}
-	return flat
 }
 
 func parseKs(s string) ([]int, error) {

@@ -20,7 +20,7 @@ import (
 func TestPushConceptToRealPushgateway(t *testing.T) {
 	base := mustPushgateway(t)
 	now := time.Unix(1763900000, 0)
-	rep := &concept.ConceptReport{AUCHoldout: 0.81, AUCNew: 0.66, Drop: 0.15000000000000002, Status: gate.Fail}
+	rep := &concept.Report{AUCHoldout: 0.81, AUCNew: 0.66, Drop: 0.15000000000000002, Status: gate.Fail}
 	if err := PushConcept(context.Background(), base, "ranker", rep, now, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestPushConceptToRealPushgateway(t *testing.T) {
 	}
 
 	// One class in the new sample: no AUC, no drop, and no stale drop left.
-	one := &concept.ConceptReport{AUCHoldout: 0.8, AUCNew: math.NaN(), Drop: math.NaN(), Status: gate.Skip}
+	one := &concept.Report{AUCHoldout: 0.8, AUCNew: math.NaN(), Drop: math.NaN(), Status: gate.Skip}
 	if err := PushConcept(context.Background(), base, "ranker", one, now, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,8 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/stats"
 )
 
-// ConceptOptions are concept drift's thresholds; zero means the default.
-type ConceptOptions struct {
+// Options are concept drift's thresholds; zero means the default.
+type Options struct {
 	// C is the inverse L2 strength, as scikit-learn's (1).
 	C float64 `json:"c"`
 	// WarnDrop and FailDrop: an AUC drop (hold-out minus new) above
@@ -24,7 +24,7 @@ type ConceptOptions struct {
 	FailDrop float64 `json:"fail_drop"`
 }
 
-func (o ConceptOptions) defaults() ConceptOptions {
+func (o Options) defaults() Options {
 	if o.C == 0 {
 		o.C = 1
 	}
@@ -37,31 +37,31 @@ func (o ConceptOptions) defaults() ConceptOptions {
 	return o
 }
 
-// ConceptReport is `gate-runner concept`'s finding.
-type ConceptReport struct {
+// Report is `gate-runner concept`'s finding.
+type Report struct {
 	Label    string   `json:"label"`
 	Features []string `json:"features"`
 	// Coef are the standardised features' coefficients.
-	Coef       []float64      `json:"coef"`
-	Intercept  float64        `json:"intercept"`
-	NTrain     int            `json:"n_train"`
-	NHoldout   int            `json:"n_holdout"`
-	NNew       int            `json:"n_new"`
-	Skipped    int            `json:"rows_skipped"`
-	AUCHoldout float64        `json:"auc_holdout"`
-	AUCNew     float64        `json:"auc_new"`
-	Drop       float64        `json:"auc_drop"`
-	Status     gate.Status    `json:"status"`
-	Thresholds ConceptOptions `json:"thresholds"`
+	Coef       []float64   `json:"coef"`
+	Intercept  float64     `json:"intercept"`
+	NTrain     int         `json:"n_train"`
+	NHoldout   int         `json:"n_holdout"`
+	NNew       int         `json:"n_new"`
+	Skipped    int         `json:"rows_skipped"`
+	AUCHoldout float64     `json:"auc_holdout"`
+	AUCNew     float64     `json:"auc_new"`
+	Drop       float64     `json:"auc_drop"`
+	Status     gate.Status `json:"status"`
+	Thresholds Options     `json:"thresholds"`
 }
 
-// Concept trains a logistic model on the old labelled file (every fifth
+// Measure trains a logistic model on the old labelled file (every fifth
 // row held out), and compares its AUC on the hold-out with its AUC on the
 // new labelled file. The features are the old file's numeric and boolean
 // columns other than the label, standardised with the training rows'
 // mean and standard deviation; rows with a missing feature or label are
 // skipped and counted.
-func Concept(ctx context.Context, oldPath, newPath, label string, opt ConceptOptions) (*ConceptReport, error) {
+func Measure(ctx context.Context, oldPath, newPath, label string, opt Options) (*Report, error) {
 	opt = opt.defaults()
 	t, err := dataset.Load(ctx, oldPath, dataset.LoadOptions{})
 	if err != nil {
@@ -118,7 +118,7 @@ func Concept(ctx context.Context, oldPath, newPath, label string, opt ConceptOpt
 		}
 		return s
 	}
-	r := &ConceptReport{Label: label, Features: feats, Coef: m.Coef, Intercept: m.Intercept,
+	r := &Report{Label: label, Features: feats, Coef: m.Coef, Intercept: m.Intercept,
 		NTrain: len(tr), NHoldout: len(ho), NNew: len(Xn), Skipped: skipped + skippedNew,
 		AUCHoldout: stats.AUC(yho, score(ho)), AUCNew: stats.AUC(yn, score(Xn)), Thresholds: opt}
 	r.Drop = r.AUCHoldout - r.AUCNew
@@ -239,7 +239,7 @@ func standardiser(X [][]float64) (mean, sd []float64) {
 }
 
 // Result turns the report into the concept gate's result.
-func (r *ConceptReport) Result() gate.Result {
+func (r *Report) Result() gate.Result {
 	c := gate.Check{
 		Name:      "auc",
 		Rule:      fmt.Sprintf("AUC drop ≤ %s (warn), ≤ %s (fail)", gate.FormatNumber(r.Thresholds.WarnDrop), gate.FormatNumber(r.Thresholds.FailDrop)),

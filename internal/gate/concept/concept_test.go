@@ -51,7 +51,7 @@ func TestConcept(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			nw := filepath.Join(dir, fmt.Sprintf("new%d.csv", i))
 			mustLabelled(t, nw, 2000, uint64(10+i), c.w)
-			r, err := Concept(context.Background(), old, nw, "y", ConceptOptions{})
+			r, err := Measure(context.Background(), old, nw, "y", Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,10 +69,10 @@ func TestConcept(t *testing.T) {
 	}
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("a,b,flag,y\n1,2,true,maybe\n"), 0o644)
-	if _, err := Concept(context.Background(), old, bad, "y", ConceptOptions{}); err == nil || !strings.Contains(err.Error(), `column "y": label "maybe" is not 0/1`) {
+	if _, err := Measure(context.Background(), old, bad, "y", Options{}); err == nil || !strings.Contains(err.Error(), `column "y": label "maybe" is not 0/1`) {
 		t.Errorf("bad label: err = %v", err)
 	}
-	if _, err := Concept(context.Background(), old, old, "nope", ConceptOptions{}); err == nil || !strings.Contains(err.Error(), `column "nope": no such label column`) {
+	if _, err := Measure(context.Background(), old, old, "nope", Options{}); err == nil || !strings.Contains(err.Error(), `column "nope": no such label column`) {
 		t.Errorf("missing label column: err = %v", err)
 	}
 }

@@ -126,7 +126,7 @@ func TestTrimLongMessages(t *testing.T) {
 	}
 }
 
-func TestGate(t *testing.T) {
+func TestVerdict(t *testing.T) {
 	all := []*Report{mustParse(t, "pytest.xml"), mustParse(t, "go-junit-report.xml"), mustParse(t, "surefire.xml"), mustParse(t, "nested.xml")}
 	passing := &Report{File: "ok.xml", Cases: []Case{{Name: "a", Outcome: Passed}, {Name: "b", Outcome: Passed}, {Name: "c", Outcome: Skipped}}}
 	cases := []struct {
@@ -143,7 +143,7 @@ func TestGate(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res := Gate(c.reports, c.minTests)
+			res := Verdict(c.reports, c.minTests)
 			if res.Status != c.status {
 				t.Errorf("status %s, expected %s (%s)", res.Status, c.status, res.Summary)
 			}
@@ -158,7 +158,7 @@ func TestGate(t *testing.T) {
 			}
 		})
 	}
-	res := Gate(all, 1)
+	res := Verdict(all, 1)
 	if want := "17 tests in 4 files: 9 passed, 3 failed, 2 errors, 3 skipped."; res.Summary != want {
 		t.Errorf("summary %q, expected %q", res.Summary, want)
 	}
@@ -192,7 +192,7 @@ func FuzzParse(f *testing.F) {
 		if tot.Passed+tot.Failed+tot.Errors+tot.Skipped != tot.Tests {
 			t.Fatalf("counts do not add up: %+v", tot)
 		}
-		_ = Gate([]*Report{r}, 1)
+		_ = Verdict([]*Report{r}, 1)
 	})
 }
 
@@ -207,7 +207,7 @@ func TestDeclaredFailuresWithoutCases(t *testing.T) {
 	if c := r.Cases[1]; c.Name != "suite com.acme.ForkTest" || c.Message != "the suite declares 0 failures and 1 errors but lists 0 failing test cases" {
 		t.Errorf("case %+v", c)
 	}
-	if res := Gate([]*Report{r}, 1); res.Status != gate.Fail {
+	if res := Verdict([]*Report{r}, 1); res.Status != gate.Fail {
 		t.Errorf("status %s", res.Status)
 	}
 }

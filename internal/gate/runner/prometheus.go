@@ -1,4 +1,4 @@
-package main
+package runner
 
 import (
 	"fmt"
@@ -8,20 +8,21 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/prom"
 )
 
-// promClient returns a client for the Prometheus a gate names: the
-// --prometheus flag, else MLGATE_PROMETHEUS_URL, else the config's url.
-func (m *Main) promClient(flagURL string, p *config.Prometheus, section string) (*prom.Client, error) {
+// promClient returns a client for the Prometheus a gate names:
+// r.PrometheusURL (the --prometheus flag), else MLGATE_PROMETHEUS_URL,
+// else the config's url.
+func (r *Runner) promClient(p *config.Prometheus, section string) (*prom.Client, error) {
 	var cfg config.Prometheus
 	if p != nil {
 		cfg = *p
 	}
-	url := firstOf(flagURL, m.Getenv("MLGATE_PROMETHEUS_URL"), cfg.URL)
+	url := firstOf(r.PrometheusURL, r.Getenv("MLGATE_PROMETHEUS_URL"), cfg.URL)
 	if url == "" {
 		return nil, gate.Input(fmt.Errorf("no Prometheus: give --prometheus URL, set MLGATE_PROMETHEUS_URL or %s.prometheus.url", section))
 	}
-	opts := prom.Options{Timeout: cfg.Timeout, Logger: m.Logger}
+	opts := prom.Options{Timeout: cfg.Timeout, Logger: r.Logger}
 	if cfg.TokenEnv != "" {
-		opts.BearerToken = m.Getenv(cfg.TokenEnv)
+		opts.BearerToken = r.Getenv(cfg.TokenEnv)
 		if opts.BearerToken == "" {
 			return nil, gate.Input(fmt.Errorf("%s.prometheus.token_env names %s, which is unset or empty", section, cfg.TokenEnv))
 		}
