@@ -61,8 +61,11 @@ const (
 	Low    = "Low"
 )
 
-// CheckResult is one check's outcome.
-type CheckResult struct {
+// checkRecord is the evidence behind one threshold check's gate.Check
+// (the check's one result), as results.json keeps it in Details: the
+// expanded query, both bounds, and nodata apart from the status it maps
+// to.
+type checkRecord struct {
 	Name    string   `json:"name"`
 	Query   string   `json:"query"`
 	Value   *float64 `json:"value,omitempty"`
@@ -72,8 +75,10 @@ type CheckResult struct {
 	Message string   `json:"message,omitempty"`
 }
 
-// JudgeResult is one canary-vs-baseline comparison's outcome.
-type JudgeResult struct {
+// judgeRecord is the evidence behind one canary-vs-baseline gate.Check,
+// as results.json keeps it in Details: the samples' counts and means,
+// the Mann–Whitney U and p, and the classification.
+type judgeRecord struct {
 	Name         string   `json:"name"`
 	NCanary      int      `json:"n_canary"`
 	NBaseline    int      `json:"n_baseline"`
@@ -88,13 +93,15 @@ type JudgeResult struct {
 	Message        string `json:"message,omitempty"`
 }
 
-// Details is the canary gate's Result.Details.
+// Details is the canary gate's Result.Details: the window, the overall
+// verdict and the evidence behind each of the result's checks. The
+// checks themselves, with their statuses, are the Result's gate.Checks.
 type Details struct {
 	Verdict string        `json:"verdict"`
 	Start   time.Time     `json:"start"`
 	End     time.Time     `json:"end"`
-	Checks  []CheckResult `json:"checks"`
-	Judges  []JudgeResult `json:"judges,omitempty"`
+	Checks  []checkRecord `json:"checks"`
+	Judges  []judgeRecord `json:"judges,omitempty"`
 }
 
 // Run runs every check and judgement. Queries may use {{window}} (the
@@ -170,8 +177,8 @@ func dataErr(name string, err error) (string, error) {
 	return "", fmt.Errorf("canary check %s: %w", name, err)
 }
 
-func runCheck(ctx context.Context, q prom.Querier, c Check, p Params, vars map[string]string) (CheckResult, gate.Check, error) {
-	cr := CheckResult{Name: c.Name, Max: c.Max, Min: c.Min}
+func runCheck(ctx context.Context, q prom.Querier, c Check, p Params, vars map[string]string) (checkRecord, gate.Check, error) {
+	cr := checkRecord{Name: c.Name, Max: c.Max, Min: c.Min}
 	gc := gate.Check{Name: c.Name, Rule: bounds(c.Min, c.Max)}
 	query, err := prom.Expand(c.Query, vars)
 	if err != nil {
@@ -220,15 +227,15 @@ func bounds(lo, hi *float64) string {
 	return "no bound"
 }
 
-func runJudge(ctx context.Context, q prom.Querier, j Judge, p Params, start time.Time, vars map[string]string) (JudgeResult, gate.Check, error) {
-	jr := JudgeResult{Name: j.Name}
+func runJudge(ctx context.Context, q prom.Querier, j Judge, p Params, start time.Time, vars map[string]string) (judgeRecord, gate.Check, error) {
+	jr := judgeRecord{Name: j.Name}
 	bad := j.Bad
 	if bad == "" {
 		bad = "increase"
 	}
 	gc := gate.Check{Name: j.Name + " (canary vs baseline)",
 		Rule: fmt.Sprintf("no significant %s beyond ±%s (Mann–Whitney, α = %s)", bad, pctStr(j.Tolerance), gate.FormatNumber(p.Alpha))}
-	nodata := func(msg string) (JudgeResult, gate.Check, error) {
+	nodata := func(msg string) (judgeRecord, gate.Check, error) {
 		jr.Classification, jr.Verdict, jr.Message = NoData, NoData, msg
 		gc.Status, gc.Message = p.NoData, "nodata: "+msg
 		return jr, gc, nil
