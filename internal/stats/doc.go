@@ -8,7 +8,7 @@
 // logistic regression and ROC AUC the concept-drift gate trains and
 // scores with. It holds no thresholds and no verdicts (those are the
 // gates' in internal/gate/drift and internal/gate/concept) and imports
-// nothing of the project but internal/hugemem (for the radix sort's
+// nothing of the project but internal/dataset/hugemem (for the radix sort's
 // buffers).
 //
 // Every function is pure and follows SciPy's definition of the same

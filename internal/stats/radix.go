@@ -5,7 +5,7 @@ import (
 	"slices"
 	"unsafe"
 
-	"gitlab.com/mlgate/mlgate/internal/hugemem"
+	"gitlab.com/mlgate/mlgate/internal/dataset/hugemem"
 )
 
 // radixSort sorts x ascending by an LSD radix sort of 13-bit digits over
