@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times internal/abtest's Mann–Whitney U and Welch t-test against SciPy
+# Times internal/gate/abtest's Mann–Whitney U and Welch t-test against SciPy
 # (scipy.stats.mannwhitneyu method="asymptotic", ttest_ind equal_var=False)
 # on the same two deterministic groups of BENCH_N values each (default
 # 1,000,000, with ties), and prints both p-values to show they agree.
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 n=${BENCH_N:-1000000}
 py=/usr/bin/python3
 
-go_out=$(BENCH_N=$n go test -v -run '^$' -bench 'BenchmarkMannWhitney$|BenchmarkWelch$' -benchtime 5x ./internal/abtest)
+go_out=$(BENCH_N=$n go test -v -run '^$' -bench 'BenchmarkMannWhitney$|BenchmarkWelch$' -benchtime 5x ./internal/gate/abtest)
 # "BenchmarkMannWhitney-2  5  123456789 ns/op" and "bench_test.go:40: bench-p welch 0.0172…"
 go_ns() { echo "$go_out" | awk -v name="$1" '$1 ~ "^"name"(-[0-9]+)?$" && $4 == "ns/op" {print $3}'; }
 go_p() { echo "$go_out" | awk -v name="$1" '$2 == "bench-p" && $3 == name {print $4; exit}'; }

@@ -27,7 +27,7 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/bot/intake"
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/demo"
-	"gitlab.com/mlgate/mlgate/internal/drift"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 	"gitlab.com/mlgate/mlgate/internal/pushgw"
 )
 

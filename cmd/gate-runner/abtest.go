@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"gitlab.com/mlgate/mlgate/internal/abtest"
-	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/experiment"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // runABTest is `gate-runner abtest`: Gate 4 from the config's
@@ -30,39 +27,14 @@ func runABTest(ctx context.Context, m *Main, args []string) error {
 	}
 	g := cfg.Gates.ABTest
 	if g == nil {
-		return gates.Input(errors.New(cfg.File + ": no gates.abtest section: the A/B gate needs its metrics, split and start there"))
+		return gate.Input(errors.New(cfg.File + ": no gates.abtest section: the A/B gate needs its metrics, split and start there"))
 	}
 	if events != "" {
 		g.Events = events
 	}
-	res, err := m.abtestGate(ctx, g, promURL)
+	res, err := m.runner(promURL).RunGate(ctx, "abtest", cfg)
 	if err != nil {
 		return err
 	}
 	return m.finishOne(&c, cfg, res)
-}
-
-// abtestGate gathers the test's data and decides.
-func (m *Main) abtestGate(ctx context.Context, g *config.ABTestGate, promURL string) (gates.Result, error) {
-	if g == nil {
-		return gates.Result{}, gates.Input(errors.New("no gates.abtest section"))
-	}
-	var in abtest.Input
-	var notes []string
-	var err error
-	if g.Events != "" {
-		in, notes, err = experiment.FromEvents(g, m.Now())
-	} else {
-		client, cerr := m.promClient(promURL, g.Prometheus, "gates.abtest")
-		if cerr != nil {
-			return gates.Result{}, cerr
-		}
-		in, err = experiment.FromPrometheus(ctx, client, g, m.Now())
-	}
-	if err != nil {
-		return gates.Result{}, err
-	}
-	res := abtest.Decide(in)
-	res.Notes = append(res.Notes, notes...)
-	return res, nil
 }

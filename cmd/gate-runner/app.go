@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // Main is one invocation of gate-runner. Tests build one with their own
@@ -63,26 +63,26 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		m.usage(m.Stdout)
 		if len(args) == 0 {
-			return gates.ExitInput
+			return gate.ExitInput
 		}
-		return gates.ExitPass
+		return gate.ExitPass
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(m.Stderr, "gate-runner: unknown command %q: expected one of %s\n", args[0], strings.Join(commandNames(), ", "))
-		return gates.ExitInput
+		return gate.ExitInput
 	}
 	err := cmd.run(ctx, m, args[1:])
 	switch {
 	case err == nil:
-		return gates.ExitPass
+		return gate.ExitPass
 	case errors.Is(err, flag.ErrHelp):
-		return gates.ExitPass
-	case errors.Is(err, gates.ErrFailed):
-		return gates.ExitFailed
+		return gate.ExitPass
+	case errors.Is(err, gate.ErrFailed):
+		return gate.ExitFailed
 	}
 	fmt.Fprintf(m.Stderr, "gate-runner %s: %s\n", args[0], oneLine(err.Error()))
-	return gates.ExitCode(err)
+	return gate.ExitCode(err)
 }
 
 func (m *Main) usage(w io.Writer) {

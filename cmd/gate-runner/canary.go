@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"gitlab.com/mlgate/mlgate/internal/canary"
-	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // runCanary is `gate-runner canary`: canary health from the config's
@@ -27,33 +25,11 @@ func runCanary(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if cfg.Gates.Canary == nil {
-		return gates.Input(errors.New(cfg.File + ": no gates.canary section: the canary gate needs its checks there"))
+		return gate.Input(errors.New(cfg.File + ": no gates.canary section: the canary gate needs its checks there"))
 	}
-	res, err := m.canaryGate(ctx, cfg.Gates.Canary, promURL)
+	res, err := m.runner(promURL).RunGate(ctx, "canary", cfg)
 	if err != nil {
 		return err
 	}
 	return m.finishOne(&c, cfg, res)
-}
-
-// canaryGate runs the canary checks against Prometheus.
-func (m *Main) canaryGate(ctx context.Context, g *config.CanaryGate, promURL string) (gates.Result, error) {
-	if g == nil {
-		return gates.Result{}, gates.Input(errors.New("no gates.canary section"))
-	}
-	client, err := m.promClient(promURL, g.Prometheus, "gates.canary")
-	if err != nil {
-		return gates.Result{}, err
-	}
-	p := canary.Params{End: g.End.Value(), Window: g.Window, Step: g.Step, Alpha: g.Alpha, NoData: gates.Status(g.NoData)}
-	if p.End.IsZero() {
-		p.End = m.Now()
-	}
-	for _, ch := range g.Checks {
-		p.Checks = append(p.Checks, canary.Check{Name: ch.Name, Query: ch.Query, Max: ch.Max, Min: ch.Min})
-	}
-	for _, cc := range g.Compare {
-		p.Judges = append(p.Judges, canary.Judge{Name: cc.Name, Canary: cc.Canary, Baseline: cc.Baseline, Tolerance: *cc.Tolerance, Bad: cc.Fail})
-	}
-	return canary.Run(ctx, client, p)
 }

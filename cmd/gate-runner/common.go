@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/report"
 )
 
@@ -47,10 +47,10 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if err != nil {
-		return gates.Input(err)
+		return gate.Input(err)
 	}
 	if fs.NArg() > 0 {
-		return gates.Input(fmt.Errorf("unexpected argument %q (flags go before it? see gate-runner %s -h)", fs.Arg(0), fs.Name()))
+		return gate.Input(fmt.Errorf("unexpected argument %q (flags go before it? see gate-runner %s -h)", fs.Arg(0), fs.Name()))
 	}
 	return nil
 }
@@ -63,7 +63,7 @@ func (c *common) loadConfig(required bool) (*config.Config, error) {
 		if _, err := os.Stat(config.DefaultFile); err == nil {
 			path = config.DefaultFile
 		} else if required {
-			return nil, gates.Input(fmt.Errorf("no config: give -c FILE or create %s", config.DefaultFile))
+			return nil, gate.Input(fmt.Errorf("no config: give -c FILE or create %s", config.DefaultFile))
 		}
 	}
 	if path == "" {
@@ -73,7 +73,7 @@ func (c *common) loadConfig(required bool) (*config.Config, error) {
 	}
 	cfg, err := config.LoadFile(path)
 	if err != nil {
-		return nil, gates.Input(err)
+		return nil, gate.Input(err)
 	}
 	return cfg, nil
 }
@@ -83,25 +83,25 @@ func (c *common) checkFormat() error {
 	case "table", "json", "markdown":
 		return nil
 	}
-	return gates.Input(fmt.Errorf("--format is %q, expected table, json or markdown", c.format))
+	return gate.Input(fmt.Errorf("--format is %q, expected table, json or markdown", c.format))
 }
 
 // newReport starts a report named and described by the flags and config.
-func (m *Main) newReport(c *common, cfg *config.Config) *gates.Report {
+func (m *Main) newReport(c *common, cfg *config.Config) *gate.Report {
 	name := c.name
 	if name == "" {
 		name = cfg.Report.Name
 	}
-	r := &gates.Report{Schema: gates.SchemaVersion, Name: name, Model: cfg.Model.Name, ModelVersion: cfg.Model.Version, Created: m.Now().UTC()}
+	r := &gate.Report{Schema: gate.SchemaVersion, Name: name, Model: cfg.Model.Name, ModelVersion: cfg.Model.Version, Created: m.Now().UTC()}
 	if sha := m.Getenv("CI_COMMIT_SHA"); sha != "" {
-		r.Lineage = &gates.Lineage{Commit: sha, Pipeline: m.Getenv("CI_PIPELINE_URL"), Job: m.Getenv("CI_JOB_URL")}
+		r.Lineage = &gate.Lineage{Commit: sha, Pipeline: m.Getenv("CI_PIPELINE_URL"), Job: m.Getenv("CI_JOB_URL")}
 	}
 	return r
 }
 
 // finish writes every output file for r, prints it in the chosen format
-// and returns gates.ErrFailed when a gate failed.
-func (m *Main) finish(c *common, cfg *config.Config, r *gates.Report) error {
+// and returns gate.ErrFailed when a gate failed.
+func (m *Main) finish(c *common, cfg *config.Config, r *gate.Report) error {
 	out := c.out
 	if out == "" {
 		out = cfg.Report.Out
@@ -123,8 +123,8 @@ func (m *Main) finish(c *common, cfg *config.Config, r *gates.Report) error {
 		printTable(m.Stdout, r)
 		fmt.Fprintf(m.Stdout, "\nWrote %s\n", strings.Join(paths, ", "))
 	}
-	if r.Overall() == gates.Fail {
-		return gates.ErrFailed
+	if r.Overall() == gate.Fail {
+		return gate.ErrFailed
 	}
 	return nil
 }
@@ -143,7 +143,7 @@ func (m *Main) parseGate(fs *flag.FlagSet, c *common, args []string) (*config.Co
 }
 
 // finishOne writes and prints the report of a single gate's result.
-func (m *Main) finishOne(c *common, cfg *config.Config, res gates.Result) error {
+func (m *Main) finishOne(c *common, cfg *config.Config, res gate.Result) error {
 	r := m.newReport(c, cfg)
 	r.Add(res)
 	return m.finish(c, cfg, r)

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 
-	"gitlab.com/mlgate/mlgate/internal/drift"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/concept"
 	"gitlab.com/mlgate/mlgate/internal/pushgw"
 )
 
@@ -14,7 +14,7 @@ import (
 func runConcept(ctx context.Context, m *Main, args []string) error {
 	var c common
 	var oldPath, newPath, label, push string
-	var opt drift.ConceptOptions
+	var opt concept.Options
 	fs := m.flagSet("concept", &c)
 	fs.StringVar(&oldPath, "old", "", "old labelled data file (the model is trained on 80% of it, the rest is its hold-out)")
 	fs.StringVar(&newPath, "new", "", "new labelled data file")
@@ -30,22 +30,20 @@ func runConcept(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if oldPath == "" || newPath == "" || label == "" {
-		return gates.Input(errors.New("concept needs --old FILE --new FILE --label COLUMN"))
+		return gate.Input(errors.New("concept needs --old FILE --new FILE --label COLUMN"))
 	}
 	if opt.C <= 0 || opt.WarnDrop < 0 || opt.FailDrop < opt.WarnDrop {
-		return gates.Input(errors.New("expected --l2-c > 0 and 0 ≤ --warn-drop ≤ --fail-drop"))
+		return gate.Input(errors.New("expected --l2-c > 0 and 0 ≤ --warn-drop ≤ --fail-drop"))
 	}
 	cfg, err := c.loadConfig(false)
 	if err != nil {
 		return err
 	}
 	start := m.Now()
-	rep, err := drift.Concept(ctx, oldPath, newPath, label, opt)
+	cg := &concept.Gate{Old: oldPath, New: newPath, Label: label, Options: opt}
+	rep, err := cg.Report(ctx)
 	if err != nil {
-		if ctx.Err() != nil {
-			return err
-		}
-		return gates.Input(err)
+		return err
 	}
 	res := rep.Result()
 	res.Duration = m.Now().Sub(start)

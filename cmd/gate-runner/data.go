@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/dataquality"
-	"gitlab.com/mlgate/mlgate/internal/gates"
 )
 
 // runData is `gate-runner data`: Gate 2 on a training data file, with the
@@ -32,34 +29,10 @@ func runData(ctx context.Context, m *Main, args []string) error {
 	if ref != "" {
 		g.Reference = ref
 	}
-	res, err := m.dataGate(ctx, g, cfg.Gates.Drift)
+	cfg.Gates.Data = g
+	res, err := m.runner("").RunGate(ctx, "data", cfg)
 	if err != nil {
 		return err
 	}
 	return m.finishOne(&c, cfg, res)
-}
-
-// dataGate runs Gate 2; the distribution check takes its thresholds from
-// the drift section when there is one.
-func (m *Main) dataGate(ctx context.Context, g *config.DataGate, d *config.DriftGate) (gates.Result, error) {
-	if g == nil || g.Data == "" {
-		return gates.Result{}, gates.Input(errors.New("data needs a file: give --data FILE (or gates.data.data in the config)"))
-	}
-	if d == nil {
-		d = &config.DriftGate{}
-	}
-	opt, err := driftOptions(d)
-	if err != nil {
-		return gates.Result{}, err
-	}
-	start := m.Now()
-	res, err := dataquality.Check(ctx, g, opt)
-	if err != nil {
-		if ctx.Err() != nil {
-			return res, err
-		}
-		return res, gates.Input(err)
-	}
-	res.Duration = m.Now().Sub(start)
-	return res, nil
 }

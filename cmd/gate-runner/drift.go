@@ -3,13 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/dataset"
-	"gitlab.com/mlgate/mlgate/internal/drift"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 	"gitlab.com/mlgate/mlgate/internal/pushgw"
 	"gitlab.com/mlgate/mlgate/internal/report"
 )
@@ -48,10 +45,17 @@ func runDrift(ctx context.Context, m *Main, args []string) error {
 	if maxBad >= 0 {
 		g.MaxBadRows = maxBad
 	}
-	res, rep, err := m.driftGate(ctx, g)
+	start := m.Now()
+	dg, err := drift.New(g)
 	if err != nil {
 		return err
 	}
+	rep, err := dg.Report(ctx)
+	if err != nil {
+		return err
+	}
+	res := rep.Result()
+	res.Duration = m.Now().Sub(start)
 	if g.Push != nil && g.Push.URL != "" {
 		if err := pushgw.PushDrift(ctx, g.Push.URL, cfg.Model.Name, rep, m.Now(), nil); err != nil {
 			return err
@@ -74,63 +78,8 @@ func runDrift(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	m.Stdout.Write(append(b, '\n'))
-	if r.Overall() == gates.Fail {
-		return gates.ErrFailed
+	if r.Overall() == gate.Fail {
+		return gate.ErrFailed
 	}
 	return nil
-}
-
-// driftGate compares the configured files and returns the gate's result
-// and the drift report behind it.
-func (m *Main) driftGate(ctx context.Context, g *config.DriftGate) (gates.Result, *drift.Report, error) {
-	if g == nil || g.Reference == "" || g.Current == "" {
-		return gates.Result{}, nil, gates.Input(errors.New("drift needs two files: give --reference FILE and --current FILE (or gates.drift.reference and .current in the config)"))
-	}
-	opt, err := driftOptions(g)
-	if err != nil {
-		return gates.Result{}, nil, err
-	}
-	start := m.Now()
-	var rep *drift.Report
-	if drift.IsProfilePath(g.Reference) {
-		var p *drift.Profile
-		if p, err = drift.ReadProfile(g.Reference); err == nil {
-			rep, err = drift.CompareProfileFile(ctx, p, g.Reference, g.Current, opt)
-		}
-	} else {
-		rep, err = drift.CompareFiles(ctx, g.Reference, g.Current, opt)
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return gates.Result{}, nil, err
-		}
-		return gates.Result{}, nil, gates.Input(err)
-	}
-	res := rep.Result()
-	res.Duration = m.Now().Sub(start)
-	return res, rep, nil
-}
-
-// driftOptions maps the config section to the drift package's options.
-func driftOptions(g *config.DriftGate) (drift.Options, error) {
-	o := drift.Options{Bins: g.Bins, PSIWarn: g.PSIWarn, PSIFail: g.PSIFail, Alpha: g.Alpha,
-		EffectFloor: g.EffectFloor, DriftShareFail: g.DriftShareFail, Ignore: g.Ignore,
-		NoCorrection: g.Correction == "none", MaxBadRows: g.MaxBadRows}
-	if len(g.Schema) > 0 {
-		o.Schema = map[string]dataset.Kind{}
-		for col, k := range g.Schema {
-			kind, err := dataset.ParseKind(k)
-			if err != nil {
-				return o, gates.Input(fmt.Errorf("gates.drift.schema.%s: %w", col, err))
-			}
-			o.Schema[col] = kind
-		}
-	}
-	if len(g.Features) > 0 {
-		o.PerFeature = map[string]drift.PSILimits{}
-		for n, l := range g.Features {
-			o.PerFeature[n] = drift.PSILimits{Warn: l.PSIWarn, Fail: l.PSIFail}
-		}
-	}
-	return o, nil
 }

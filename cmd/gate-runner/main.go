@@ -1,6 +1,7 @@
 // Command gate-runner runs mlgate's quality gates in a merge-request
 // pipeline, on a laptop or in a scheduled pipeline. It is wiring only: flags,
-// config, signals; the gates live in internal/.
+// config, signals, output; the gates live in internal/gate/..., and
+// internal/gate/runner builds and runs them from the config.
 package main
 
 import (

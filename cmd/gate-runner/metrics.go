@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/compare"
 	"gitlab.com/mlgate/mlgate/internal/metrics"
 )
 
@@ -32,7 +32,7 @@ func runMetrics(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if pred == "" || labels == "" {
-		return gates.Input(fmt.Errorf("--predictions and --labels are both required"))
+		return gate.Input(fmt.Errorf("--predictions and --labels are both required"))
 	}
 	k, err := parseKs(ks)
 	if err != nil {
@@ -42,7 +42,7 @@ func runMetrics(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	flat := flatMetrics(res)
+	flat := compare.FlatMetrics(res)
 	if out != "" {
 		if err := writeJSONFile(out, flat); err != nil {
 			return err
@@ -55,46 +55,21 @@ func runMetrics(ctx context.Context, m *Main, args []string) error {
 	case "markdown":
 		fmt.Fprintln(m.Stdout, "| metric | value |\n|---|---:|")
 		for _, n := range sortedKeys(flat) {
-			fmt.Fprintf(m.Stdout, "| %s | %s |\n", n, gates.FormatNumber(flat[n]))
+			fmt.Fprintf(m.Stdout, "| %s | %s |\n", n, gate.FormatNumber(flat[n]))
 		}
 	case "table":
 		tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
 		for _, n := range sortedKeys(flat) {
-			fmt.Fprintf(tw, "%s\t%s\n", n, gates.FormatNumber(flat[n]))
+			fmt.Fprintf(tw, "%s\t%s\n", n, gate.FormatNumber(flat[n]))
 		}
 		tw.Flush()
 		for _, n := range res.Notes {
 			fmt.Fprintf(m.Stdout, "note: %s\n", n)
 		}
 	default:
-		return gates.Input(fmt.Errorf("--format is %q, expected table, json or markdown", format))
+		return gate.Input(fmt.Errorf("--format is %q, expected table, json or markdown", format))
 	}
 	return nil
-}
-
-// computeMetrics computes one side's metrics for Gate 3.
-func (m *Main) computeMetrics(ctx context.Context, s config.MetricSource) (gates.Metrics, error) {
-	k := s.K
-	if len(k) == 0 {
-		k = []int{5, 10}
-	}
-	res, err := metrics.Compute(ctx, metrics.Input{Task: metrics.Task(s.Task), Predictions: s.Predictions, Labels: s.Labels, K: k, Threshold: 0.5})
-	if err != nil {
-		return nil, err
-	}
-	return gates.Metrics(flatMetrics(res)), nil
-}
-
-// flatMetrics joins values and counts into one map.
-func flatMetrics(res metrics.Result) map[string]float64 {
-	flat := map[string]float64{}
-	for k, v := range res.Values {
-		flat[k] = v
-	}
-	for k, v := range res.Counts {
-		flat[k] = float64(v)
-	}
-	return flat
 }
 
 func parseKs(s string) ([]int, error) {
@@ -102,7 +77,7 @@ func parseKs(s string) ([]int, error) {
 	for _, f := range strings.Split(s, ",") {
 		k, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || k < 1 {
-			return nil, gates.Input(fmt.Errorf("--k %q: %q is not a cut-off ≥ 1 (expected e.g. 5,10)", s, f))
+			return nil, gate.Input(fmt.Errorf("--k %q: %q is not a cut-off ≥ 1 (expected e.g. 5,10)", s, f))
 		}
 		ks = append(ks, k)
 	}

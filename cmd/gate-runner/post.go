@@ -12,7 +12,7 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/forge/github"
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/lineage"
 	"gitlab.com/mlgate/mlgate/internal/report"
 )
@@ -67,8 +67,8 @@ func (m *Main) markdownOptions(out string) report.MarkdownOptions {
 
 // addLineage records the commit, the data files the config names and the
 // training parameters, keeping what the report already has.
-func (m *Main) addLineage(r *gates.Report, cfg *config.Config, params string) error {
-	base := gates.Lineage{}
+func (m *Main) addLineage(r *gate.Report, cfg *config.Config, params string) error {
+	base := gate.Lineage{}
 	if r.Lineage != nil {
 		base = *r.Lineage
 	}
@@ -111,9 +111,9 @@ func firstNonEmpty(ss ...string) string {
 // finishAndPost writes the outputs and, with --post, posts the report. A
 // failed gate stays exit 1 even when posting fails too (the posting error
 // is printed); otherwise a posting error is the command's error.
-func (m *Main) finishAndPost(ctx context.Context, c *common, cfg *config.Config, r *gates.Report, p postFlags) error {
+func (m *Main) finishAndPost(ctx context.Context, c *common, cfg *config.Config, r *gate.Report, p postFlags) error {
 	err := m.finish(c, cfg, r)
-	if !p.post || (err != nil && !errors.Is(err, gates.ErrFailed)) {
+	if !p.post || (err != nil && !errors.Is(err, gate.ErrFailed)) {
 		return err
 	}
 	out := c.out
@@ -136,18 +136,18 @@ func (m *Main) finishAndPost(ctx context.Context, c *common, cfg *config.Config,
 
 // post sends r to the merge request (GitLab) or pull request (GitHub) the
 // job runs for.
-func (m *Main) post(ctx context.Context, r *gates.Report, out string, log io.Writer) error {
+func (m *Main) post(ctx context.Context, r *gate.Report, out string, log io.Writer) error {
 	opts := report.PostOptions{Markdown: m.markdownOptions(out), Log: log}
 	var f report.Forge
 	switch m.forge() {
 	case "gitlab":
 		e, err := gitlab.EnvFromCI(m.Getenv)
 		if err != nil {
-			return gates.Input(err)
+			return gate.Input(err)
 		}
 		p, err := gitlab.NewPoster(e, gitlab.Options{Logger: m.Logger})
 		if err != nil {
-			return gates.Input(err)
+			return gate.Input(err)
 		}
 		f = p
 		opts.StatusURL, opts.MaxComment, opts.Charts = e.JobURL, gitlab.MaxNoteLength, true
@@ -158,11 +158,11 @@ func (m *Main) post(ctx context.Context, r *gates.Report, out string, log io.Wri
 	case "github":
 		e, err := github.EnvFromActions(m.Getenv)
 		if err != nil {
-			return gates.Input(err)
+			return gate.Input(err)
 		}
 		p, err := github.NewPoster(e, github.Options{Logger: m.Logger})
 		if err != nil {
-			return gates.Input(err)
+			return gate.Input(err)
 		}
 		f = p
 		opts.StatusURL, opts.MaxComment = e.RunURL, github.MaxCommentLength
@@ -170,7 +170,7 @@ func (m *Main) post(ctx context.Context, r *gates.Report, out string, log io.Wri
 			opts.NoComment = "this run is not for a pull request (GITHUB_REF is not refs/pull/N/merge and the event has no pull_request), so there is no pull request to comment on; the commit statuses are posted"
 		}
 	default:
-		return gates.Input(errors.New("--post: not in a GitLab CI job (CI_API_V4_URL is not set) nor a GitHub Actions job (GITHUB_REPOSITORY is not set)"))
+		return gate.Input(errors.New("--post: not in a GitLab CI job (CI_API_V4_URL is not set) nor a GitHub Actions job (GITHUB_REPOSITORY is not set)"))
 	}
 	_, err := report.Post(ctx, f, r, opts)
 	return err

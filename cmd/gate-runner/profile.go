@@ -8,8 +8,9 @@ import (
 	"math"
 	"runtime/debug"
 
-	"gitlab.com/mlgate/mlgate/internal/drift"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
+	"gitlab.com/mlgate/mlgate/internal/stats"
 )
 
 // runProfile is `gate-runner profile`: it stores what drift needs of a
@@ -27,20 +28,20 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("profile", nil)
 	fs.StringVar(&data, "data", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed)")
 	fs.StringVar(&out, "out", "", "profile file to write; its name must end in .profile.json")
-	fs.IntVar(&bins, "bins", drift.DefaultBins, "reference-quantile bins for PSI")
-	fs.IntVar(&sketch, "sketch", drift.DefaultSketch, "sketch compression K: at most 2K+1 points a numeric feature, each compression moves ≤ 1/(2K) of rank (the profile stores the exact KS and Wasserstein error bounds)")
+	fs.IntVar(&bins, "bins", stats.DefaultBins, "reference-quantile bins for PSI")
+	fs.IntVar(&sketch, "sketch", stats.DefaultSketch, "sketch compression K: at most 2K+1 points a numeric feature, each compression moves ≤ 1/(2K) of rank (the profile stores the exact KS and Wasserstein error bounds)")
 	fs.Int64Var(&memMB, "memory", 1024, "MiB of numeric values a one-pass, in-memory profile may hold; larger files are streamed twice with memory bounded by the number of columns (0: always in memory)")
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
 	if data == "" || out == "" {
-		return gates.Input(errors.New("profile needs --data FILE and --out NAME.profile.json (or: profile merge A.profile.json B.profile.json … [--out C.profile.json])"))
+		return gate.Input(errors.New("profile needs --data FILE and --out NAME.profile.json (or: profile merge A.profile.json B.profile.json … [--out C.profile.json])"))
 	}
 	if !drift.IsProfilePath(out) {
-		return gates.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that)", out))
+		return gate.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that)", out))
 	}
 	if bins < 2 || bins > 10000 || sketch < 1 || sketch > 1<<22 {
-		return gates.Input(fmt.Errorf("--bins %d --sketch %d: expected 2 ≤ bins ≤ 10000 and 1 ≤ sketch ≤ 4194304", bins, sketch))
+		return gate.Input(fmt.Errorf("--bins %d --sketch %d: expected 2 ≤ bins ≤ 10000 and 1 ≤ sketch ≤ 4194304", bins, sketch))
 	}
 	if prev := debug.SetMemoryLimit(-1); memMB > 0 && prev == math.MaxInt64 {
 		// Unless GOMEMLIMIT says otherwise, a soft heap limit keeps the
@@ -53,7 +54,7 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 		if ctx.Err() != nil {
 			return err
 		}
-		return gates.Input(err)
+		return gate.Input(err)
 	}
 	if err := drift.WriteProfile(out, p); err != nil {
 		return fmt.Errorf("write profile: %w", err)
@@ -81,22 +82,22 @@ func runProfileMerge(m *Main, args []string) error {
 		args = fs.Args()[1:]
 	}
 	if len(paths) == 0 {
-		return gates.Input(errors.New("profile merge needs the profiles to merge: profile merge A.profile.json B.profile.json … [--out C.profile.json]"))
+		return gate.Input(errors.New("profile merge needs the profiles to merge: profile merge A.profile.json B.profile.json … [--out C.profile.json]"))
 	}
 	if out != "" && !drift.IsProfilePath(out) {
-		return gates.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that)", out))
+		return gate.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that)", out))
 	}
 	ps := make([]*drift.Profile, len(paths))
 	for i, path := range paths {
 		p, err := drift.ReadProfile(path)
 		if err != nil {
-			return gates.Input(err)
+			return gate.Input(err)
 		}
 		ps[i] = p
 	}
 	merged, err := drift.MergeProfiles(paths, ps)
 	if err != nil {
-		return gates.Input(err)
+		return gate.Input(err)
 	}
 	if out == "" {
 		b, err := json.Marshal(merged)

@@ -3,15 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 
-	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
-	"gitlab.com/mlgate/mlgate/internal/report"
+	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/runner"
 )
 
 // runReport is `gate-runner report --in DIR [--post]`: it gathers every
@@ -33,9 +29,9 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if len(in) == 0 {
-		return gates.Input(errors.New("no --in: give the directory that holds results.json"))
+		return gate.Input(errors.New("no --in: give the directory that holds results.json"))
 	}
-	files, err := findResults(in)
+	files, err := runner.FindResults(in)
 	if err != nil {
 		return err
 	}
@@ -43,7 +39,7 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	merged, err := mergeResults(files)
+	merged, err := runner.MergeResults(files)
 	if err != nil {
 		return err
 	}
@@ -60,113 +56,4 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	return m.finishAndPost(ctx, &c, cfg, merged, pf)
-}
-
-func findResults(in []string) ([]string, error) {
-	var files []string
-	for _, p := range in {
-		st, err := os.Stat(p)
-		if err != nil {
-			return nil, gates.Input(fmt.Errorf("--in %s: %w", p, err))
-		}
-		if !st.IsDir() {
-			files = append(files, p)
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && d.Name() == report.ResultsFile {
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, gates.Input(fmt.Errorf("--in %s: %w", p, err))
-		}
-	}
-	if len(files) == 0 {
-		return nil, gates.Input(fmt.Errorf("--in %v: no %s found", in, report.ResultsFile))
-	}
-	sort.Strings(files)
-	return files, nil
-}
-
-// mergeResults joins reports; a gate that appears in several keeps the
-// newest result.
-func mergeResults(files []string) (*gates.Report, error) {
-	var out *gates.Report
-	byGate := map[string]int{}
-	var created = map[string]int64{}
-	for _, f := range files {
-		r, err := report.ReadJSON(f)
-		if err != nil {
-			return nil, err
-		}
-		if out == nil {
-			cp := *r
-			cp.Gates = nil
-			cp.Status = ""
-			out = &cp
-		}
-		for _, g := range r.Gates {
-			if i, ok := byGate[g.Gate]; ok {
-				if r.Created.UnixNano() >= created[g.Gate] {
-					out.Gates[i] = g
-					created[g.Gate] = r.Created.UnixNano()
-				}
-				continue
-			}
-			byGate[g.Gate] = len(out.Gates)
-			created[g.Gate] = r.Created.UnixNano()
-			out.Gates = append(out.Gates, g)
-		}
-		if r.Created.After(out.Created) {
-			out.Created = r.Created
-		}
-		out.Lineage = mergeLineage(out.Lineage, r.Lineage)
-	}
-	sort.SliceStable(out.Gates, func(i, j int) bool { return gateOrder(out.Gates[i].Gate) < gateOrder(out.Gates[j].Gate) })
-	out.Status = out.Overall()
-	return out, nil
-}
-
-func gateOrder(g string) int {
-	for i, n := range (config.Gates{}).AllNames() {
-		if n == g {
-			return i
-		}
-	}
-	return 1 << 20
-}
-
-// mergeLineage joins the lineage of several gate jobs: the data files of
-// all, the first commit, links and parameters found.
-func mergeLineage(a, b *gates.Lineage) *gates.Lineage {
-	if a == nil || b == nil {
-		if a == nil {
-			return b
-		}
-		return a
-	}
-	out := *a
-	out.Files = map[string]string{}
-	for _, l := range []*gates.Lineage{a, b} {
-		for k, v := range l.Files {
-			if _, ok := out.Files[k]; !ok {
-				out.Files[k] = v
-			}
-		}
-	}
-	if len(out.Files) == 0 {
-		out.Files = nil
-	}
-	out.Commit = firstNonEmpty(a.Commit, b.Commit)
-	out.Pipeline = firstNonEmpty(a.Pipeline, b.Pipeline)
-	out.Job = firstNonEmpty(a.Job, b.Job)
-	if len(out.Params) == 0 {
-		out.Params, out.ParamsFile = b.Params, b.ParamsFile
-	}
-	return &out
 }

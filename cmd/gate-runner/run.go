@@ -6,34 +6,9 @@ import (
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/runner"
 )
-
-// gateFunc runs one gate from its config section.
-type gateFunc func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error)
-
-// gateFuncs are the gates `gate-runner run` can run, by config name.
-var gateFuncs = map[string]gateFunc{
-	"tests": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
-		return testsGate(cfg.Gates.Tests)
-	},
-	"abtest": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
-		return m.abtestGate(ctx, cfg.Gates.ABTest, "")
-	},
-	"canary": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
-		return m.canaryGate(ctx, cfg.Gates.Canary, "")
-	},
-	"compare": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
-		return m.compareGate(ctx, cfg.Gates.Compare)
-	},
-	"data": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
-		return m.dataGate(ctx, cfg.Gates.Data, cfg.Gates.Drift)
-	},
-	"drift": func(ctx context.Context, m *Main, cfg *config.Config) (gates.Result, error) {
-		res, _, err := m.driftGate(ctx, cfg.Gates.Drift)
-		return res, err
-	},
-}
 
 // runRun is `gate-runner run`: every gate the config names, in lifecycle
 // order (tests, data, compare, abtest, canary, drift, concept), into one
@@ -64,13 +39,13 @@ func runRun(ctx context.Context, m *Main, args []string) error {
 		}
 		for _, o := range only {
 			if !set[o] {
-				return gates.Input(fmt.Errorf("--gate %s: the config has no gates.%s section (it has %s)", o, o, strings.Join(names, ", ")))
+				return gate.Input(fmt.Errorf("--gate %s: the config has no gates.%s section (it has %s)", o, o, strings.Join(names, ", ")))
 			}
 		}
 		names = only
 	}
 	if len(names) == 0 {
-		return gates.Input(fmt.Errorf("%s: no gates configured: add a section under \"gates\"", cfg.File))
+		return gate.Input(fmt.Errorf("%s: no gates configured: add a section under \"gates\"", cfg.File))
 	}
 	r, err := m.runGates(ctx, &c, cfg, names)
 	if err != nil {
@@ -82,25 +57,19 @@ func runRun(ctx context.Context, m *Main, args []string) error {
 	return m.finishAndPost(ctx, &c, cfg, r, pf)
 }
 
+// runner returns the gate runner wired to this invocation; promURL is
+// the --prometheus flag (empty: MLGATE_PROMETHEUS_URL or the config's).
+func (m *Main) runner(promURL string) *runner.Runner {
+	return &runner.Runner{Getenv: m.Getenv, Now: m.Now, Logger: m.Logger, PrometheusURL: promURL, Section: m.section}
+}
+
 // runGates runs the named gates of cfg in order into one report, each in a
 // collapsible log section in GitLab CI. A gate that cannot run (bad input)
 // stops the run; a failing gate does not.
-func (m *Main) runGates(ctx context.Context, c *common, cfg *config.Config, names []string) (*gates.Report, error) {
+func (m *Main) runGates(ctx context.Context, c *common, cfg *config.Config, names []string) (*gate.Report, error) {
 	r := m.newReport(c, cfg)
-	for _, n := range names {
-		f, ok := gateFuncs[n]
-		if !ok {
-			return nil, gates.Input(fmt.Errorf("gate %s cannot run from `gate-runner run` in this version; run `gate-runner %s` instead", n, n))
-		}
-		done := m.section(n, "mlgate gate "+n)
-		start := m.Now()
-		res, err := f(ctx, m, cfg)
-		done()
-		if err != nil {
-			return nil, fmt.Errorf("gate %s: %w", n, err)
-		}
-		res.Duration = m.Now().Sub(start)
-		r.Add(res)
+	if err := m.runner("").Run(ctx, cfg, names, r); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // printTable prints a report for a terminal or a CI log.
-func printTable(w io.Writer, r *gates.Report) {
+func printTable(w io.Writer, r *gate.Report) {
 	for i, g := range r.Gates {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -43,7 +43,7 @@ func printTable(w io.Writer, r *gates.Report) {
 		}
 		tw.Flush()
 		for _, c := range g.Checks {
-			if c.Message != "" && c.Status != gates.Pass {
+			if c.Message != "" && c.Status != gate.Pass {
 				fmt.Fprintf(w, "  %s %s: %s\n", strings.ToUpper(string(c.Status)), c.Name, c.Message)
 			}
 		}
@@ -56,7 +56,7 @@ func num(p *float64) string {
 	if p == nil {
 		return "-"
 	}
-	return gates.FormatNumber(*p)
+	return gate.FormatNumber(*p)
 }
 
 func pct(p *float64) string {
@@ -66,7 +66,7 @@ func pct(p *float64) string {
 	return fmt.Sprintf("%.1f%%", *p*100)
 }
 
-func hasBaseline(cs []gates.Check) bool {
+func hasBaseline(cs []gate.Check) bool {
 	for _, c := range cs {
 		if c.Baseline != nil {
 			return true

@@ -9,7 +9,7 @@ import (
 
 func TestTestsCommand(t *testing.T) {
 	dir := t.TempDir()
-	pytest, err := os.ReadFile("../../internal/junit/testdata/pytest.xml")
+	pytest, err := os.ReadFile("../../internal/gate/tests/testdata/pytest.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestRunTestsGateFromConfig(t *testing.T) {
 func TestTestsReadsOwnJUnit(t *testing.T) {
 	dir := t.TempDir()
 	first := filepath.Join(dir, "first")
-	code, stdout, stderr := runMain(t, nil, "tests", "--junit", "../../internal/junit/testdata/pytest.xml", "--out", first)
+	code, stdout, stderr := runMain(t, nil, "tests", "--junit", "../../internal/gate/tests/testdata/pytest.xml", "--out", first)
 	if code != 1 {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // CompareGate configures Gate 3: candidate metrics against production.
@@ -15,7 +15,7 @@ type CompareGate struct {
 	// no production model yet and only absolute bounds apply.
 	Baseline *Baseline `yaml:"baseline"`
 	// Rules hold metrics to bounds; at least one.
-	Rules []gates.Rule `yaml:"rules"`
+	Rules []gate.Rule `yaml:"rules"`
 }
 
 // MetricSource is a metrics file, or predictions and labels from which

@@ -39,7 +39,9 @@ func TestLoadFileErrors(t *testing.T) {
 		"bad-version":             `testdata/conf.bad-version.yml: model.version is "1.4", expected MODEL-vMAJOR.MINOR.PATCH (e.g. recommender-v1.4.0)`,
 		"dup-key":                 `testdata/conf.dup-key.yml:6: key "compare" appears twice in gates`,
 		"syntax":                  `testdata/conf.syntax.yml:2: did not find expected ',' or '}'`,
-		"unused-section":          `testdata/conf.unused-section.yml:3: unknown key "auc_drop" in gates.concept: expected one of no keys (this section takes none yet)`,
+		"unused-section":          `testdata/conf.unused-section.yml:3: unknown key "auc_drop" in gates.concept: expected one of fail_drop, l2_c, label, new, old, warn_drop`,
+		"concept-no-new":          `testdata/conf.concept-no-new.yml: gates.concept: old, new and label are required (the old and the new labelled file and their 0/1 label column)`,
+		"concept-warn-above-fail": `testdata/conf.concept-warn-above-fail.yml: gates.concept.warn_drop 0.2 is above fail_drop 0.1, expected warn_drop ≤ fail_drop`,
 		"drift-bad-kind":          `testdata/conf.drift-bad-kind.yml: gates.drift.schema.age: unknown column type "integer": expected numeric, categorical, boolean or timestamp`,
 		"drift-warn-above-fail":   `testdata/conf.drift-warn-above-fail.yml: gates.drift.features.price: psi_warn 0.5 is above psi_fail 0.4, expected psi_warn ≤ psi_fail`,
 		"drift-negative-bad-rows": `testdata/conf.drift-negative-bad-rows.yml: gates.drift.max_bad_rows is -3, expected a count ≥ 0`,
@@ -56,6 +58,20 @@ func TestLoadFileErrors(t *testing.T) {
 				t.Errorf("error\n got: %s\nwant: %s", err, want)
 			}
 		})
+	}
+}
+
+func TestLoadConcept(t *testing.T) {
+	c, err := LoadFile("testdata/conf.concept-good.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ConceptGate{Old: "old.csv", New: "new.csv", Label: "y", C: 0.5, WarnDrop: 0.02, FailDrop: 0.08}
+	if g := c.Gates.Concept; g == nil || *g != want {
+		t.Errorf("concept = %+v, want %+v", g, want)
+	}
+	if got := strings.Join(c.Gates.Names(), ","); got != "concept" {
+		t.Errorf("Names() = %s", got)
 	}
 }
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"gitlab.com/mlgate/mlgate/internal/hugemem"
+	"gitlab.com/mlgate/mlgate/internal/dataset/hugemem"
 )
 
 // accumulator collects one worker's share of the columns.

@@ -14,7 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // Hash returns "md5:<hex> (dvc)" when a DVC file path.dvc lies beside
@@ -77,7 +77,7 @@ func Params(path string) (map[string]any, error) {
 	}
 	var v map[string]any
 	if err := yaml.Unmarshal(b, &v); err != nil {
-		return nil, gates.Input(fmt.Errorf("%s: not a YAML mapping of parameters: %v", path, err))
+		return nil, gate.Input(fmt.Errorf("%s: not a YAML mapping of parameters: %v", path, err))
 	}
 	out := map[string]any{}
 	flatten(v, "", out)
@@ -104,7 +104,7 @@ func flatten(v any, prefix string, out map[string]any) {
 // that did not `dvc pull` still records the md5 DVC tracks; other missing
 // files are skipped: a gate that could not read its file has said so),
 // and the parameters of paramsFile when it exists.
-func Collect(base gates.Lineage, files []string, paramsFile string) (*gates.Lineage, error) {
+func Collect(base gate.Lineage, files []string, paramsFile string) (*gate.Lineage, error) {
 	l := base
 	for _, f := range files {
 		if !exists(f) && !exists(f+".dvc") {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 func reference(t *testing.T) map[string]string {
@@ -63,7 +63,7 @@ func TestParams(t *testing.T) {
 }
 
 func TestCollectAndConfigFiles(t *testing.T) {
-	type gate struct {
+	type gateSection struct {
 		Data      string
 		Reference *string
 		Rules     []struct{ File string }
@@ -71,15 +71,15 @@ func TestCollectAndConfigFiles(t *testing.T) {
 	}
 	ref := "testdata/tracked.csv"
 	cfg := struct {
-		Gates *gate
+		Gates *gateSection
 		Extra map[string]string
-	}{Gates: &gate{Data: "testdata/train.csv", Reference: &ref, Name: "not a file", Rules: []struct{ File string }{{"testdata/missing.csv"}}},
+	}{Gates: &gateSection{Data: "testdata/train.csv", Reference: &ref, Name: "not a file", Rules: []struct{ File string }{{"testdata/missing.csv"}}},
 		Extra: map[string]string{"x": "testdata/train.csv", "script": "testdata/make_reference.py", "dvc": "testdata/pulled-later.parquet"}}
 	files := ConfigFiles(cfg)
 	if !reflect.DeepEqual(files, []string{"testdata/pulled-later.parquet", "testdata/tracked.csv", "testdata/train.csv"}) {
 		t.Fatalf("files %v", files)
 	}
-	l, err := Collect(gates.Lineage{Commit: "abc"}, append(files, "testdata/missing.csv"), "testdata/params.yaml")
+	l, err := Collect(gate.Lineage{Commit: "abc"}, append(files, "testdata/missing.csv"), "testdata/params.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

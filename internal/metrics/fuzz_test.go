@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 type fuzzRow struct {
@@ -118,7 +118,7 @@ func FuzzRankingCompute(f *testing.F) {
 		}
 		res, err := Compute(context.Background(), Input{Predictions: rp, Labels: qp, K: []int{1, 3}})
 		if err != nil {
-			if !errors.Is(err, gates.ErrInput) {
+			if !errors.Is(err, gate.ErrInput) {
 				t.Fatalf("error not marked as input: %v", err)
 			}
 			return

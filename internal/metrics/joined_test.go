@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 type sklearnRef struct {
@@ -111,7 +111,7 @@ func TestJoinedErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if !errors.Is(err, gates.ErrInput) {
+			if !errors.Is(err, gate.ErrInput) {
 				t.Errorf("not an input error: %v", err)
 			}
 			if !strings.Contains(err.Error(), tc.want) {

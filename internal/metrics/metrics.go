@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // Task is the kind of model whose predictions are scored.
@@ -59,11 +59,11 @@ type Result struct {
 var ErrTask = errors.New("unknown task")
 
 // Compute reads in.Predictions and in.Labels and computes the metrics of
-// in.Task. Errors caused by the files' content are marked with gates.Input
+// in.Task. Errors caused by the files' content are marked with gate.Input
 // and name the file, row and column where they can.
 func Compute(ctx context.Context, in Input) (Result, error) {
 	if in.Predictions == "" || in.Labels == "" {
-		return Result{}, gates.Input(errors.New("metrics: both a predictions file and a labels file are required"))
+		return Result{}, gate.Input(errors.New("metrics: both a predictions file and a labels file are required"))
 	}
 	ks := in.K
 	if len(ks) == 0 {
@@ -71,7 +71,7 @@ func Compute(ctx context.Context, in Input) (Result, error) {
 	}
 	for _, k := range ks {
 		if k <= 0 {
-			return Result{}, gates.Input(fmt.Errorf("metrics: cutoff k=%d: expected a positive integer", k))
+			return Result{}, gate.Input(fmt.Errorf("metrics: cutoff k=%d: expected a positive integer", k))
 		}
 	}
 	thr := in.Threshold
@@ -98,7 +98,7 @@ func Compute(ctx context.Context, in Input) (Result, error) {
 	case Regression:
 		res, err = computeRegression(ctx, in.Predictions, in.Labels)
 	default:
-		return Result{}, gates.Input(fmt.Errorf("metrics: task %q: %w; expected ranking, classification or regression", task, ErrTask))
+		return Result{}, gate.Input(fmt.Errorf("metrics: task %q: %w; expected ranking, classification or regression", task, ErrTask))
 	}
 	if err != nil {
 		return Result{}, inputErr(err)
@@ -113,7 +113,7 @@ func inputErr(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return gates.Input(err)
+	return gate.Input(err)
 }
 
 // isTRECRun reports whether path is a TREC run file by its extension.

@@ -13,7 +13,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 const (
@@ -303,7 +303,7 @@ func TestRankingErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if !errors.Is(err, gates.ErrInput) {
+			if !errors.Is(err, gate.ErrInput) {
 				t.Errorf("not an input error: %v", err)
 			}
 			var re *dataset.RowError
@@ -331,7 +331,7 @@ func TestRankingCanceled(t *testing.T) {
 		{Predictions: "testdata/cls_predictions.csv.gz", Labels: "testdata/cls_labels.csv.gz", Task: Classification},
 	} {
 		_, err := Compute(ctx, in)
-		if !errors.Is(err, context.Canceled) || errors.Is(err, gates.ErrInput) {
+		if !errors.Is(err, context.Canceled) || errors.Is(err, gate.ErrInput) {
 			t.Errorf("%s: error %v, want context.Canceled only", in.Predictions, err)
 		}
 	}

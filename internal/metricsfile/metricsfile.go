@@ -15,26 +15,26 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // LoadFile reads the metrics file at path; the format follows the
 // extension (.json, .yaml, .yml), and a file without one is tried as JSON.
-func LoadFile(path string) (gates.Metrics, error) {
+func LoadFile(path string) (gate.Metrics, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, gates.Input(fmt.Errorf("read metrics file: %w", err))
+		return nil, gate.Input(fmt.Errorf("read metrics file: %w", err))
 	}
 	m, err := Parse(b, filepath.Ext(path))
 	if err != nil {
-		return nil, gates.Input(fmt.Errorf("%s: %w", path, err))
+		return nil, gate.Input(fmt.Errorf("%s: %w", path, err))
 	}
 	return m, nil
 }
 
 // Parse reads metrics from b; ext (".json", ".yaml", ".yml") chooses the
 // format.
-func Parse(b []byte, ext string) (gates.Metrics, error) {
+func Parse(b []byte, ext string) (gate.Metrics, error) {
 	var v any
 	switch strings.ToLower(ext) {
 	case ".yaml", ".yml":
@@ -55,7 +55,7 @@ func Parse(b []byte, ext string) (gates.Metrics, error) {
 	if !ok {
 		return nil, fmt.Errorf("expected an object of metric names to numbers, found %s", typeName(v))
 	}
-	m := gates.Metrics{}
+	m := gate.Metrics{}
 	if err := flatten("", obj, m); err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func Parse(b []byte, ext string) (gates.Metrics, error) {
 	return m, nil
 }
 
-func flatten(prefix string, obj map[string]any, out gates.Metrics) error {
+func flatten(prefix string, obj map[string]any, out gate.Metrics) error {
 	keys := make([]string, 0, len(obj))
 	for k := range obj {
 		keys = append(keys, k)

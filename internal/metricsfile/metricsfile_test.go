@@ -6,18 +6,18 @@ import (
 	"path/filepath"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 func TestParse(t *testing.T) {
 	cases := []struct {
 		name, ext, in string
-		want          gates.Metrics
+		want          gate.Metrics
 		err           string
 	}{
-		{"flat json", ".json", `{"precision@5": 0.21, "recall@10": 4e-1}`, gates.Metrics{"precision@5": 0.21, "recall@10": 0.4}, ""},
-		{"dvc nested", ".json", `{"eval": {"auc": 0.9, "loss": 1}, "model": "x", "tags": [1]}`, gates.Metrics{"eval.auc": 0.9, "eval.loss": 1}, ""},
-		{"yaml", ".yaml", "train:\n  rmse: 1.5\ntest:\n  rmse: 2\n", gates.Metrics{"train.rmse": 1.5, "test.rmse": 2}, ""},
+		{"flat json", ".json", `{"precision@5": 0.21, "recall@10": 4e-1}`, gate.Metrics{"precision@5": 0.21, "recall@10": 0.4}, ""},
+		{"dvc nested", ".json", `{"eval": {"auc": 0.9, "loss": 1}, "model": "x", "tags": [1]}`, gate.Metrics{"eval.auc": 0.9, "eval.loss": 1}, ""},
+		{"yaml", ".yaml", "train:\n  rmse: 1.5\ntest:\n  rmse: 2\n", gate.Metrics{"train.rmse": 1.5, "test.rmse": 2}, ""},
 		{"list", ".json", `[1,2]`, nil, "expected an object of metric names to numbers, found a list"},
 		{"no numbers", ".json", `{"a": "b"}`, nil, `no numeric metric found: expected e.g. {"precision@5": 0.21}`},
 		{"two values", ".json", `{"a": 1} {"b": 2}`, nil, "not valid JSON: more than one value"},
@@ -52,7 +52,7 @@ func TestLoadFileNamesFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "m.json")
 	os.WriteFile(p, []byte("{"), 0o644)
 	_, err := LoadFile(p)
-	if err == nil || !errors.Is(err, gates.ErrInput) || err.Error() != p+": not valid JSON: unexpected EOF" {
+	if err == nil || !errors.Is(err, gate.ErrInput) || err.Error() != p+": not valid JSON: unexpected EOF" {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"gitlab.com/mlgate/mlgate/internal/drift"
+	"gitlab.com/mlgate/mlgate/internal/gate/concept"
 )
 
 // ConceptJob is the Pushgateway job name concept-drift metrics are grouped
@@ -23,7 +23,7 @@ const ConceptJob = "mlgate_concept"
 // mlgate_concept_status{model} and
 // mlgate_concept_last_run_timestamp_seconds. An undefined AUC (one class in
 // a sample) is left out. client may be nil; the error never holds url.
-func PushConcept(ctx context.Context, url, model string, r *drift.ConceptReport, now time.Time, client *http.Client) error {
+func PushConcept(ctx context.Context, url, model string, r *concept.Report, now time.Time, client *http.Client) error {
 	if model == "" {
 		model = "default"
 	}

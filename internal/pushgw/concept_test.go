@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/drift"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/concept"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 )
 
 // TestPushConceptToRealPushgateway pushes a severe concept drift and a
@@ -19,11 +20,11 @@ import (
 func TestPushConceptToRealPushgateway(t *testing.T) {
 	base := mustPushgateway(t)
 	now := time.Unix(1763900000, 0)
-	rep := &drift.ConceptReport{AUCHoldout: 0.81, AUCNew: 0.66, Drop: 0.15000000000000002, Status: gates.Fail}
+	rep := &concept.Report{AUCHoldout: 0.81, AUCNew: 0.66, Drop: 0.15000000000000002, Status: gate.Fail}
 	if err := PushConcept(context.Background(), base, "ranker", rep, now, nil); err != nil {
 		t.Fatal(err)
 	}
-	dr := &drift.Report{Features: []drift.Feature{{Name: "f0", Type: "numeric", PSI: 0.1, KSPValue: 0.5, Status: gates.Pass}}, Status: gates.Pass}
+	dr := &drift.Report{Features: []drift.Feature{{Name: "f0", Type: "numeric", PSI: 0.1, KSPValue: 0.5, Status: gate.Pass}}, Status: gate.Pass}
 	if err := PushDrift(context.Background(), base, "ranker", dr, now, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestPushConceptToRealPushgateway(t *testing.T) {
 	}
 
 	// One class in the new sample: no AUC, no drop, and no stale drop left.
-	one := &drift.ConceptReport{AUCHoldout: 0.8, AUCNew: math.NaN(), Drop: math.NaN(), Status: gates.Skip}
+	one := &concept.Report{AUCHoldout: 0.8, AUCNew: math.NaN(), Drop: math.NaN(), Status: gate.Skip}
 	if err := PushConcept(context.Background(), base, "ranker", one, now, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/push"
 
-	"gitlab.com/mlgate/mlgate/internal/drift"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 )
 
 // Job is the Pushgateway job name drift metrics are grouped under.
@@ -19,13 +19,13 @@ const Job = "mlgate_drift"
 
 // StatusValue maps a status to the number mlgate_drift_status carries:
 // 0 pass, 1 warn, 2 fail, −1 skip.
-func StatusValue(s gates.Status) float64 {
+func StatusValue(s gate.Status) float64 {
 	switch s {
-	case gates.Pass:
+	case gate.Pass:
 		return 0
-	case gates.Warn:
+	case gate.Warn:
 		return 1
-	case gates.Fail:
+	case gate.Fail:
 		return 2
 	}
 	return -1

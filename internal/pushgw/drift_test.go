@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/drift"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 )
 
 const pushgatewayBin = "/usr/bin/prometheus-pushgateway"
@@ -64,10 +64,10 @@ func TestPushDriftToRealPushgateway(t *testing.T) {
 	base := mustPushgateway(t)
 	r := &drift.Report{
 		Features: []drift.Feature{
-			{Name: "f0", Type: "numeric", PSI: 0.31, KSPValue: 1e-9, Chi2PValue: math.NaN(), Status: gates.Fail},
-			{Name: "f1", Type: "numeric", PSI: math.NaN(), KSPValue: math.NaN(), Status: gates.Skip},
+			{Name: "f0", Type: "numeric", PSI: 0.31, KSPValue: 1e-9, Chi2PValue: math.NaN(), Status: gate.Fail},
+			{Name: "f1", Type: "numeric", PSI: math.NaN(), KSPValue: math.NaN(), Status: gate.Skip},
 		},
-		DriftShare: 0.5, Status: gates.Fail,
+		DriftShare: 0.5, Status: gate.Fail,
 	}
 	now := time.Unix(1763900000, 0)
 	if err := PushDrift(context.Background(), base, "ranker", r, now, nil); err != nil {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // ChartFile is the PNG file of one chart of a report.
@@ -25,15 +25,15 @@ const maxFileStem = 80
 // Names keep letters, digits, '.', '_' and '-' of the check's name (a run
 // of anything else becomes one '-'); names that would collide get "-2",
 // "-3", … in order, so the same report always gives the same names.
-func ChartFiles(r *gates.Report) []ChartFile {
+func ChartFiles(r *gate.Report) []ChartFile {
 	var out []ChartFile
 	seen := map[string]bool{}
 	for gi, g := range r.Gates {
 		for ci, c := range g.Charts {
-			if c.Kind != gates.Histogram {
+			if c.Kind != gate.Histogram {
 				continue
 			}
-			if st := checkStatus(g, chartCheck(c)); st != gates.Warn && st != gates.Fail {
+			if st := checkStatus(g, chartCheck(c)); st != gate.Warn && st != gate.Fail {
 				continue
 			}
 			stem := sanitizeFileName(g.Gate) + "-" + sanitizeFileName(chartCheck(c))

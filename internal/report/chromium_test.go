@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/report/htmlcheck"
 )
 
@@ -22,7 +22,7 @@ func TestHTMLInChromium(t *testing.T) {
 	if err != nil {
 		t.Skip(err.Error() + ": report.html is not checked in a browser")
 	}
-	html, err := HTML(richFixture(t, gates.Fail))
+	html, err := HTML(richFixture(t, gate.Fail))
 	if err != nil {
 		t.Fatal(err)
 	}

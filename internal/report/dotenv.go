@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // Dotenv renders gates.env for artifacts:reports:dotenv, so that later jobs
@@ -17,7 +17,7 @@ import (
 //	MLGATE_MODEL_VERSION=recommender-v1.5.0
 //
 // Values are single-line and unquoted, as GitLab's dotenv parser wants.
-func Dotenv(r *gates.Report) string {
+func Dotenv(r *gate.Report) string {
 	var b strings.Builder
 	line := func(k, v string) { fmt.Fprintf(&b, "%s=%s\n", k, oneLine(v)) }
 	st := r.Overall()
@@ -25,9 +25,9 @@ func Dotenv(r *gates.Report) string {
 	var failed, warned []string
 	for _, g := range r.Gates {
 		switch g.Status {
-		case gates.Fail:
+		case gate.Fail:
 			failed = append(failed, g.Gate)
-		case gates.Warn:
+		case gate.Warn:
 			warned = append(warned, g.Gate)
 		}
 	}

@@ -3,7 +3,7 @@ package report
 import (
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // cell formats an optional number for a table: "—" when absent.
@@ -11,7 +11,7 @@ func cell(p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	return gates.FormatNumber(*p)
+	return gate.FormatNumber(*p)
 }
 
 // deltaCell formats a signed change: "+0.012" or "−0.004".
@@ -19,7 +19,7 @@ func deltaCell(p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	s := gates.FormatNumber(*p)
+	s := gate.FormatNumber(*p)
 	if *p > 0 {
 		return "+" + s
 	}
@@ -31,7 +31,7 @@ func ratioCell(p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	return gates.FormatNumber(roundTo(*p*100, 1)) + "%"
+	return gate.FormatNumber(roundTo(*p*100, 1)) + "%"
 }
 
 func roundTo(v float64, digits int) float64 {
@@ -46,13 +46,13 @@ func roundTo(v float64, digits int) float64 {
 }
 
 // verdictWord is the overall verdict in words.
-func verdictWord(s gates.Status) string {
+func verdictWord(s gate.Status) string {
 	switch s {
-	case gates.Pass:
+	case gate.Pass:
 		return "passed"
-	case gates.Warn:
+	case gate.Warn:
 		return "passed with warnings"
-	case gates.Fail:
+	case gate.Fail:
 		return "failed"
 	}
 	return "skipped"

@@ -10,7 +10,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // TestMarkdownParsesAsGFM renders the comment with goldmark's GitHub
@@ -19,7 +19,7 @@ import (
 // the <details> blocks pass through, no Markdown is left raw.
 func TestMarkdownParsesAsGFM(t *testing.T) {
 	md := goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(html.WithUnsafe()))
-	for _, st := range []gates.Status{gates.Pass, gates.Warn, gates.Fail} {
+	for _, st := range []gate.Status{gate.Pass, gate.Warn, gate.Fail} {
 		t.Run(string(st), func(t *testing.T) {
 			src := Markdown(richFixture(t, st), MarkdownOptions{MaxRows: 2, JobURL: "https://gl/j/1", HTMLURL: "https://gl/j/1/artifacts/file/out/report.html"})
 			var out bytes.Buffer

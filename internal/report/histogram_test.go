@@ -11,19 +11,19 @@ import (
 	"strings"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // driftCharts are a numeric feature over the reference's quantile bins and
-// a categorical one over its categories, as internal/drift draws them.
-var driftCharts = map[string]gates.Chart{
-	"numeric": {Title: "session_length_s: PSI 0.24", Check: "session_length_s", Kind: gates.Histogram,
+// a categorical one over its categories, as internal/gate/drift draws them.
+var driftCharts = map[string]gate.Chart{
+	"numeric": {Title: "session_length_s: PSI 0.24", Check: "session_length_s", Kind: gate.Histogram,
 		Edges: []float64{2.39, 11.5, 17.9, 24.5, 33.5, 52.8, 266},
-		Series: []gates.Series{{Name: "reference", Values: []float64{0.2, 0.2, 0.2, 0.2, 0.1, 0.1}},
+		Series: []gate.Series{{Name: "reference", Values: []float64{0.2, 0.2, 0.2, 0.2, 0.1, 0.1}},
 			{Name: "current", Values: []float64{0.05, 0.1, 0.15, 0.2, 0.2, 0.3}}}},
-	"categorical": {Title: "device <&> os: PSI 0.21", Check: "device <&> os", Kind: gates.Histogram,
+	"categorical": {Title: "device <&> os: PSI 0.21", Check: "device <&> os", Kind: gate.Histogram,
 		Labels: []string{"android", "ios", "web"},
-		Series: []gates.Series{{Name: "reference", Values: []float64{0.45, 0.35, 0.2}},
+		Series: []gate.Series{{Name: "reference", Values: []float64{0.45, 0.35, 0.2}},
 			{Name: "current", Values: []float64{0.3, 0.3, 0.4}}}},
 }
 
@@ -121,7 +121,7 @@ func countNear(img image.Image, want [3]uint8) int {
 // listed in results.json's outputs.
 func TestWriteChartFiles(t *testing.T) {
 	dir := t.TempDir()
-	r := richFixture(t, gates.Warn)
+	r := richFixture(t, gate.Warn)
 	paths, err := Write(dir, r)
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +178,7 @@ func TestWriteChartFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "notes.png"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Write(dir, richFixture(t, gates.Pass)); err != nil {
+	if _, err := Write(dir, richFixture(t, gate.Pass)); err != nil {
 		t.Fatal(err)
 	}
 	left, _ := filepath.Glob(filepath.Join(dir, "*.png"))
@@ -188,19 +188,19 @@ func TestWriteChartFiles(t *testing.T) {
 }
 
 func TestChartFileNames(t *testing.T) {
-	hist := func(check string) gates.Chart {
-		return gates.Chart{Title: check, Check: check, Kind: gates.Histogram, Edges: []float64{0, 1},
-			Series: []gates.Series{{Name: "reference", Values: []float64{1}}}}
+	hist := func(check string) gate.Chart {
+		return gate.Chart{Title: check, Check: check, Kind: gate.Histogram, Edges: []float64{0, 1},
+			Series: []gate.Series{{Name: "reference", Values: []float64{1}}}}
 	}
 	checks := []string{"price (€)", "../../etc/passwd", "price-€", "", ".hidden", strings.Repeat("x", 200), "Price (€)"}
-	g := gates.Result{Gate: "drift"}
+	g := gate.Result{Gate: "drift"}
 	for _, c := range checks {
-		g.Checks = append(g.Checks, gates.Check{Name: c, Status: gates.Warn})
+		g.Checks = append(g.Checks, gate.Check{Name: c, Status: gate.Warn})
 		g.Charts = append(g.Charts, hist(c))
 	}
-	g.Checks = append(g.Checks, gates.Check{Name: "ok", Status: gates.Pass})
-	g.Charts = append(g.Charts, hist("ok"), gates.Chart{Title: "bars", Kind: gates.Bars})
-	r := &gates.Report{Gates: []gates.Result{g}}
+	g.Checks = append(g.Checks, gate.Check{Name: "ok", Status: gate.Pass})
+	g.Charts = append(g.Charts, hist("ok"), gate.Chart{Title: "bars", Kind: gate.Bars})
+	r := &gate.Report{Gates: []gate.Result{g}}
 	var got []string
 	for _, f := range ChartFiles(r) {
 		got = append(got, f.Name)

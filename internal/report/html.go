@@ -6,7 +6,7 @@ import (
 	"html/template"
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 //go:embed report.html.tmpl
@@ -17,9 +17,9 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"delta":   deltaCell,
 	"ratio":   ratioCell,
 	"verdict": verdictWord,
-	"svg":     func(c gates.Chart) template.HTML { return template.HTML(SVG(c)) }, // SVG escapes every text it draws
+	"svg":     func(c gate.Chart) template.HTML { return template.HTML(SVG(c)) }, // SVG escapes every text it draws
 	"details": htmlDetails,
-	"labels": func(g gates.Result) []string {
+	"labels": func(g gate.Result) []string {
 		b, c := labels(g)
 		return []string{b, c}
 	},
@@ -27,11 +27,11 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 
 // HTML renders report.html: one self-contained page (inline CSS and SVG, no
 // script, no outside request) with every gate's table and charts.
-func HTML(r *gates.Report) ([]byte, error) {
+func HTML(r *gate.Report) ([]byte, error) {
 	var buf bytes.Buffer
 	data := struct {
-		*gates.Report
-		Overall gates.Status
+		*gate.Report
+		Overall gate.Status
 		Summary string
 	}{r, r.Overall(), strings.ReplaceAll(overallLine(r), "**", "")}
 	if err := htmlTmpl.Execute(&buf, data); err != nil {
@@ -45,7 +45,7 @@ type detailRow struct{ K, V string }
 
 // htmlDetails returns a gate's decision (when its Details has one) and its
 // Details as flattened rows: only the numbers when there is a decision.
-func htmlDetails(g gates.Result) struct {
+func htmlDetails(g gate.Result) struct {
 	Decision, Reason string
 	Rows             []detailRow
 } {

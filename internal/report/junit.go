@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 type junitSuites struct {
@@ -49,7 +49,7 @@ type junitSkipped struct {
 // JUnit renders junit.xml: a test suite per gate and a test case per check,
 // so that GitLab's merge-request test widget lists each broken rule. A
 // warning passes, with the warning in system-out.
-func JUnit(r *gates.Report) ([]byte, error) {
+func JUnit(r *gate.Report) ([]byte, error) {
 	all := junitSuites{Name: "mlgate " + r.Name}
 	var total float64
 	for _, g := range r.Gates {
@@ -63,17 +63,17 @@ func JUnit(r *gates.Report) ([]byte, error) {
 			tc := junitCase{Name: name, Classname: "mlgate." + g.Gate, Time: "0"}
 			detail := checkDetail(c)
 			switch c.Status {
-			case gates.Fail:
+			case gate.Fail:
 				msg := c.Message
 				if msg == "" {
 					msg = "check failed"
 				}
 				tc.Failure = &junitFailure{Message: msg, Type: "GateFailure", Text: detail}
 				s.Failures++
-			case gates.Skip:
+			case gate.Skip:
 				tc.Skipped = &junitSkipped{Message: c.Message}
 				s.Skipped++
-			case gates.Warn:
+			case gate.Warn:
 				tc.SystemOut = "WARNING: " + c.Message + "\n" + detail
 			default:
 				tc.SystemOut = detail
@@ -94,11 +94,11 @@ func JUnit(r *gates.Report) ([]byte, error) {
 	return append([]byte(xml.Header), append(out, '\n')...), nil
 }
 
-func checkDetail(c gates.Check) string {
+func checkDetail(c gate.Check) string {
 	var parts []string
 	add := func(k string, p *float64) {
 		if p != nil {
-			parts = append(parts, k+"="+gates.FormatNumber(*p))
+			parts = append(parts, k+"="+gate.FormatNumber(*p))
 		}
 	}
 	add("candidate", c.Candidate)

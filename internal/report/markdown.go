@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // MarkdownOptions add what only the poster knows: links to the pipeline,
@@ -24,7 +24,7 @@ type MarkdownOptions struct {
 // Markdown renders the merge-request comment. It starts with Marker(r.Name)
 // so that the comment can be found and edited in place, and reads well in
 // GitLab's and GitHub's Markdown and as plain text in a notification email.
-func Markdown(r *gates.Report, o MarkdownOptions) string {
+func Markdown(r *gate.Report, o MarkdownOptions) string {
 	var b strings.Builder
 	header(&b, r)
 	b.WriteString(overallLine(r) + "\n\n")
@@ -38,7 +38,7 @@ func Markdown(r *gates.Report, o MarkdownOptions) string {
 
 // header writes the marker and the heading with the verdict and the model
 // version.
-func header(b *strings.Builder, r *gates.Report) {
+func header(b *strings.Builder, r *gate.Report) {
 	st := r.Overall()
 	b.WriteString(Marker(r.Name) + "\n")
 	title := "mlgate"
@@ -56,7 +56,7 @@ func header(b *strings.Builder, r *gates.Report) {
 }
 
 // gateTable lists the gates with their verdicts when there are several.
-func gateTable(b *strings.Builder, r *gates.Report) {
+func gateTable(b *strings.Builder, r *gate.Report) {
 	if len(r.Gates) < 2 {
 		return
 	}
@@ -67,13 +67,13 @@ func gateTable(b *strings.Builder, r *gates.Report) {
 	b.WriteString("\n")
 }
 
-func overallLine(r *gates.Report) string {
+func overallLine(r *gate.Report) string {
 	var failed, warned []string
 	for _, g := range r.Gates {
 		switch g.Status {
-		case gates.Fail:
+		case gate.Fail:
 			failed = append(failed, g.Gate)
-		case gates.Warn:
+		case gate.Warn:
 			warned = append(warned, g.Gate)
 		}
 	}
@@ -85,7 +85,7 @@ func overallLine(r *gates.Report) string {
 		return fmt.Sprintf("**The gate failed:** %s. The pipeline stops here.", failed[0])
 	case n == 1 && len(warned) == 1:
 		return fmt.Sprintf("**The gate passed with warnings:** %s.", warned[0])
-	case n == 1 && r.Gates[0].Status == gates.Skip:
+	case n == 1 && r.Gates[0].Status == gate.Skip:
 		return "**The gate was skipped.**"
 	case n == 1:
 		return "**The gate passed.**"
@@ -97,7 +97,7 @@ func overallLine(r *gates.Report) string {
 	return fmt.Sprintf("**All %d gates passed.**", n)
 }
 
-func gateMarkdown(b *strings.Builder, g gates.Result, o MarkdownOptions) {
+func gateMarkdown(b *strings.Builder, g gate.Result, o MarkdownOptions) {
 	fmt.Fprintf(b, "### %s %s\n\n%s\n\n", g.Status.Mark(), g.Title, g.Summary)
 	for _, n := range g.Notes {
 		fmt.Fprintf(b, "> %s\n", n)
@@ -108,7 +108,7 @@ func gateMarkdown(b *strings.Builder, g gates.Result, o MarkdownOptions) {
 	decision(b, g)
 	if len(g.Checks) > 0 {
 		rows := g.Checks
-		var hidden []gates.Check
+		var hidden []gate.Check
 		if o.MaxRows > 0 && len(rows) > o.MaxRows {
 			sorted := worstFirst(rows)
 			rows, hidden = sorted[:o.MaxRows], sorted[o.MaxRows:]
@@ -128,7 +128,7 @@ func gateMarkdown(b *strings.Builder, g gates.Result, o MarkdownOptions) {
 // checkTable writes a table of checks. A gate whose checks have no
 // baseline (tests, drift) gets the short form without the baseline, Δ and
 // ratio columns, which would be all dashes.
-func checkTable(b *strings.Builder, g gates.Result, rows []gates.Check) {
+func checkTable(b *strings.Builder, g gate.Result, rows []gate.Check) {
 	bl, cl := labels(g)
 	if !hasBaseline(g) {
 		if g.CandidateLabel == "" {
@@ -149,7 +149,7 @@ func checkTable(b *strings.Builder, g gates.Result, rows []gates.Check) {
 	b.WriteString("\n")
 }
 
-func hasBaseline(g gates.Result) bool {
+func hasBaseline(g gate.Result) bool {
 	for _, c := range g.Checks {
 		if c.Baseline != nil {
 			return true
@@ -159,10 +159,10 @@ func hasBaseline(g gates.Result) bool {
 }
 
 // failures lists every failing and warning check with its message.
-func failures(b *strings.Builder, g gates.Result) {
+func failures(b *strings.Builder, g gate.Result) {
 	var msgs []string
 	for _, c := range g.Checks {
-		if c.Message != "" && (c.Status == gates.Fail || c.Status == gates.Warn) {
+		if c.Message != "" && (c.Status == gate.Fail || c.Status == gate.Warn) {
 			msgs = append(msgs, fmt.Sprintf("- %s **%s**: %s", c.Status.Mark(), esc(c.Name), c.Message))
 		}
 	}
@@ -172,9 +172,9 @@ func failures(b *strings.Builder, g gates.Result) {
 }
 
 // worstFirst orders fail, warn, pass, skip, keeping the order within each.
-func worstFirst(cs []gates.Check) []gates.Check {
-	var out []gates.Check
-	for _, s := range []gates.Status{gates.Fail, gates.Warn, gates.Pass, gates.Skip} {
+func worstFirst(cs []gate.Check) []gate.Check {
+	var out []gate.Check
+	for _, s := range []gate.Status{gate.Fail, gate.Warn, gate.Pass, gate.Skip} {
 		for _, c := range cs {
 			if c.Status == s {
 				out = append(out, c)
@@ -184,7 +184,7 @@ func worstFirst(cs []gates.Check) []gates.Check {
 	return out
 }
 
-func labels(g gates.Result) (string, string) {
+func labels(g gate.Result) (string, string) {
 	bl, cl := g.BaselineLabel, g.CandidateLabel
 	if bl == "" {
 		bl = "production"

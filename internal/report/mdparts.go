@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // maxHistograms is how many histograms (the top drifted features, as the
@@ -17,10 +17,10 @@ const maxHistograms = 5
 // charts shows a gate's charts: uploaded images where there are some, and
 // histograms as lines of text (which read in any client and in email),
 // the most drifted features first.
-func charts(b *strings.Builder, g gates.Result, o MarkdownOptions) {
+func charts(b *strings.Builder, g gate.Result, o MarkdownOptions) {
 	var imgs []string
 	for i, c := range g.Charts {
-		if u := o.Images[ChartKey(g.Gate, i)]; u != "" && c.Kind != gates.Histogram {
+		if u := o.Images[ChartKey(g.Gate, i)]; u != "" && c.Kind != gate.Histogram {
 			imgs = append(imgs, fmt.Sprintf("![%s](%s)", esc(c.Title), u))
 		}
 	}
@@ -31,7 +31,7 @@ func charts(b *strings.Builder, g gates.Result, o MarkdownOptions) {
 	if len(hist) > 0 {
 		drifted := 0
 		for _, i := range hist {
-			if st := checkStatus(g, chartCheck(g.Charts[i])); st == gates.Fail || st == gates.Warn {
+			if st := checkStatus(g, chartCheck(g.Charts[i])); st == gate.Fail || st == gate.Warn {
 				drifted++
 			}
 		}
@@ -68,14 +68,14 @@ func charts(b *strings.Builder, g gates.Result, o MarkdownOptions) {
 // histogramOrder returns the indexes of the gate's histograms, those of
 // failing features first, then warning ones, then the rest, each by the
 // check's value (the drift statistic) descending, else in gate order.
-func histogramOrder(g gates.Result) []int {
+func histogramOrder(g gate.Result) []int {
 	var idx []int
 	for i, c := range g.Charts {
-		if c.Kind == gates.Histogram {
+		if c.Kind == gate.Histogram {
 			idx = append(idx, i)
 		}
 	}
-	rank := map[gates.Status]int{gates.Fail: 0, gates.Warn: 1}
+	rank := map[gate.Status]int{gate.Fail: 0, gate.Warn: 1}
 	key := func(i int) (int, float64) {
 		name := chartCheck(g.Charts[i])
 		for _, c := range g.Checks {
@@ -106,14 +106,14 @@ func histogramOrder(g gates.Result) []int {
 
 // chartCheck is the name of the check a chart illustrates: its Check, or
 // its Title in reports written before charts named their check.
-func chartCheck(c gates.Chart) string {
+func chartCheck(c gate.Chart) string {
 	if c.Check != "" {
 		return c.Check
 	}
 	return c.Title
 }
 
-func checkStatus(g gates.Result, name string) gates.Status {
+func checkStatus(g gate.Result, name string) gate.Status {
 	for _, c := range g.Checks {
 		if c.Name == name {
 			return c.Status
@@ -122,7 +122,7 @@ func checkStatus(g gates.Result, name string) gates.Status {
 	return ""
 }
 
-func chartMax(c gates.Chart) float64 {
+func chartMax(c gate.Chart) float64 {
 	mx := 0.0
 	for _, s := range c.Series {
 		for _, v := range s.Values {
@@ -155,7 +155,7 @@ func Sparkline(vs []float64, mx float64) string {
 
 // decision shows an A/B (or any) decision the gate put in its Details
 // ({"decision": "promote", "reason": "...", numbers...}) with its numbers.
-func decision(b *strings.Builder, g gates.Result) {
+func decision(b *strings.Builder, g gate.Result) {
 	m := detailsMap(g.Details)
 	d, ok := m["decision"].(string)
 	if !ok || d == "" {
@@ -183,7 +183,7 @@ func decision(b *strings.Builder, g gates.Result) {
 }
 
 // details is the collapsed section with the gate's own data and timing.
-func details(b *strings.Builder, g gates.Result) {
+func details(b *strings.Builder, g gate.Result) {
 	m := detailsMap(g.Details)
 	if _, ok := m["decision"]; ok {
 		return // shown open by decision
@@ -248,7 +248,7 @@ func flatten(v any, prefix string, out []kv) []kv {
 	case []any:
 		out = append(out, kv{k: prefix, v: fmt.Sprintf("%d items", len(x))})
 	case float64:
-		out = append(out, kv{k: prefix, v: gates.FormatNumber(x), num: true})
+		out = append(out, kv{k: prefix, v: gate.FormatNumber(x), num: true})
 	case nil:
 	default:
 		out = append(out, kv{k: prefix, v: oneLineText(fmt.Sprint(x))})
@@ -258,7 +258,7 @@ func flatten(v any, prefix string, out []kv) []kv {
 
 // footer links the pipeline, the job and the HTML report and states the
 // lineage: commit, data file hashes, training parameters.
-func footer(b *strings.Builder, r *gates.Report, o MarkdownOptions) {
+func footer(b *strings.Builder, r *gate.Report, o MarkdownOptions) {
 	var links []string
 	for _, l := range []struct{ name, url string }{{"pipeline", o.PipelineURL}, {"job", o.JobURL}, {"full HTML report", o.HTMLURL}} {
 		if l.url != "" {
@@ -316,7 +316,7 @@ func short(s string, n int) string {
 // SummaryMarkdown is the comment for a report too long for the forge: the
 // verdict, one line per gate, the failing checks, and a link to the HTML
 // report for the rest.
-func SummaryMarkdown(r *gates.Report, o MarkdownOptions) string {
+func SummaryMarkdown(r *gate.Report, o MarkdownOptions) string {
 	var b strings.Builder
 	header(&b, r)
 	b.WriteString(overallLine(r) + "\n\n")
@@ -328,7 +328,7 @@ func SummaryMarkdown(r *gates.Report, o MarkdownOptions) string {
 	n := 0
 	for _, g := range r.Gates {
 		for _, c := range g.Checks {
-			if c.Status == gates.Fail && n < 20 {
+			if c.Status == gate.Fail && n < 20 {
 				fmt.Fprintf(&b, "- ❌ **%s / %s**: %s\n", esc(g.Gate), esc(c.Name), oneLineText(c.Message))
 				n++
 			}
@@ -342,6 +342,6 @@ func SummaryMarkdown(r *gates.Report, o MarkdownOptions) string {
 		where = fmt.Sprintf("the [full HTML report](%s)", o.HTMLURL)
 	}
 	fmt.Fprintf(&b, "_The full report is longer than this site allows in a comment; every table and chart is in %s._\n\n", where)
-	footer(&b, &gates.Report{Lineage: r.Lineage}, o)
+	footer(&b, &gate.Report{Lineage: r.Lineage}, o)
 	return b.String()
 }

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // OpenMetrics renders metrics.txt for GitLab's metrics report
@@ -15,11 +15,11 @@ import (
 //
 //	mlgate_gate_status{gate="compare"} 1        (1 pass/warn/skip, 0 fail)
 //	mlgate_check_value{gate="compare",check="precision@5",side="candidate"} 0.21
-func OpenMetrics(r *gates.Report) string {
+func OpenMetrics(r *gate.Report) string {
 	var lines []string
 	for _, g := range r.Gates {
 		ok := 1
-		if g.Status == gates.Fail {
+		if g.Status == gate.Fail {
 			ok = 0
 		}
 		lines = append(lines, fmt.Sprintf("mlgate_gate_status{gate=%q} %d", g.Gate, ok))
@@ -32,7 +32,7 @@ func OpenMetrics(r *gates.Report) string {
 				if sv.v == nil {
 					continue
 				}
-				l := fmt.Sprintf("mlgate_check_value{gate=%s,check=%s,side=%q} %s", quote(g.Gate), quote(c.Name), sv.side, gates.FormatNumber(*sv.v))
+				l := fmt.Sprintf("mlgate_check_value{gate=%s,check=%s,side=%q} %s", quote(g.Gate), quote(c.Name), sv.side, gate.FormatNumber(*sv.v))
 				if !seen[l] {
 					seen[l] = true
 					lines = append(lines, l)

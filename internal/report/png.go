@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // PNG draws a chart as a PNG image (640×320 points at 96 dpi) with
@@ -21,7 +21,7 @@ import (
 // histogram's series overlaid (translucent, as in report.html) per bin.
 // The same chart always gives the same bytes. A chart with no data is an
 // error.
-func PNG(c gates.Chart) ([]byte, error) {
+func PNG(c gate.Chart) ([]byte, error) {
 	if len(c.Series) == 0 {
 		return nil, fmt.Errorf("chart %q has no series", c.Title)
 	}
@@ -46,7 +46,7 @@ func PNG(c gates.Chart) ([]byte, error) {
 	for i := range scale {
 		scale[i] = 1
 	}
-	if c.Kind == gates.Histogram {
+	if c.Kind == gate.Histogram {
 		p.Y.Label.Text = "share"
 		p.Y.Max = 1.3 * chartMax(c) // room for the legend
 	} else {
@@ -66,7 +66,7 @@ func PNG(c gates.Chart) ([]byte, error) {
 	}
 	groupW := vg.Points(math.Min(120, 480/float64(n)))
 	barW := groupW / vg.Length(len(c.Series)+1)
-	overlay := c.Kind == gates.Histogram
+	overlay := c.Kind == gate.Histogram
 	if overlay {
 		barW = groupW * 0.9
 	}
@@ -95,14 +95,14 @@ func PNG(c gates.Chart) ([]byte, error) {
 	}
 	labels := make([]string, n)
 	for i := range labels {
-		if c.Kind == gates.Histogram {
+		if c.Kind == gate.Histogram {
 			labels[i] = binLabel(c, i)
 		} else if i < len(c.Labels) {
 			labels[i] = c.Labels[i]
 		}
 	}
 	p.NominalX(labels...)
-	if c.Kind != gates.Histogram {
+	if c.Kind != gate.Histogram {
 		if err := valueLabels(p, c, n); err != nil {
 			return nil, fmt.Errorf("chart %q: %w", c.Title, err)
 		}
@@ -139,14 +139,14 @@ func translucent(c color.Color, a float64) color.Color {
 }
 
 // valueLabels prints each label's values ("0.2 → 0.188") above its bars.
-func valueLabels(p *plot.Plot, c gates.Chart, n int) error {
+func valueLabels(p *plot.Plot, c gate.Chart, n int) error {
 	xy := plotter.XYLabels{XYs: make(plotter.XYs, n), Labels: make([]string, n)}
 	for i := 0; i < n; i++ {
 		var vs []string
 		for _, s := range c.Series {
 			v := "missing"
 			if i < len(s.Values) && !math.IsNaN(s.Values[i]) {
-				v = gates.FormatNumber(s.Values[i])
+				v = gate.FormatNumber(s.Values[i])
 			}
 			vs = append(vs, v)
 		}

@@ -6,11 +6,11 @@ import (
 	"image/png"
 	"testing"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 func TestPNG(t *testing.T) {
-	r := richFixture(t, gates.Fail)
+	r := richFixture(t, gate.Fail)
 	for _, g := range r.Gates {
 		for _, c := range g.Charts {
 			b, err := PNG(c)
@@ -29,7 +29,7 @@ func TestPNG(t *testing.T) {
 			}
 		}
 	}
-	if _, err := PNG(gates.Chart{Title: "empty"}); err == nil {
+	if _, err := PNG(gate.Chart{Title: "empty"}); err == nil {
 		t.Error("a chart without series drew")
 	}
 }
@@ -66,7 +66,7 @@ func TestSparkline(t *testing.T) {
 }
 
 func TestHistogramsMostDriftedFirst(t *testing.T) {
-	g := richFixture(t, gates.Warn).Gates[3]
+	g := richFixture(t, gate.Warn).Gates[3]
 	g.Charts[0], g.Charts[2] = g.Charts[2], g.Charts[0] // age last in the gate's order
 	if got := histogramOrder(g); got[0] != 2 {
 		t.Errorf("order %v: age (warn) should come first", got)

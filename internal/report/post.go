@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"gitlab.com/mlgate/mlgate/internal/forge"
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // Forge is where a report is posted: GitLab or GitHub.
@@ -58,7 +58,7 @@ type Posted struct {
 // Marker(r.Name), and sets each gate's final status. A failure to set the
 // statuses or upload a chart does not stop the comment; every error is
 // returned joined.
-func Post(ctx context.Context, f Forge, r *gates.Report, o PostOptions) (Posted, error) {
+func Post(ctx context.Context, f Forge, r *gate.Report, o PostOptions) (Posted, error) {
 	var p Posted
 	logf := func(format string, a ...any) {
 		if o.Log != nil {
@@ -133,7 +133,7 @@ func Post(ctx context.Context, f Forge, r *gates.Report, o PostOptions) (Posted,
 
 // uploadCharts renders every chart as PNG and uploads it, stopping at the
 // first failed upload; the map is keyed by ChartKey.
-func uploadCharts(ctx context.Context, up ImageUploader, r *gates.Report) (map[string]string, error) {
+func uploadCharts(ctx context.Context, up ImageUploader, r *gate.Report) (map[string]string, error) {
 	imgs := map[string]string{}
 	var errs []error
 	for _, g := range r.Gates {
@@ -169,7 +169,7 @@ func ChartKey(gate string, i int) string { return fmt.Sprintf("%s/%d", gate, i) 
 // fit renders the comment within limit characters: the full report when
 // it fits, else the summary with a link to the HTML report, cut at a rune
 // boundary as a last resort.
-func fit(r *gates.Report, o MarkdownOptions, limit int) (string, bool) {
+func fit(r *gate.Report, o MarkdownOptions, limit int) (string, bool) {
 	full := Markdown(r, o)
 	if limit <= 0 || utf8.RuneCountInString(full) <= limit {
 		return full, false
@@ -195,11 +195,11 @@ func truncateRunes(s string, n int) string {
 
 // statusState is the commit status state of a gate's status: failed for
 // a failure, skipped for a skip, success for a pass or a warning.
-func statusState(s gates.Status) forge.State {
+func statusState(s gate.Status) forge.State {
 	switch s {
-	case gates.Fail:
+	case gate.Fail:
 		return forge.Failed
-	case gates.Skip:
+	case gate.Skip:
 		return forge.Skipped
 	}
 	return forge.Success

@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/compare"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -18,23 +19,23 @@ func ptr(v float64) *float64 { return &v }
 
 // fixture builds a report whose compare gate is held to the plan's rules;
 // scale is the candidate's Precision@5 as a share of production's.
-func fixture(tb testing.TB, scale float64, warnLatency bool) *gates.Report {
+func fixture(tb testing.TB, scale float64, warnLatency bool) *gate.Report {
 	tb.Helper()
-	base := gates.Metrics{"precision@5": 0.2, "recall@10": 0.35, "latency_p95_ms": 120}
-	cand := gates.Metrics{"precision@5": 0.2 * scale, "recall@10": 0.36, "latency_p95_ms": 140}
+	base := gate.Metrics{"precision@5": 0.2, "recall@10": 0.35, "latency_p95_ms": 120}
+	cand := gate.Metrics{"precision@5": 0.2 * scale, "recall@10": 0.36, "latency_p95_ms": 140}
 	f := false
-	rules := []gates.Rule{
+	rules := []gate.Rule{
 		{Metric: "precision@5", MinRatio: ptr(0.95)},
 		{Metric: "recall@10", MinRatio: ptr(0.95)},
 		{Metric: "latency_p95_ms", Max: ptr(300), HigherIsBetter: &f},
 	}
 	if warnLatency {
-		rules = append(rules, gates.Rule{Metric: "latency_p95_ms", MaxDrop: ptr(10), HigherIsBetter: &f, Severity: gates.Warn})
+		rules = append(rules, gate.Rule{Metric: "latency_p95_ms", MaxDrop: ptr(10), HigherIsBetter: &f, Severity: gate.Warn})
 	}
-	res := gates.Compare(gates.Side{Metrics: cand, Source: "candidate.json"}, &gates.Side{Metrics: base, Source: "production.json"}, rules)
+	res := compare.Compare(compare.Side{Metrics: cand, Source: "candidate.json"}, &compare.Side{Metrics: base, Source: "production.json"}, rules)
 	res.Duration = 1500 * time.Millisecond
-	r := &gates.Report{Schema: gates.SchemaVersion, Name: "offline", Model: "recommender", ModelVersion: "recommender-v1.5.0",
-		Created: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), Lineage: &gates.Lineage{Commit: "0123456789abcdef0123"}}
+	r := &gate.Report{Schema: gate.SchemaVersion, Name: "offline", Model: "recommender", ModelVersion: "recommender-v1.5.0",
+		Created: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), Lineage: &gate.Lineage{Commit: "0123456789abcdef0123"}}
 	r.Add(res)
 	return r
 }
@@ -62,11 +63,11 @@ func TestGolden(t *testing.T) {
 		name  string
 		scale float64
 		warn  bool
-		want  gates.Status
+		want  gate.Status
 	}{
-		{"pass", 0.96, false, gates.Pass},
-		{"warn", 0.96, true, gates.Warn},
-		{"fail", 0.94, true, gates.Fail},
+		{"pass", 0.96, false, gate.Pass},
+		{"warn", 0.96, true, gate.Warn},
+		{"fail", 0.94, true, gate.Fail},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -130,13 +131,13 @@ func TestWriteAndReadJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Overall() != gates.Pass || len(back.Gates[0].Checks) != 3 || *back.Gates[0].Checks[0].Candidate != 0.2*0.96 {
+	if back.Overall() != gate.Pass || len(back.Gates[0].Checks) != 3 || *back.Gates[0].Checks[0].Candidate != 0.2*0.96 {
 		t.Errorf("round trip lost data: %+v", back.Gates[0])
 	}
 }
 
 func TestSVGEscapes(t *testing.T) {
-	s := SVG(gates.Chart{Title: "<b>", Kind: gates.Bars, Labels: []string{"a<script>"}, Series: []gates.Series{{Name: "x&y", Values: []float64{1}}}})
+	s := SVG(gate.Chart{Title: "<b>", Kind: gate.Bars, Labels: []string{"a<script>"}, Series: []gate.Series{{Name: "x&y", Values: []float64{1}}}})
 	if strings.Contains(s, "<script>") || strings.Contains(s, "<b>") || !strings.Contains(s, "x&amp;y") {
 		t.Errorf("unescaped text in %s", s)
 	}

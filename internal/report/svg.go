@@ -6,7 +6,7 @@ import (
 	"math"
 	"strings"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // palette colours series in order: production/reference first, then the
@@ -15,9 +15,9 @@ var palette = []string{"#8c9bab", "#1f6feb", "#d97706", "#16a34a"}
 
 // SVG draws a chart as an inline SVG element. It never fails: a chart with
 // no data draws a note saying so.
-func SVG(c gates.Chart) string {
+func SVG(c gate.Chart) string {
 	switch c.Kind {
-	case gates.Histogram:
+	case gate.Histogram:
 		return histogramSVG(c)
 	default:
 		return barsSVG(c)
@@ -28,7 +28,7 @@ func SVG(c gates.Chart) string {
 // row is scaled to its own largest value: metrics of very different
 // magnitudes (a precision of 0.2, a latency of 180 ms) stay readable, and
 // the printed values carry the numbers.
-func barsSVG(c gates.Chart) string {
+func barsSVG(c gate.Chart) string {
 	const w, labelW, valueW, barH, gap = 640, 150, 80, 14, 10
 	n := len(c.Labels)
 	if n == 0 || len(c.Series) == 0 {
@@ -65,8 +65,8 @@ func barsSVG(c gates.Chart) string {
 				bw = math.Abs(v) / max * plotW
 			}
 			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s" class="bar"><title>%s: %s</title></rect>`,
-				labelW, by, math.Max(bw, 1), barH-2, palette[j%len(palette)], html.EscapeString(s.Name), gates.FormatNumber(v))
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="val">%s</text>`, float64(labelW)+math.Max(bw, 1)+4, by+barH-4, gates.FormatNumber(v))
+				labelW, by, math.Max(bw, 1), barH-2, palette[j%len(palette)], html.EscapeString(s.Name), gate.FormatNumber(v))
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="val">%s</text>`, float64(labelW)+math.Max(bw, 1)+4, by+barH-4, gate.FormatNumber(v))
 		}
 	}
 	b.WriteString(`</svg>`)
@@ -80,7 +80,7 @@ const histogramOpacity = 0.55
 // histogramSVG overlays the series' shares per bin, translucent, the
 // reference first: bins are drawn of equal width (quantile bins of the
 // reference, or categories), labelled by their edges or category names.
-func histogramSVG(c gates.Chart) string {
+func histogramSVG(c gate.Chart) string {
 	const w, h, left, bottom, top = 640, 260, 56, 60, 36
 	if len(c.Series) == 0 || len(c.Series[0].Values) == 0 {
 		return emptySVG(c.Title)
@@ -108,7 +108,7 @@ func histogramSVG(c gates.Chart) string {
 	bw := plotW / float64(nb)
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="axis"/>`, left, h-bottom, w-10, h-bottom)
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" class="axis"/>`, left, top, left, h-bottom)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" class="val" text-anchor="end">%s</text>`, left-4, top+8, gates.FormatNumber(max))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" class="val" text-anchor="end">%s</text>`, left-4, top+8, gate.FormatNumber(max))
 	fmt.Fprintf(&b, `<text x="%d" y="%d" class="val" text-anchor="end">0</text>`, left-4, h-bottom)
 	fmt.Fprintf(&b, `<text x="14" y="%d" class="val" text-anchor="middle" transform="rotate(-90 14 %d)">share</text>`, top+int(plotH/2), top+int(plotH/2))
 	for j, s := range c.Series {
@@ -118,7 +118,7 @@ func histogramSVG(c gates.Chart) string {
 			}
 			bh := math.Max(0, v) / max * plotH
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" fill-opacity="%s" class="bar"><title>%s, %s: %s</title></rect>`,
-				float64(left)+float64(i)*bw+1, float64(h-bottom)-bh, bw-2, bh, palette[j%len(palette)], gates.FormatNumber(histogramOpacity), html.EscapeString(s.Name), html.EscapeString(binLabel(c, i)), gates.FormatNumber(v))
+				float64(left)+float64(i)*bw+1, float64(h-bottom)-bh, bw-2, bh, palette[j%len(palette)], gate.FormatNumber(histogramOpacity), html.EscapeString(s.Name), html.EscapeString(binLabel(c, i)), gate.FormatNumber(v))
 		}
 	}
 	for i := 0; i < nb; i++ {
@@ -129,7 +129,7 @@ func histogramSVG(c gates.Chart) string {
 	return b.String()
 }
 
-func binLabel(c gates.Chart, i int) string {
+func binLabel(c gate.Chart, i int) string {
 	if i < len(c.Labels) {
 		return c.Labels[i]
 	}
@@ -142,7 +142,7 @@ func binLabel(c gates.Chart, i int) string {
 			if math.IsInf(v, 1) {
 				return "∞"
 			}
-			return gates.FormatNumber(v)
+			return gate.FormatNumber(v)
 		}
 		return f(lo) + "–" + f(hi)
 	}
@@ -150,10 +150,10 @@ func binLabel(c gates.Chart, i int) string {
 }
 
 // legend draws one swatch per series, with the bars' opacity.
-func legend(b *strings.Builder, ss []gates.Series, x int, opacity float64) {
+func legend(b *strings.Builder, ss []gate.Series, x int, opacity float64) {
 	op := ""
 	if opacity < 1 {
-		op = ` fill-opacity="` + gates.FormatNumber(opacity) + `"`
+		op = ` fill-opacity="` + gate.FormatNumber(opacity) + `"`
 	}
 	for j, s := range ss {
 		lx := x + j*150

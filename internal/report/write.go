@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"gitlab.com/mlgate/mlgate/internal/gates"
+	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // The output files, relative to the output directory.
@@ -29,7 +29,7 @@ var Files = []string{ResultsFile, MarkdownFile, HTMLFile, JUnitFile, MetricsFile
 
 // Write renders r into dir (created if needed) and returns the paths
 // written.
-func Write(dir string, r *gates.Report) ([]string, error) {
+func Write(dir string, r *gate.Report) ([]string, error) {
 	return WriteWith(dir, r, MarkdownOptions{})
 }
 
@@ -39,7 +39,7 @@ func Write(dir string, r *gates.Report) ([]string, error) {
 // image stands in, lists everything it writes in r.Outputs (so in
 // results.json), and removes the PNGs an earlier results.json in dir
 // listed that this report no longer has.
-func WriteWith(dir string, r *gates.Report, o MarkdownOptions) ([]string, error) {
+func WriteWith(dir string, r *gate.Report, o MarkdownOptions) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create output directory: %w", err)
 	}
@@ -77,13 +77,13 @@ func WriteWith(dir string, r *gates.Report, o MarkdownOptions) ([]string, error)
 		}
 		o.Images = imgs
 	}
-	render := map[string]func(*gates.Report) ([]byte, error){
+	render := map[string]func(*gate.Report) ([]byte, error){
 		ResultsFile:  JSON,
-		MarkdownFile: func(r *gates.Report) ([]byte, error) { return []byte(Markdown(r, o)), nil },
+		MarkdownFile: func(r *gate.Report) ([]byte, error) { return []byte(Markdown(r, o)), nil },
 		HTMLFile:     HTML,
 		JUnitFile:    JUnit,
-		MetricsFile:  func(r *gates.Report) ([]byte, error) { return []byte(OpenMetrics(r)), nil },
-		DotenvFile:   func(r *gates.Report) ([]byte, error) { return []byte(Dotenv(r)), nil },
+		MetricsFile:  func(r *gate.Report) ([]byte, error) { return []byte(OpenMetrics(r)), nil },
+		DotenvFile:   func(r *gate.Report) ([]byte, error) { return []byte(Dotenv(r)), nil },
 	}
 	var paths []string
 	for _, name := range Files {
@@ -138,7 +138,7 @@ func removeStale(dir string, previous, now []string) {
 }
 
 // JSON renders results.json.
-func JSON(r *gates.Report) ([]byte, error) {
+func JSON(r *gate.Report) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -150,17 +150,17 @@ func JSON(r *gates.Report) ([]byte, error) {
 }
 
 // ReadJSON reads a results.json written by JSON.
-func ReadJSON(path string) (*gates.Report, error) {
+func ReadJSON(path string) (*gate.Report, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, gates.Input(fmt.Errorf("read results: %w", err))
+		return nil, gate.Input(fmt.Errorf("read results: %w", err))
 	}
-	var r gates.Report
+	var r gate.Report
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, gates.Input(fmt.Errorf("%s: not a results.json: %v", path, err))
+		return nil, gate.Input(fmt.Errorf("%s: not a results.json: %v", path, err))
 	}
-	if r.Schema != gates.SchemaVersion {
-		return nil, gates.Input(fmt.Errorf("%s: schema %d, expected %d", path, r.Schema, gates.SchemaVersion))
+	if r.Schema != gate.SchemaVersion {
+		return nil, gate.Input(fmt.Errorf("%s: schema %d, expected %d", path, r.Schema, gate.SchemaVersion))
 	}
 	return &r, nil
 }

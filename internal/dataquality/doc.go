@@ -1,5 +1,0 @@
-// Package dataquality is Gate 2: it checks a training data file before any
-// training — schema, missingness, duplicate rows, numeric ranges, allowed
-// categories, label class balance, row count — and its distribution
-// against a reference with the drift statistics.
-package dataquality

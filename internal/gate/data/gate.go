@@ -1,0 +1,52 @@
+package data
+
+import (
+	"context"
+	"errors"
+
+	"gitlab.com/mlgate/mlgate/internal/config"
+	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/drift"
+)
+
+// Gate is Gate 2 on the file its config section names; the distribution
+// check takes the drift gate's thresholds (Drift).
+type Gate struct {
+	Config *config.DataGate
+	Drift  drift.Options
+}
+
+var _ gate.Gate = (*Gate)(nil)
+
+// New returns the data gate of section g with the thresholds of the drift
+// section d (nil: the defaults). A section without a data file is an
+// input error.
+func New(g *config.DataGate, d *config.DriftGate) (*Gate, error) {
+	if g == nil || g.Data == "" {
+		return nil, gate.Input(errors.New("data needs a file: give --data FILE (or gates.data.data in the config)"))
+	}
+	if d == nil {
+		d = &config.DriftGate{}
+	}
+	opt, err := drift.ConfigOptions(d)
+	if err != nil {
+		return nil, err
+	}
+	return &Gate{Config: g, Drift: opt}, nil
+}
+
+// Name returns "data".
+func (g *Gate) Name() string { return "data" }
+
+// Run runs Check. A file that cannot be read is an input error, unless
+// ctx was cancelled.
+func (g *Gate) Run(ctx context.Context) (gate.Result, error) {
+	res, err := Check(ctx, g.Config, g.Drift)
+	if err != nil {
+		if ctx.Err() != nil {
+			return res, err
+		}
+		return res, gate.Input(err)
+	}
+	return res, nil
+}

@@ -1,0 +1,98 @@
+package runner
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// ExpandGlobs returns the files the patterns match, sorted and without
+// repeats. A pattern that matches nothing is an error naming it; a plain
+// path that does not exist is reported as missing.
+func ExpandGlobs(patterns []string) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range patterns {
+		var matches []string
+		var err error
+		switch {
+		case strings.Contains(p, "**"):
+			matches, err = doubleStar(p)
+		case strings.ContainsAny(p, "*?["):
+			matches, err = filepath.Glob(p)
+		default:
+			if _, serr := os.Stat(p); serr != nil {
+				return nil, fmt.Errorf("junit report %s: %w", p, serr)
+			}
+			matches = []string{p}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--junit %q: %w", p, err)
+		}
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("--junit %q matches no file", p)
+		}
+		for _, f := range matches {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// doubleStar matches a pattern in which "**" stands for any number of
+// directories, walking from the directory before the first "**".
+func doubleStar(p string) ([]string, error) {
+	root := "."
+	if i := strings.Index(p, "**"); i > 0 {
+		root = filepath.Clean(p[:i])
+	}
+	re, err := globRegexp(filepath.ToSlash(filepath.Clean(p)))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && re.MatchString(filepath.ToSlash(filepath.Clean(path))) {
+			out = append(out, path)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// globRegexp turns a glob with ** into a regular expression.
+func globRegexp(p string) (*regexp.Regexp, error) {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(p); i++ {
+		switch ch := p[i]; ch {
+		case '*':
+			if strings.HasPrefix(p[i:], "**/") {
+				b.WriteString("(?:.*/)?")
+				i += 2
+			} else if strings.HasPrefix(p[i:], "**") {
+				b.WriteString(".*")
+				i++
+			} else {
+				b.WriteString("[^/]*")
+			}
+		case '?':
+			b.WriteString("[^/]")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(ch)))
+		}
+	}
+	b.WriteString("$")
+	return regexp.Compile(b.String())
+}
