@@ -32,7 +32,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 if [ ! -s "$stem.run" ] || [ ! -s "$stem.qrels" ]; then
   echo "generating $users users x top-$top ($((users * top)) rows) in $stem.{run,qrels} ..."
-  go run ./internal/metrics/testdata/gen -kind bench -users "$users" -top "$top" -items "$items" \
+  go run ./internal/evaluation/testdata/gen -kind bench -users "$users" -top "$top" -items "$items" \
     -out "$out" -name "$(basename "$stem")"
 fi
 echo "run file:   $(du -h "$stem.run" | cut -f1) ($(wc -l < "$stem.run") rows)"

@@ -56,8 +56,8 @@ func TestDemo(t *testing.T) {
 }
 
 func TestMetricsJSONIsFlat(t *testing.T) {
-	code, stdout, stderr := runMain(t, nil, "metrics", "--predictions", "../../internal/metrics/testdata/ref.run.gz",
-		"--labels", "../../internal/metrics/testdata/ref.qrels.gz", "--k", "5,10", "--format", "json")
+	code, stdout, stderr := runMain(t, nil, "metrics", "--predictions", "../../internal/evaluation/testdata/ref.run.gz",
+		"--labels", "../../internal/evaluation/testdata/ref.qrels.gz", "--k", "5,10", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"gitlab.com/mlgate/mlgate/internal/evaluation"
 	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/gate/compare"
-	"gitlab.com/mlgate/mlgate/internal/metrics"
 )
 
 // runMetrics is `gate-runner metrics`: offline metrics from raw predictions
@@ -38,7 +38,7 @@ func runMetrics(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := metrics.Compute(ctx, metrics.Input{Task: metrics.Task(task), Predictions: pred, Labels: labels, K: k, Threshold: threshold})
+	res, err := evaluation.Compute(ctx, evaluation.Input{Task: evaluation.Task(task), Predictions: pred, Labels: labels, K: k, Threshold: threshold})
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func (m *Main) serve(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv := intake.New(cfg, st, log, reg)
-	w := &bot.Worker{Store: st, Retrainers: retrainers, Config: cfg.Worker, Log: log, Observer: srv.Metrics}
+	w := &bot.Worker{Store: st, Retrainers: retrainers, Config: cfg.Worker, Log: log, Observer: srv.Instrumentation}
 	srv.Wake = w.Wake
 	sb, err := slackBot(cfg, st, w, log)
 	if err != nil {

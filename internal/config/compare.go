@@ -26,7 +26,7 @@ type MetricSource struct {
 	// metrics join the computed ones (serving latency from a load test
 	// beside offline ranking metrics, say); a name in both is an error.
 	File string `yaml:"file"`
-	// Predictions and Labels are raw files for internal/metrics.
+	// Predictions and Labels are raw files for internal/evaluation.
 	Predictions string `yaml:"predictions"`
 	Labels      string `yaml:"labels"`
 	// Task is ranking, classification or regression; empty: inferred from

@@ -16,16 +16,16 @@ import (
 
 // The output files, relative to the output directory.
 const (
-	ResultsFile  = "results.json"
-	MarkdownFile = "report.md"
-	HTMLFile     = "report.html"
-	JUnitFile    = "junit.xml"
-	MetricsFile  = "metrics.txt"
-	DotenvFile   = "gates.env"
+	ResultsFile     = "results.json"
+	MarkdownFile    = "report.md"
+	HTMLFile        = "report.html"
+	JUnitFile       = "junit.xml"
+	OpenMetricsFile = "metrics.txt"
+	DotenvFile      = "gates.env"
 )
 
 // Files lists every output file in the order Write writes them.
-var Files = []string{ResultsFile, MarkdownFile, HTMLFile, JUnitFile, MetricsFile, DotenvFile}
+var Files = []string{ResultsFile, MarkdownFile, HTMLFile, JUnitFile, OpenMetricsFile, DotenvFile}
 
 // Write renders r into dir (created if needed) and returns the paths
 // written.
@@ -78,12 +78,12 @@ func WriteWith(dir string, r *gate.Report, o MarkdownOptions) ([]string, error) 
 		o.Images = imgs
 	}
 	render := map[string]func(*gate.Report) ([]byte, error){
-		ResultsFile:  JSON,
-		MarkdownFile: func(r *gate.Report) ([]byte, error) { return []byte(Markdown(r, o)), nil },
-		HTMLFile:     HTML,
-		JUnitFile:    JUnit,
-		MetricsFile:  func(r *gate.Report) ([]byte, error) { return []byte(OpenMetrics(r)), nil },
-		DotenvFile:   func(r *gate.Report) ([]byte, error) { return []byte(Dotenv(r)), nil },
+		ResultsFile:     JSON,
+		MarkdownFile:    func(r *gate.Report) ([]byte, error) { return []byte(Markdown(r, o)), nil },
+		HTMLFile:        HTML,
+		JUnitFile:       JUnit,
+		OpenMetricsFile: func(r *gate.Report) ([]byte, error) { return []byte(OpenMetrics(r)), nil },
+		DotenvFile:      func(r *gate.Report) ([]byte, error) { return []byte(Dotenv(r)), nil },
 	}
 	var paths []string
 	for _, name := range Files {

@@ -40,7 +40,7 @@ func (s *Server) alertmanager(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	m := s.Metrics
+	m := s.Instrumentation
 	m.AlertsReceived.Add(float64(len(alerts)))
 	m.AlertsDuplicate.Add(float64(in.Duplicate))
 	m.AlertsMatched.Add(float64(in.Matched))

@@ -54,7 +54,7 @@ func readBody(c *gin.Context) ([]byte, error) {
 }
 
 func (s *Server) unauthorized(c *gin.Context, endpoint string, err error) {
-	s.Metrics.AuthFailures.WithLabelValues(endpoint).Inc()
+	s.Instrumentation.AuthFailures.WithLabelValues(endpoint).Inc()
 	s.Log.Warn("webhook authentication failed", "endpoint", endpoint, "reason", err.Error(), "remote", c.ClientIP())
 	if endpoint == "alertmanager" {
 		c.Header("WWW-Authenticate", `Bearer realm="mlbot", Basic realm="mlbot"`)

@@ -108,7 +108,7 @@ func (s *Server) pipelineEvent(c *gin.Context, e bot.PipelineEvent) {
 	p, err := s.Store.PipelineEvent(c.Request.Context(), e)
 	switch {
 	case errors.Is(err, bot.ErrDuplicate):
-		s.Metrics.WebhookDuplicates.WithLabelValues(e.Source).Inc()
+		s.Instrumentation.WebhookDuplicates.WithLabelValues(e.Source).Inc()
 		c.JSON(http.StatusOK, gin.H{"duplicate": true})
 	case err != nil:
 		s.fail(c, err)

@@ -47,9 +47,9 @@ type Server struct {
 	Store  Store
 	Log    *slog.Logger
 	// Wake is called after jobs were stored (the worker's Wake); may be nil.
-	Wake    func()
-	Metrics *Metrics
-	Now     func() time.Time
+	Wake            func()
+	Instrumentation *Instrumentation
+	Now             func() time.Time
 	// Slack serves /v1/slack/*; nil when the config has no slack section.
 	Slack SlackBot
 	// SlackCommandWait replaces the 2 s a command may take before it is
@@ -63,7 +63,7 @@ func New(cfg *bot.Config, st Store, log *slog.Logger, reg prometheus.Registerer)
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{Config: cfg, Store: st, Log: log, Now: time.Now}
-	s.Metrics = NewMetrics(reg, st)
+	s.Instrumentation = NewInstrumentation(reg, st)
 	return s
 }
 

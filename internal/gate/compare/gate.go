@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
+	"gitlab.com/mlgate/mlgate/internal/evaluation"
+	"gitlab.com/mlgate/mlgate/internal/evaluation/scorefile"
 	"gitlab.com/mlgate/mlgate/internal/gate"
-	"gitlab.com/mlgate/mlgate/internal/metrics"
-	"gitlab.com/mlgate/mlgate/internal/metricsfile"
 )
 
 // Baselines fetches production's metrics from a remote store: a GitLab
@@ -101,7 +101,7 @@ func metricSource(ctx context.Context, s config.MetricSource, side string) (*Sid
 		sources = append(sources, s.Predictions+" against "+s.Labels)
 	}
 	if s.File != "" {
-		mt, err := metricsfile.LoadFile(s.File)
+		mt, err := scorefile.LoadFile(s.File)
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +123,7 @@ func computeMetrics(ctx context.Context, s config.MetricSource) (gate.Metrics, e
 	if len(k) == 0 {
 		k = []int{5, 10}
 	}
-	res, err := metrics.Compute(ctx, metrics.Input{Task: metrics.Task(s.Task), Predictions: s.Predictions, Labels: s.Labels, K: k, Threshold: 0.5})
+	res, err := evaluation.Compute(ctx, evaluation.Input{Task: evaluation.Task(s.Task), Predictions: s.Predictions, Labels: s.Labels, K: k, Threshold: 0.5})
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ func computeMetrics(ctx context.Context, s config.MetricSource) (gate.Metrics, e
 
 // FlatMetrics joins an evaluation's values and counts into one map, metric
 // name to value: the shape of a metrics file.
-func FlatMetrics(res metrics.Result) map[string]float64 {
+func FlatMetrics(res evaluation.Result) map[string]float64 {
 	flat := map[string]float64{}
 	for k, v := range res.Values {
 		flat[k] = v

@@ -7,10 +7,10 @@ import (
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
+	"gitlab.com/mlgate/mlgate/internal/evaluation/scorefile"
+	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
 	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/gate/compare"
-	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
-	"gitlab.com/mlgate/mlgate/internal/metricsfile"
 	"gitlab.com/mlgate/mlgate/internal/mlflow"
 )
 
@@ -51,7 +51,7 @@ func (r *Runner) gitlabBaseline(ctx context.Context, b *config.Baseline) (*compa
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
-	mt, err := metricsfile.Parse(data, extOf(a.Path))
+	mt, err := scorefile.Parse(data, extOf(a.Path))
 	if err != nil {
 		return nil, gate.Input(fmt.Errorf("baseline %s: %w", a, err))
 	}

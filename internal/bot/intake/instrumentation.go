@@ -9,8 +9,10 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/bot"
 )
 
-// Metrics are mlbot's Prometheus metrics.
-type Metrics struct {
+// Instrumentation is mlbot's own Prometheus metrics (alerts received,
+// jobs by state, webhook duplicates, refused credentials), served on
+// /metrics.
+type Instrumentation struct {
 	AlertsReceived    prometheus.Counter
 	AlertsDuplicate   prometheus.Counter
 	AlertsMatched     prometheus.Counter
@@ -20,12 +22,12 @@ type Metrics struct {
 	ActionDuration    *prometheus.HistogramVec
 }
 
-// NewMetrics registers the metrics on reg; jobs by state and the outbox
+// NewInstrumentation registers the metrics on reg; jobs by state and the outbox
 // depth are read from the store at each scrape.
-func NewMetrics(reg prometheus.Registerer, st interface {
+func NewInstrumentation(reg prometheus.Registerer, st interface {
 	CountJobs(ctx context.Context) (map[bot.JobState]int, error)
-}) *Metrics {
-	m := &Metrics{
+}) *Instrumentation {
+	m := &Instrumentation{
 		AlertsReceived:  prometheus.NewCounter(prometheus.CounterOpts{Name: "mlbot_alerts_received_total", Help: "Alerts received from Alertmanager, repeats included."}),
 		AlertsDuplicate: prometheus.NewCounter(prometheus.CounterOpts{Name: "mlbot_alerts_duplicate_total", Help: "Alerts already stored (same group key, fingerprint and startsAt)."}),
 		AlertsMatched:   prometheus.NewCounter(prometheus.CounterOpts{Name: "mlbot_alerts_matched_total", Help: "New firing alerts that matched a rule."}),
@@ -44,7 +46,7 @@ func NewMetrics(reg prometheus.Registerer, st interface {
 }
 
 // JobFinished records a job attempt (outbox.Observer).
-func (m *Metrics) JobFinished(kind string, state bot.JobState, d time.Duration) {
+func (m *Instrumentation) JobFinished(kind string, state bot.JobState, d time.Duration) {
 	m.ActionDuration.WithLabelValues(kind, string(state)).Observe(d.Seconds())
 }
 

@@ -1,7 +1,8 @@
-// Package metricsfile reads metrics files as DVC and DVCLive write them:
+// Package scorefile reads a model's scores from a file, as DVC and DVCLive
+// write their metrics files:
 // JSON or YAML, nested keys flattened with ".", numbers kept and every other
 // value (strings, lists, booleans) ignored.
-package metricsfile
+package scorefile
 
 import (
 	"bytes"

@@ -1,6 +1,9 @@
-// Package metrics computes offline model metrics from raw predictions and
-// labels: ranking metrics with trec_eval's semantics, classification metrics
-// with scikit-learn's, and regression metrics with scikit-learn's.
+// Package evaluation is the offline evaluation of a model (`gate-runner
+// metrics`): it computes its scores from raw predictions and labels,
+// ranking metrics with trec_eval's semantics, classification metrics with
+// scikit-learn's, and regression metrics with scikit-learn's. (Scores read
+// from a file are scorefile's; the bot's Prometheus instrumentation and
+// the OpenMetrics output are other things again.)
 //
 // # Ranking
 //
@@ -99,4 +102,4 @@
 // The task is detected from the labels when Input.Task is empty: a
 // relevance/item_id column or a .qrels file means ranking; a label column
 // whose values are all 0/1 means classification; anything else regression.
-package metrics
+package evaluation

@@ -2,8 +2,8 @@
 // package: the reference data set checked against trec_eval (-kind ref) or
 // the large benchmark data set (-kind bench).
 //
-//	go run ./internal/metrics/testdata/gen -kind ref -out DIR
-//	go run ./internal/metrics/testdata/gen -kind bench -users 1000000 -out bench/out
+//	go run ./internal/evaluation/testdata/gen -kind ref -out DIR
+//	go run ./internal/evaluation/testdata/gen -kind bench -users 1000000 -out bench/out
 package main
 
 import (

@@ -1,4 +1,4 @@
-package metrics
+package evaluation
 
 import (
 	"hash/maphash"

@@ -1,4 +1,4 @@
-package metricsfile
+package scorefile
 
 import (
 	"errors"
