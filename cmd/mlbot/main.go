@@ -1,5 +1,5 @@
 // Command mlbot turns Alertmanager alerts into retraining pipelines and
-// rollback proposals, durably. See DESIGN.md section 3.
+// rollback proposals, durably. docs/architecture.md walks an alert through it.
 //
 //	mlbot serve    --config mlbot.yml
 //	mlbot validate -c mlbot.yml
