@@ -20,6 +20,14 @@ var ErrClosed = errors.New("store closed")
 // maxBatch bounds how many writes share one transaction.
 const maxBatch = 512
 
+// aloneAlerts is the size above which a notification's alerts are stored
+// in a transaction of their own, in one piece: on SQLite the writes that
+// wait meanwhile commit together right after it rather than wait for it
+// inside it (and do not run twice when it fails); on PostgreSQL it takes a
+// connection of its own and the shared transactions go on beside it. 500
+// alerts take about as long to store as a full batch of small writes.
+const aloneAlerts = 500
+
 // groupCommit makes concurrent writes (alerts coming in, jobs being
 // claimed and finished) share transactions: one goroutine takes every
 // write that waited while the previous transaction committed (see
@@ -42,6 +50,9 @@ type writeOp struct {
 	// intake marks an alert intake's write: its caller (a webhook
 	// sender) usually writes again as soon as it is answered.
 	intake bool
+	// alone marks a large write (see aloneAlerts) that runs in a
+	// transaction of its own.
+	alone bool
 }
 
 func (d *DB) startGroupCommit() {
@@ -66,13 +77,22 @@ func (d *DB) stopGroupCommit() {
 // write runs fn in a shared transaction and returns fn's error, or the
 // commit's. When ctx ends first the write may still commit.
 func (d *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
-	return d.writeAs(ctx, fn, false)
+	return d.writeAs(ctx, fn, false, false)
 }
 
-// writeAs is write; intake marks the alert intake's writes (see gather).
-func (d *DB) writeAs(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error, intake bool) error {
+// writeAs is write; intake marks the alert intake's writes (see gather),
+// alone a large one that runs in a transaction of its own.
+func (d *DB) writeAs(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error, intake, alone bool) error {
 	for attempt := 1; ; attempt++ {
-		err := d.writeOnce(ctx, fn, intake)
+		var err error
+		if alone && d.dialect.name == "postgres" {
+			// PostgreSQL has no single writer: a large write takes a
+			// connection of the pool and leaves the shared transactions
+			// to everybody else.
+			err = d.tx(ctx, func(tx *sql.Tx) error { return fn(ctx, tx) })
+		} else {
+			err = d.writeOnce(ctx, &writeOp{fn: fn, res: make(chan error, 1), intake: intake, alone: alone})
+		}
 		if err == nil || attempt == maxWriteAttempts || !retryable(err) {
 			return err
 		}
@@ -101,9 +121,8 @@ func retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
-func (d *DB) writeOnce(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error, intake bool) error {
+func (d *DB) writeOnce(ctx context.Context, op *writeOp) error {
 	g := d.group
-	op := &writeOp{fn: fn, res: make(chan error, 1), intake: intake}
 	g.mu.RLock()
 	if g.closed {
 		g.mu.RUnlock()
@@ -127,8 +146,16 @@ func (d *DB) writeOnce(ctx context.Context, fn func(ctx context.Context, tx *sql
 func (d *DB) commitLoop() {
 	defer close(d.group.done)
 	var last batchStats
-	for first := range d.group.ops {
-		batch, open := d.gather(first, last)
+	var held *writeOp // a large write that gather kept for a batch of its own
+	for open := true; open || held != nil; {
+		first := held
+		if first == nil {
+			if first, open = <-d.group.ops; !open {
+				return
+			}
+		}
+		var batch []*writeOp
+		batch, held, open = d.gather(first, last, open)
 		t := time.Now()
 		queued := d.commitBatch(batch)
 		last = batchStats{size: len(batch), took: time.Since(t), queued: queued}
@@ -136,9 +163,6 @@ func (d *DB) commitLoop() {
 			if op.intake {
 				last.intake++
 			}
-		}
-		if !open {
-			return
 		}
 	}
 }
@@ -243,7 +267,7 @@ func (d *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, plan bot.PlanFu
 			in = in.Add(r)
 		}
 		return nil
-	}, true)
+	}, true, len(alerts) > aloneAlerts)
 	if err != nil {
 		return bot.Intake{}, fmt.Errorf("save alerts: %w", err)
 	}

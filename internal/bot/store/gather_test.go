@@ -48,16 +48,39 @@ func TestGather(t *testing.T) {
 				}()
 			}
 			start := time.Now()
-			batch, open := d.gather(op(), tt.last)
+			batch, held, open := d.gather(op(), tt.last, true)
 			if took := time.Since(start); took > tt.last.took/4 && tt.last.took > time.Second {
 				t.Errorf("gather took %s, want no quiet wait once the expected writers are back", took)
 			}
 			if !open {
 				t.Fatal("gather says the queue closed")
 			}
-			if len(batch) != tt.want {
-				t.Errorf("batch of %d, want %d", len(batch), tt.want)
+			if len(batch) != tt.want || held != nil {
+				t.Errorf("batch of %d (held %v), want %d", len(batch), held, tt.want)
 			}
 		})
+	}
+}
+
+// TestGatherAlone checks that a large write is a batch of its own: it is
+// not joined by the writes waiting behind it, and a write gathered before
+// it commits without it.
+func TestGatherAlone(t *testing.T) {
+	op := func(alone bool) *writeOp { return &writeOp{res: make(chan error, 1), alone: alone} }
+	d := &DB{group: &groupCommit{ops: make(chan *writeOp, maxBatch)}}
+	large := op(true)
+	d.group.ops <- op(false)
+	d.group.ops <- large
+	d.group.ops <- op(false)
+	batch, held, open := d.gather(op(false), batchStats{}, true)
+	if len(batch) != 2 || held != large || !open {
+		t.Fatalf("first batch: %d writes, held %v; want 2 small writes and the large one held", len(batch), held)
+	}
+	batch, held, _ = d.gather(held, batchStats{size: 8, intake: 8, took: time.Second}, true)
+	if len(batch) != 1 || batch[0] != large || held != nil {
+		t.Fatalf("second batch: %d writes, held %v; want the large write alone", len(batch), held)
+	}
+	if batch, _, _ = d.gather(<-d.group.ops, batchStats{size: 1}, true); len(batch) != 1 || batch[0].alone {
+		t.Fatal("the write behind the large one was lost")
 	}
 }
