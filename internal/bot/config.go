@@ -24,8 +24,13 @@ type Config struct {
 	Rules []*Rule `yaml:"rules"`
 }
 
-// ServerConfig holds the HTTP server's timeouts.
+// ServerConfig holds the HTTP server's timeouts and body cap.
 type ServerConfig struct {
+	// MaxBody is the largest request body read (default 16 MiB, at least
+	// 1 MiB, at most 256 MiB). An Alertmanager notification over it is
+	// answered 503, which Alertmanager retries; deploy/mlbot.md sizes it
+	// against the webhook's max_alerts.
+	MaxBody         ByteSize      `yaml:"max_body"`
 	ReadTimeout     time.Duration `yaml:"read_timeout"`     // default 10s
 	WriteTimeout    time.Duration `yaml:"write_timeout"`    // default 30s
 	IdleTimeout     time.Duration `yaml:"idle_timeout"`     // default 2m

@@ -26,6 +26,9 @@ func TestLoadGood(t *testing.T) {
 	if c.Listen != ":8080" || c.Store.Driver != "sqlite" || c.Worker.Concurrency != 4 || c.Worker.Lease != 5*time.Minute {
 		t.Errorf("defaults not applied: %+v %+v", c.Store, c.Worker)
 	}
+	if c.Server.MaxBody != 16<<20 {
+		t.Errorf("server.max_body = %d, want the default 16 MiB", c.Server.MaxBody)
+	}
 	r := c.Rules[0]
 	if r.Cooldown != time.Hour || r.Actions[0].Retrain.Backend != "gitlab" {
 		t.Errorf("rule = %+v", r)
@@ -59,6 +62,8 @@ func TestLoadBad(t *testing.T) {
 		"backoff":      "testdata/conf.backoff.yml: invalid config: worker.backoff_min: 1m0s is above backoff_max 1s",
 		"lease":        "testdata/conf.lease.yml: invalid config: worker.lease: 10s, expected more than action_timeout 30s",
 		"bad_duration": "testdata/conf.bad_duration.yml: invalid config: unmarshal errors:\n  line 7: cannot unmarshal !!str `soon` into time.Duration",
+		"max_body":     "testdata/conf.max_body.yml: invalid config: server.max_body: 64 KiB, expected between 1 MiB and 256 MiB",
+		"bad_size":     "testdata/conf.bad_size.yml: invalid config: line 2: \"16 megabytes\" is not a size, expected a number of bytes or a number with KiB, MiB or GiB",
 		"bad_template": "testdata/conf.bad_template.yml: invalid config: rules[0].actions[0].notify.text: template \"{{ .Labels.x \" does not parse: template: rules[0].actions[0].notify.text:1: unclosed action",
 	}
 	for name, want := range tests {
@@ -74,6 +79,27 @@ func TestLoadBad(t *testing.T) {
 				t.Errorf("error\n got %q\nwant %q", err.Error(), want)
 			}
 		})
+	}
+}
+
+func TestParseByteSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want ByteSize
+		err  bool
+	}{
+		{"1048576", 1 << 20, false}, {"16MiB", 16 << 20, false}, {"512 KiB", 512 << 10, false},
+		{"2GB", 2e9, false}, {"10B", 10, false},
+		{"", 0, true}, {"-1", 0, true}, {"1.5MiB", 0, true}, {"16 megabytes", 0, true}, {"9999999999GiB", 0, true},
+	}
+	for _, tc := range tests {
+		got, err := ParseByteSize(tc.in)
+		if (err != nil) != tc.err || got != tc.want {
+			t.Errorf("ParseByteSize(%q) = %d, %v; want %d, error %v", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+	if s := ByteSize(16 << 20).String(); s != "16 MiB" {
+		t.Errorf("String() = %q", s)
 	}
 }
 

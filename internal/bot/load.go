@@ -50,6 +50,18 @@ func Load(b []byte) (*Config, error) {
 	return &c, nil
 }
 
+// The body cap: by default 16 MiB, room for a notification of
+// deploy/alertmanager/alertmanager.yml's max_alerts (5,000) at 3 KiB an
+// alert, about four times what the alerts of deploy/prometheus take
+// (deploy/mlbot.md). Below 1 MiB (the cap of earlier versions) GitLab's
+// pipeline events and Slack's payloads could be refused; above 256 MiB
+// one request could take the memory of several replicas.
+const (
+	DefaultMaxBody ByteSize = 16 << 20
+	MinMaxBody     ByteSize = 1 << 20
+	MaxMaxBody     ByteSize = 256 << 20
+)
+
 var envRef = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // expandEnv replaces ${NAME} by the variable's value and $$ by $; an unset
@@ -133,6 +145,9 @@ func (c *Config) defaults() {
 	def(&c.Server.WriteTimeout, 30*time.Second)
 	def(&c.Server.IdleTimeout, 2*time.Minute)
 	def(&c.Server.ShutdownTimeout, 30*time.Second)
+	if c.Server.MaxBody == 0 {
+		c.Server.MaxBody = DefaultMaxBody
+	}
 	if c.Slack != nil {
 		c.Slack.defaults(c.Rules)
 	}
@@ -182,6 +197,9 @@ func (c *Config) validate() error {
 	}
 	if c.Store.DSN == "" {
 		return errors.New("store.dsn: missing, expected a file path (sqlite) or a postgres:// URL")
+	}
+	if mb := c.Server.MaxBody; mb < MinMaxBody || mb > MaxMaxBody {
+		return fmt.Errorf("server.max_body: %s, expected between %s and %s", mb, MinMaxBody, MaxMaxBody)
 	}
 	am := c.Auth.Alertmanager
 	if am.BearerToken == "" && am.Username == "" {

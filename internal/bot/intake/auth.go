@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"gitlab.com/mlgate/mlgate/internal/bot"
 )
 
 // equal compares secrets in constant time, also when their lengths differ
@@ -40,12 +42,16 @@ func (s *Server) alertmanagerAuth(r *http.Request) error {
 	return fmt.Errorf("%w: no Authorization header with a configured scheme", errUnauthorized)
 }
 
-// readBody reads at most MaxBody bytes.
-func readBody(c *gin.Context) ([]byte, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBody))
+// readBody reads at most server.max_body bytes.
+func (s *Server) readBody(c *gin.Context) ([]byte, error) {
+	limit := s.Config.Server.MaxBody
+	if limit <= 0 {
+		limit = bot.DefaultMaxBody
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, int64(limit)))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return nil, errTooLarge
+		return nil, fmt.Errorf("%w: body larger than %s (server.max_body)", errTooLarge, limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: read body: %w", errBadEvent, err)

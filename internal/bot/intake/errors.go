@@ -10,12 +10,14 @@ import (
 // Errors the handlers answer with a 4xx.
 var (
 	errUnauthorized = errors.New("missing or wrong credentials")
-	errTooLarge     = errors.New("body larger than 1 MiB")
+	errTooLarge     = errors.New("request too large")
 	errBadEvent     = errors.New("bad event")
 )
 
 // status maps an error kind to the HTTP status: 4xx for what will never be
 // accepted, 500 for everything else (the store failed: Alertmanager retries).
+// The Alertmanager endpoint answers a body over the cap with 503 instead
+// (see refuseNotification).
 func status(err error) int {
 	switch {
 	case errors.Is(err, errUnauthorized):

@@ -13,13 +13,17 @@ import (
 // jobs by state, webhook duplicates, refused credentials), served on
 // /metrics.
 type Instrumentation struct {
-	AlertsReceived    prometheus.Counter
-	AlertsDuplicate   prometheus.Counter
-	AlertsMatched     prometheus.Counter
-	AlertsResolved    prometheus.Counter
-	AuthFailures      *prometheus.CounterVec
-	WebhookDuplicates *prometheus.CounterVec
-	ActionDuration    *prometheus.HistogramVec
+	AlertsReceived  prometheus.Counter
+	AlertsDuplicate prometheus.Counter
+	AlertsMatched   prometheus.Counter
+	AlertsResolved  prometheus.Counter
+	AlertsTruncated prometheus.Counter
+	AuthFailures    *prometheus.CounterVec
+	// NotificationsRejected counts Alertmanager notifications not stored,
+	// by reason: unauthorized, invalid, too_large, store.
+	NotificationsRejected *prometheus.CounterVec
+	WebhookDuplicates     *prometheus.CounterVec
+	ActionDuration        *prometheus.HistogramVec
 }
 
 // NewInstrumentation registers the metrics on reg; jobs by state and the outbox
@@ -32,6 +36,11 @@ func NewInstrumentation(reg prometheus.Registerer, st interface {
 		AlertsDuplicate: prometheus.NewCounter(prometheus.CounterOpts{Name: "mlbot_alerts_duplicate_total", Help: "Alerts already stored (same group key, fingerprint and startsAt)."}),
 		AlertsMatched:   prometheus.NewCounter(prometheus.CounterOpts{Name: "mlbot_alerts_matched_total", Help: "New firing alerts that matched a rule."}),
 		AlertsResolved:  prometheus.NewCounter(prometheus.CounterOpts{Name: "mlbot_alerts_resolved_total", Help: "Stored firing alerts that were resolved."}),
+		AlertsTruncated: prometheus.NewCounter(prometheus.CounterOpts{Name: "mlbot_alerts_truncated_total",
+			Help: "Alerts Alertmanager left out of its notifications (truncatedAlerts, beyond the receiver's max_alerts)."}),
+		NotificationsRejected: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mlbot_notifications_rejected_total",
+			Help: "Alertmanager notifications not stored, by reason: unauthorized and invalid (4xx, not retried), too_large (503) and store (500), retried."},
+			[]string{"reason"}),
 		AuthFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mlbot_webhook_auth_failures_total",
 			Help: "Webhook requests refused for missing or wrong credentials."}, []string{"endpoint"}),
 		WebhookDuplicates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mlbot_webhook_duplicates_total",
@@ -40,7 +49,11 @@ func NewInstrumentation(reg prometheus.Registerer, st interface {
 			Help: "Duration of job attempts by kind and resulting state.", Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 10)},
 			[]string{"kind", "state"}),
 	}
-	reg.MustRegister(m.AlertsReceived, m.AlertsDuplicate, m.AlertsMatched, m.AlertsResolved, m.AuthFailures,
+	for _, r := range rejectReasons {
+		m.NotificationsRejected.WithLabelValues(r)
+	}
+	reg.MustRegister(m.AlertsReceived, m.AlertsDuplicate, m.AlertsMatched, m.AlertsResolved, m.AlertsTruncated,
+		m.NotificationsRejected, m.AuthFailures,
 		m.WebhookDuplicates, m.ActionDuration, &jobCollector{st: st})
 	return m
 }

@@ -40,7 +40,7 @@ func (s *Server) gitlabEvents(c *gin.Context) {
 		s.unauthorized(c, "gitlab", fmt.Errorf("%w: X-Gitlab-Token", errUnauthorized))
 		return
 	}
-	body, err := readBody(c)
+	body, err := s.readBody(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -77,7 +77,7 @@ func (s *Server) githubEvents(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": "GitHub webhooks are not configured (auth.github_secret)"})
 		return
 	}
-	body, err := readBody(c)
+	body, err := s.readBody(c)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -16,9 +16,6 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/bot/slack"
 )
 
-// MaxBody is the largest webhook body accepted (1 MiB).
-const MaxBody = 1 << 20
-
 // Store is what the HTTP handlers need of the store.
 type Store interface {
 	Ping(ctx context.Context) error

@@ -32,7 +32,7 @@ func (s *Server) slackForm(c *gin.Context) (url.Values, bool) {
 		c.AbortWithStatusJSON(http.StatusNotFound, gin.H{"error": "Slack is not configured (slack)"})
 		return nil, false
 	}
-	body, err := readBody(c)
+	body, err := s.readBody(c)
 	if err != nil {
 		s.fail(c, err)
 		return nil, false
