@@ -33,7 +33,7 @@ func TestPrometheusRules(t *testing.T) {
 	if out, err := run(t, "prometheus", promtool, "check", "rules", "mlgate-rules.yml"); err != nil {
 		t.Fatalf("promtool check rules: %v\n%s", err, out)
 	}
-	if out, err := run(t, "prometheus", promtool, "test", "rules", "mlgate-rules.test.yml", "mlgate-ctr.test.yml"); err != nil {
+	if out, err := run(t, "prometheus", promtool, "test", "rules", "mlgate-rules.test.yml", "mlgate-ctr.test.yml", "mlbot-rules.test.yml"); err != nil {
 		t.Fatalf("promtool test rules: %v\n%s", err, out)
 	}
 }
@@ -75,9 +75,10 @@ func TestAlertmanagerConfig(t *testing.T) {
 		t.Fatalf("amtool check-config: %v\n%s", err, out)
 	}
 	for labels, want := range map[string]string{
-		"mlgate_action=retrain alertname=MLFeatureDriftSevere": "mlbot",
-		"mlgate_action=rollback":                               "mlbot",
-		"alertname=NodeDown":                                   "default",
+		"mlgate_action=retrain alertname=MLFeatureDriftSevere":  "mlbot",
+		"mlgate_action=rollback":                                "mlbot",
+		"alertname=NodeDown":                                    "default",
+		"alertname=MLBotNotificationsRejected reason=too_large": "default",
 	} {
 		args := append([]string{"config", "routes", "test", "--config.file=alertmanager/alertmanager.yml"}, strings.Fields(labels)...)
 		out, err := run(t, ".", amtool, args...)
@@ -86,8 +87,13 @@ func TestAlertmanagerConfig(t *testing.T) {
 			t.Errorf("route of %s = %q (%v), want %s", labels, out, err, want)
 		}
 	}
-	dir := t.TempDir()
 	b, _ := os.ReadFile("alertmanager/alertmanager.yml")
+	// mlbot takes a notification of max_alerts alerts at 3 KiB each within
+	// its default server.max_body, 16 MiB (deploy/mlbot.md).
+	if !strings.Contains(string(b), "max_alerts: 5000") {
+		t.Error("the mlbot receiver does not set max_alerts: 5000")
+	}
+	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "am.yml"), []byte(strings.Replace(string(b), "receiver: mlbot", "receiver: mlbott", 1)), 0o644)
 	if out, err := run(t, dir, amtool, "check-config", "am.yml"); err == nil {
 		t.Fatalf("a route to an unknown receiver passed amtool check-config:\n%s", out)
