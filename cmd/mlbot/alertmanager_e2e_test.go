@@ -26,6 +26,13 @@ const alertmanagerBin = "/usr/bin/prometheus-alertmanager"
 // it re-sends the same group several times a test.
 func startAlertmanager(t *testing.T, mlbotAddr string) string {
 	t.Helper()
+	return startAlertmanagerTimes(t, mlbotAddr, "100ms", "300ms", "600ms")
+}
+
+// startAlertmanagerTimes is startAlertmanager with the route's
+// group_wait, group_interval and repeat_interval.
+func startAlertmanagerTimes(t *testing.T, mlbotAddr, groupWait, groupInterval, repeatInterval string) string {
+	t.Helper()
 	if _, err := os.Stat(alertmanagerBin); err != nil {
 		t.Skipf("Alertmanager not installed (%s missing; apt-get install prometheus-alertmanager)", alertmanagerBin)
 	}
@@ -33,9 +40,9 @@ func startAlertmanager(t *testing.T, mlbotAddr string) string {
 	cfg := fmt.Sprintf(`route:
   receiver: mlbot
   group_by: [alertname, model]
-  group_wait: 100ms
-  group_interval: 300ms
-  repeat_interval: 600ms
+  group_wait: %s
+  group_interval: %s
+  repeat_interval: %s
 receivers:
   - name: mlbot
     webhook_configs:
@@ -43,7 +50,7 @@ receivers:
         send_resolved: true
         http_config:
           authorization: {credentials: am-token}
-`, mlbotAddr)
+`, groupWait, groupInterval, repeatInterval, mlbotAddr)
 	if err := os.WriteFile(filepath.Join(dir, "am.yml"), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
