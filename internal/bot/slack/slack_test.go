@@ -36,19 +36,22 @@ func TestVerify(t *testing.T) {
 	old := strconv.FormatInt(now.Add(-5*time.Minute-10*time.Second).Unix(), 10)
 	future := strconv.FormatInt(now.Add(6*time.Minute).Unix(), 10)
 	body := "payload=%7B%7D"
+	const mismatch = "slack signature: X-Slack-Signature does not match the body and timestamp (another signing secret?)"
 	cases := []struct {
 		name, ts, sig string
 		ok            bool
+		msg           string
 	}{
-		{"valid", ts, sign("s3cret", ts, body), true},
-		{"wrong secret", ts, sign("other", ts, body), false},
-		{"missing signature", ts, "", false},
-		{"missing timestamp", "", sign("s3cret", ts, body), false},
-		{"timestamp not a number", "soon", sign("s3cret", "soon", body), false},
-		{"older than 5 minutes", old, sign("s3cret", old, body), false},
-		{"more than 5 minutes ahead", future, sign("s3cret", future, body), false},
-		{"not v0", ts, "v1=" + sign("s3cret", ts, body)[3:], false},
-		{"signed under another timestamp", ts, sign("s3cret", old, body), false},
+		{"valid", ts, sign("s3cret", ts, body), true, ""},
+		{"wrong secret", ts, sign("other", ts, body), false, mismatch},
+		{"missing signature", ts, "", false, "slack signature: X-Slack-Signature or X-Slack-Request-Timestamp missing"},
+		{"missing timestamp", "", sign("s3cret", ts, body), false, "slack signature: X-Slack-Signature or X-Slack-Request-Timestamp missing"},
+		{"timestamp not a number", "soon", sign("s3cret", "soon", body), false, `slack signature: X-Slack-Request-Timestamp "soon" is not a Unix time in seconds`},
+		{"timestamp out of range", "99999999999999999999", sign("s3cret", "99999999999999999999", body), false, `slack signature: X-Slack-Request-Timestamp "99999999999999999999" is not a Unix time in seconds`},
+		{"older than 5 minutes", old, sign("s3cret", old, body), false, "slack signature: X-Slack-Request-Timestamp " + old + " is more than 5 minutes from now (a replay, or a skewed clock)"},
+		{"more than 5 minutes ahead", future, sign("s3cret", future, body), false, "slack signature: X-Slack-Request-Timestamp " + future + " is more than 5 minutes from now (a replay, or a skewed clock)"},
+		{"not v0", ts, "v1=" + sign("s3cret", ts, body)[3:], false, mismatch},
+		{"signed under another timestamp", ts, sign("s3cret", old, body), false, mismatch},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -65,6 +68,9 @@ func TestVerify(t *testing.T) {
 			}
 			if err != nil && !errors.Is(err, ErrSignature) {
 				t.Errorf("%v does not wrap ErrSignature", err)
+			}
+			if err != nil && err.Error() != c.msg {
+				t.Errorf("error\n got %q\nwant %q", err, c.msg)
 			}
 		})
 	}
