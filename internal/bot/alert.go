@@ -79,3 +79,51 @@ type Intake struct {
 func (i Intake) Add(o Intake) Intake {
 	return Intake{i.New + o.New, i.Duplicate + o.Duplicate, i.Resolved + o.Resolved, i.Matched + o.Matched, i.Jobs + o.Jobs}
 }
+
+// ScrubNUL replaces every NUL byte in the alert's strings by U+FFFD and
+// returns the fields it changed ("labels.model", "annotations.summary").
+// PostgreSQL's text cannot hold NUL and SQLite's can, so without it one
+// alert was stored on SQLite and answered 500, retried forever, on
+// PostgreSQL; with it both keep the alert, with the NUL visible as �.
+func (a *Alert) ScrubNUL() []string {
+	var changed []string
+	scrub := func(field string, s *string) {
+		if strings.IndexByte(*s, 0) >= 0 {
+			*s = strings.ReplaceAll(*s, "\x00", "\uFFFD")
+			changed = append(changed, field)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		p    *string
+	}{{"groupKey", &a.GroupKey}, {"receiver", &a.Receiver}, {"fingerprint", &a.Fingerprint}, {"generatorURL", &a.GeneratorURL}} {
+		scrub(f.name, f.p)
+	}
+	for _, m := range []struct {
+		name string
+		kv   *map[string]string
+	}{{"labels", &a.Labels}, {"annotations", &a.Annotations}} {
+		for k, v := range *m.kv {
+			if strings.IndexByte(k, 0) < 0 && strings.IndexByte(v, 0) < 0 {
+				continue
+			}
+			nk, nv := k, v
+			scrub(m.name+"."+strings.ReplaceAll(k, "\x00", "\uFFFD"), &nv)
+			if strings.IndexByte(k, 0) >= 0 {
+				nk = strings.ReplaceAll(k, "\x00", "\uFFFD")
+				if nv == v {
+					changed = append(changed, m.name+"."+nk)
+				}
+			}
+			// A copy: the caller's map may be shared with other alerts.
+			cp := make(map[string]string, len(*m.kv))
+			for k2, v2 := range *m.kv {
+				cp[k2] = v2
+			}
+			delete(cp, k)
+			cp[nk] = nv
+			*m.kv = cp
+		}
+	}
+	return changed
+}

@@ -34,6 +34,10 @@ func (s *Server) alertmanager(c *gin.Context) {
 	alerts := msg.ToAlerts()
 	for i := range alerts {
 		alerts[i].ReceivedAt = now
+		if fields := alerts[i].ScrubNUL(); len(fields) > 0 {
+			s.Log.Warn("NUL bytes in an alert replaced by U+FFFD", "group_key", msg.GroupKey,
+				"fingerprint", alerts[i].Fingerprint, "fields", fields)
+		}
 	}
 	if msg.TruncatedAlerts > 0 {
 		// Alertmanager cut the group at the receiver's max_alerts: those

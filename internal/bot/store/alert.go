@@ -25,6 +25,8 @@ func prepareAlert(a bot.Alert, plan bot.PlanFunc) (preparedAlert, error) {
 	if a.ReceivedAt.IsZero() {
 		a.ReceivedAt = time.Now()
 	}
+	// The same alert on both stores: PostgreSQL's text refuses NUL.
+	a.ScrubNUL()
 	labels, _ := json.Marshal(a.Labels)
 	ann, _ := json.Marshal(a.Annotations)
 	p := preparedAlert{alert: a, labels: string(labels), ann: string(ann)}

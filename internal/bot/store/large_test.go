@@ -87,3 +87,31 @@ func TestLargeGroup(t *testing.T) {
 			len(lat), lat[len(lat)/2].Round(time.Millisecond), lat[len(lat)*99/100].Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond))
 	})
 }
+
+// TestNULInLabels stores an alert whose labels, annotations and
+// alertname hold NUL bytes: both stores keep it, with U+FFFD in their
+// place, and plan its job (PostgreSQL answered 500 before, which
+// Alertmanager retries forever).
+func TestNULInLabels(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *DB) {
+		a := alert("nul", bot.StatusFiring, t0)
+		a.Labels = map[string]string{"alertname": "Dri\x00ft", "model": "re\x00c", "fea\x00ture": "x"}
+		a.Annotations = map[string]string{"psi": "0.4\x00"}
+		a.GeneratorURL = "http://prom/\x00"
+		in := mustSave(t, s, a)
+		if in.New != 1 || in.Jobs != 1 {
+			t.Fatalf("intake %+v, want one new alert and its job", in)
+		}
+		got, err := s.GetAlert(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"alertname": "Dri\uFFFDft", "model": "re\uFFFDc", "fea\uFFFDture": "x"}
+		if fmt.Sprint(got.Labels) != fmt.Sprint(want) || got.Annotations["psi"] != "0.4\uFFFD" || got.GeneratorURL != "http://prom/\uFFFD" {
+			t.Errorf("stored %v %v %q", got.Labels, got.Annotations, got.GeneratorURL)
+		}
+		if a.Labels["model"] != "re\x00c" {
+			t.Error("the caller's labels were changed")
+		}
+	})
+}
