@@ -96,7 +96,7 @@ func (m *Main) jobs(ctx context.Context) error {
 			if out == "" {
 				out = oneLine(j.LastError)
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", j.ID, j.State, j.Kind, j.Rule, j.Model, j.Attempts, next, out)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", j.ID, j.State, j.Kind, j.Rule, bot.Clip(j.Model, 60), j.Attempts, next, out)
 		}
 		return tw.Flush()
 	case "retry":

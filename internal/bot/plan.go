@@ -31,6 +31,10 @@ func (c *Config) PlanAlert(a Alert, now time.Time) Plan {
 	for _, r := range c.Match(a.Labels) {
 		d := NewTemplateData(a, r.Name)
 		model, merr := render(r.model, d)
+		if n := len(model); n > MaxModelBytes && merr == nil {
+			merr = tooLarge("the model name", n, MaxModelBytes)
+		}
+		model = Clip(model, MaxModelBytes)
 		p.Audit = append(p.Audit, AuditEntry{At: now, Actor: ActorRule, Action: "match",
 			Subject: r.Name, Detail: fmt.Sprintf("alert %s %s model %q", a.Name(), a.Fingerprint, model)})
 		for i, act := range r.Actions {
@@ -55,6 +59,7 @@ func (c *Config) PlanAlert(a Alert, now time.Time) Plan {
 				} else if tt, err := parseTemplate("text", text); err == nil {
 					text, _ = render(tt, d)
 				}
+				text = Clip(text, MaxSlackText)
 				p.Jobs = append(p.Jobs, Job{Kind: KindNotify, AlertID: a.ID, Rule: r.Name, Model: model,
 					DedupKey: key, State: JobPending, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now,
 					Task: Task{Notify: &NotifyTask{Channel: act.Notify.Channel, Text: text}}})
@@ -67,7 +72,7 @@ func (c *Config) PlanAlert(a Alert, now time.Time) Plan {
 				p.Approvals = append(p.Approvals, Approval{AlertID: a.ID, Rule: r.Name, Model: model,
 					Project: pr.Project, Ref: pr.Ref, Version: version, State: ApprovalProposed,
 					ProposedBy: ActorRule + ":" + r.Name, ExpiresAt: now.Add(pr.Expires), CreatedAt: now,
-					Reason: proposalReason(a, r.Name), Needed: c.ApprovalsNeeded()})
+					Reason: Clip(proposalReason(a, r.Name), MaxSlackText), Needed: c.ApprovalsNeeded()})
 				p.Audit = append(p.Audit, AuditEntry{At: now, Actor: ActorRule, Action: "propose_rollback",
 					Subject: model, Detail: fmt.Sprintf("rule %s proposes rolling back %s to %q", r.Name, pr.Project, version)})
 			}
@@ -87,7 +92,10 @@ func (c *Config) renderRetrain(rt *Retrain, r *Rule, d TemplateData) (*forge.Ret
 		if err != nil {
 			return t, err
 		}
-		t.Variables[k] = v
+		t.Variables[k] = Clip(v, MaxVariableBytes)
+		if len(v) > MaxVariableBytes {
+			return t, tooLarge("variable "+k, len(v), MaxVariableBytes)
+		}
 	}
 	if h := c.Backends.HTTP[rt.Backend]; h != nil {
 		d.Variables = t.Variables

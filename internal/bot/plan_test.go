@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestPlanAlert(t *testing.T) {
@@ -99,5 +101,69 @@ func TestApprovalExpired(t *testing.T) {
 	a.State = ApprovalApproved
 	if a.Expired(now.Add(2 * time.Hour)) {
 		t.Error("a decided proposal does not expire")
+	}
+}
+
+// TestPlanBoundsLabels: a 900 KB label does not become a 900 KB pipeline
+// variable, model name or Slack text. The retrain job fails with the
+// reason (sizes, not the text), and what is stored is clipped.
+func TestPlanBoundsLabels(t *testing.T) {
+	t.Setenv("MLBOT_TEST_TOKEN", "x")
+	c := mustLoad(t, "testdata/conf.good.yml")
+	huge := strings.Repeat("é", 450_000) // 900,000 bytes
+	for _, tc := range []struct {
+		name, label, want string
+	}{
+		{"model label", "model", "variable MODEL is 900000 bytes once rendered from the alert, more than 10240"},
+		{"annotation in a variable", "", "variable PSI is 900000 bytes once rendered from the alert, more than 10240"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := Alert{ID: 7, Fingerprint: "fp1", Status: StatusFiring,
+				Labels:      map[string]string{"alertname": "Drift", "severity": "critical", "model": "rec"},
+				Annotations: map[string]string{"psi": "0.41"}}
+			if tc.label != "" {
+				a.Labels[tc.label] = huge
+			} else {
+				a.Annotations["psi"] = huge
+			}
+			p := c.PlanAlert(a, time.Now())
+			if len(p.Jobs) != 1 {
+				t.Fatalf("%d jobs", len(p.Jobs))
+			}
+			j := p.Jobs[0]
+			if j.State != JobFailed || !strings.HasPrefix(j.LastError, tc.want) {
+				t.Errorf("job %s, error %q; want failed with %q", j.State, j.LastError, tc.want)
+			}
+			if len(j.Model) > MaxModelBytes || !utf8.ValidString(j.Model) {
+				t.Errorf("model of %d bytes stored", len(j.Model))
+			}
+			for k, v := range j.Task.Retrain.Variables {
+				if len(v) > MaxVariableBytes || !utf8.ValidString(v) {
+					t.Errorf("variable %s of %d bytes stored", k, len(v))
+				}
+			}
+			for _, e := range p.Audit {
+				if len(e.Detail) > 2*MaxModelBytes {
+					t.Errorf("audit detail of %d bytes", len(e.Detail))
+				}
+			}
+		})
+	}
+}
+
+func TestClip(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"rec", 255, "rec"},
+		{"abcdef", 5, "ab…"},
+		{"ééé", 5, "é…"}, // never half a rune
+		{"abc", 3, "abc"},
+	} {
+		if got := Clip(tc.in, tc.n); got != tc.want || len(got) > max(tc.n, len(tc.in)) {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
 	}
 }
