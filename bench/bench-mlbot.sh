@@ -15,7 +15,7 @@ tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
-go build -o "$tmp/mlbot" ./cmd/mlbot
+go build -tags nomsgpack -o "$tmp/mlbot" ./cmd/mlbot # as shipped (Makefile TAGS)
 go build -o "$tmp/load" ./bench/mlbot/load
 go build -o "$tmp/ceiling" ./bench/mlbot/ceiling
 
