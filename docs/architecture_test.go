@@ -101,7 +101,8 @@ type listed struct {
 
 func goList(t *testing.T, args ...string) []listed {
 	t.Helper()
-	cmd := exec.Command("go", append([]string{"list", "-json=ImportPath,Imports,Deps"}, args...)...)
+	// The tags of the Makefile's TAGS.
+	cmd := exec.Command("go", append([]string{"list", "-tags", "nomsgpack", "-json=ImportPath,Imports,Deps"}, args...)...)
 	cmd.Dir = ".."
 	out, err := cmd.Output()
 	if err != nil {
