@@ -27,8 +27,10 @@ type DriftGate struct {
 	// EffectFloor is the PSI below which a significant test alone does
 	// not flag a feature (0.1).
 	EffectFloor float64 `yaml:"effect_floor"`
-	// DriftShareFail fails the dataset when this share of its features
-	// drifted (0.5).
+	// DriftShareFail, when set, also fails the dataset when at least this
+	// share of its features drifted (warned or failed). 0, the default,
+	// leaves it off: the dataset fails only when a feature fails (PSI ≥
+	// psi_fail), and warnings never fail it.
 	DriftShareFail float64 `yaml:"drift_share_fail"`
 	// Correction is the p-value correction across features:
 	// benjamini-hochberg (the default) or none.

@@ -31,8 +31,12 @@ type Options struct {
 	// test alone makes it warn (0.1), so that a trivial shift in a huge
 	// sample, which every test finds significant, is not flagged.
 	EffectFloor float64 `json:"effect_floor"`
-	// DriftShareFail fails the dataset when at least this share of the
-	// features drifted (0.5).
+	// DriftShareFail, when above 0, also fails the dataset when at least
+	// this share of the evaluated features drifted (warned or failed).
+	// Zero, the default, leaves the rule off: a dataset then fails only
+	// when a feature fails, and warnings never fail it however many there
+	// are. (Counting only failed features would change nothing, since one
+	// failed feature already fails the dataset.)
 	DriftShareFail float64 `json:"drift_share_fail"`
 	// PerFeature overrides PSIWarn and PSIFail for named features.
 	PerFeature map[string]PSILimits `json:"per_feature,omitempty"`
@@ -67,9 +71,6 @@ func (o Options) Defaults() Options {
 	}
 	if o.EffectFloor == 0 {
 		o.EffectFloor = 0.1
-	}
-	if o.DriftShareFail == 0 {
-		o.DriftShareFail = 0.5
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
@@ -115,8 +116,8 @@ type Report struct {
 	DriftShare float64 `json:"drift_share"`
 	Drifted    int     `json:"drifted"`
 	Evaluated  int     `json:"evaluated"`
-	// Status is the worst feature status, and fail when DriftShare
-	// reaches DriftShareFail.
+	// Status is the worst feature status, and fail when DriftShareFail
+	// is set and DriftShare reaches it.
 	Status gate.Status `json:"status"`
 	// MultipleTesting names the p-value correction across features.
 	MultipleTesting string  `json:"multiple_testing"`
@@ -288,13 +289,18 @@ func Assess(r *Report, opt Options) {
 	if r.Evaluated > 0 {
 		r.DriftShare = float64(r.Drifted) / float64(r.Evaluated)
 	}
-	if r.Evaluated > 0 && r.DriftShare >= opt.DriftShareFail {
+	if opt.shareFails(r) {
 		st = gate.Fail
 	}
 	if st == "" {
 		st = gate.Skip
 	}
 	r.Status = st
+}
+
+// shareFails reports whether the drift share rule is on and fails r.
+func (o Options) shareFails(r *Report) bool {
+	return o.DriftShareFail > 0 && r.Evaluated > 0 && r.DriftShare >= o.DriftShareFail
 }
 
 func featureStatus(f *Feature, o Options) (gate.Status, string) {

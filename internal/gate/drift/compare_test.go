@@ -169,6 +169,12 @@ func TestAssessThresholds(t *testing.T) {
 			[]gate.Status{gate.Warn, gate.Pass, gate.Pass, gate.Pass}, 0.25, gate.Warn},
 		{"per feature", []Feature{mk("a", 0.12, 0.5), mk("b", 0.25, 0.5)}, Options{PerFeature: map[string]PSILimits{"a": {Warn: 0.1}, "b": {Fail: 0.5}}, DriftShareFail: 1},
 			[]gate.Status{gate.Warn, gate.Warn}, 1, gate.Fail},
+		// Issue 16: one warning of two features is a warning, not a
+		// failure, unless drift_share_fail is set.
+		{"a warning never fails by default", []Feature{mk("a", 0.21, 0.5), mk("b", 0.01, 0.5)}, Options{},
+			[]gate.Status{gate.Warn, gate.Pass}, 0.5, gate.Warn},
+		{"drift share rule when set", []Feature{mk("a", 0.21, 0.5), mk("b", 0.01, 0.5)}, Options{DriftShareFail: 0.5},
+			[]gate.Status{gate.Warn, gate.Pass}, 0.5, gate.Fail},
 		{"empty sample skips", []Feature{{Name: "a", PSI: math.NaN(), pValue: math.NaN()}, mk("b", 0, 0.5)}, Options{},
 			[]gate.Status{gate.Skip, gate.Pass}, 0, gate.Pass},
 	}

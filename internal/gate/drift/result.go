@@ -38,6 +38,23 @@ func (r *Report) Result() gate.Result {
 			res.Charts = append(res.Charts, f.chart())
 		}
 	}
+	if o.DriftShareFail > 0 && r.Evaluated > 0 {
+		// The share rule is a check of its own, so that every gate that
+		// takes the drift checks (data's distribution check too) sees it.
+		c := gate.Check{
+			Name:      "drifted share",
+			Rule:      fmt.Sprintf("share of features that warn or fail < %s (drift_share_fail)", gate.FormatNumber(o.DriftShareFail)),
+			Candidate: gate.F(r.DriftShare),
+			Threshold: gate.F(o.DriftShareFail),
+			Status:    gate.Pass,
+		}
+		if o.shareFails(r) {
+			c.Status = gate.Fail
+			c.Message = fmt.Sprintf("%d of %d features drifted, share %s ≥ %s: the dataset fails",
+				r.Drifted, r.Evaluated, gate.FormatNumber(r.DriftShare), gate.FormatNumber(o.DriftShareFail))
+		}
+		res.Checks = append(res.Checks, c)
+	}
 	if n := r.RefBadRows + r.CurBadRows; n > 0 {
 		// Skipped rows were allowed (max_bad_rows), but the reader must
 		// know the comparison left them out.
@@ -58,11 +75,17 @@ func (r *Report) Result() gate.Result {
 			"KS and chi-square p-values are Benjamini–Hochberg adjusted across %d features; a significant test alone warns only when PSI ≥ %s.",
 			len(r.Features), gate.FormatNumber(o.EffectFloor)))
 	}
-	if r.Evaluated > 0 && r.DriftShare >= o.DriftShareFail {
-		res.Notes = append(res.Notes, fmt.Sprintf("The drift share %s reached %s: the dataset fails.",
-			gate.FormatNumber(r.DriftShare), gate.FormatNumber(o.DriftShareFail)))
-	}
+	res.Notes = append(res.Notes, o.Rule())
 	return res
+}
+
+// Rule says in one sentence when a dataset fails under o.
+func (o Options) Rule() string {
+	if o.DriftShareFail > 0 {
+		return fmt.Sprintf("A feature warns at PSI ≥ psi_warn and fails at PSI ≥ psi_fail; the dataset fails when a feature fails or when at least %s of the features warn or fail (drift_share_fail).",
+			gate.FormatNumber(o.DriftShareFail))
+	}
+	return "A feature warns at PSI ≥ psi_warn and fails at PSI ≥ psi_fail; the dataset fails only when a feature fails, and warnings never fail it (drift_share_fail is off)."
 }
 
 // chart overlays the reference and current shares of the feature's bins:
