@@ -39,22 +39,29 @@ type command struct {
 	run     func(ctx context.Context, m *Main, args []string) error
 }
 
-// commands is the subcommand table; each lives in its own file.
-var commands = map[string]command{
-	"run":      {"[-c .mlgate.yml] [--gate NAME]... [--out DIR] [--post]", "run every gate the config names, in order", runRun},
-	"metrics":  {"--predictions FILE --labels FILE [--k 5,10] [--task T]", "offline metrics from raw predictions and labels", runMetrics},
-	"compare":  {"--candidate FILE [--baseline FILE] [-c FILE] [--rule R]...", "Gate 3: candidate vs production metrics", runCompare},
-	"concept":  {"--old FILE --new FILE --label COL [--fail-drop 0.1]", "concept drift: AUC drop of a logistic model", runConcept},
-	"data":     {"--data FILE [--reference FILE|PROFILE] [-c FILE]", "Gate 2: data quality and distribution", runData},
-	"drift":    {"--reference FILE --current FILE [--push URL] [-c FILE]", "feature drift of current data against a reference", runDrift},
-	"profile":  {"--data FILE --out NAME.profile.json [--bins N] [--sketch K] | merge A.profile.json B.profile.json … [--out C.profile.json]", "store a reference profile for drift, or merge shard profiles", runProfile},
-	"report":   {"--in DIR... [--out DIR] [--post]", "render the report files again from results.json; --post comments on the merge request", runReport},
-	"tests":    {"--junit GLOB... [--min-tests N] [-c FILE]", "Gate 1: JUnit XML reports of the model's tests", runTests},
-	"abtest":   {"[-c FILE] [--prometheus URL | --events FILE]", "Gate 4: online A/B test (promote, continue or rollback)", runABTest},
-	"canary":   {"[-c FILE] [--prometheus URL]", "canary health: PromQL checks and canary vs baseline", runCanary},
-	"validate": {"-c FILE", "check a config and say exactly what is wrong", runValidate},
-	"demo":     {"[--out DIR]", "every gate on bundled sample data, no network", runDemo},
-	"version":  {"", "print the version", runVersion},
+// commands is the subcommand table; each lives in its own file. It is
+// filled in init because the commands print its usage lines.
+var commands map[string]command
+
+func init() { commands = commandTable() }
+
+func commandTable() map[string]command {
+	return map[string]command{
+		"run":      {"[-c .mlgate.yml] [--gate NAME]... [--post] [--format F] [--out DIR]", "run every gate the config names, in order", runRun},
+		"metrics":  {"--predictions FILE --labels FILE [--k 5,10] [--task T] [-c FILE] [--format F] [--out DIR|FILE.json]", "offline metrics from raw predictions and labels", runMetrics},
+		"compare":  {"--candidate FILE [--baseline FILE] [--rule R]... [-c FILE] [--format F] [--out DIR]", "Gate 3: candidate vs production metrics", runCompare},
+		"concept":  {"--old FILE --new FILE --label COL [--fail-drop 0.1] [--push URL] [-c FILE] [--format F] [--out DIR]", "concept drift: AUC drop of a logistic model", runConcept},
+		"data":     {"--data FILE [--reference FILE|PROFILE] [-c FILE] [--format F] [--out DIR]", "Gate 2: data quality and distribution", runData},
+		"drift":    {"--reference FILE|PROFILE --current FILE [--push URL] [-c FILE] [--format F] [--out DIR]", "feature drift of current data against a reference", runDrift},
+		"profile":  {"--data FILE [--out DIR|NAME.profile.json] [--bins N] [--sketch K] [-c FILE] [--format F] | merge A.profile.json B.profile.json… [--out C.profile.json]", "store a reference profile for drift, or merge shard profiles", runProfile},
+		"report":   {"--in DIR... [--post] [-c FILE] [--format F] [--out DIR]", "render the report files again from results.json; --post comments on the merge request", runReport},
+		"tests":    {"--junit GLOB... [--min-tests N] [-c FILE] [--format F] [--out DIR]", "Gate 1: JUnit XML reports of the model's tests", runTests},
+		"abtest":   {"[-c FILE] [--prometheus URL | --events FILE] [--format F] [--out DIR]", "Gate 4: online A/B test (promote, continue or rollback)", runABTest},
+		"canary":   {"[-c FILE] [--prometheus URL] [--format F] [--out DIR]", "canary health: PromQL checks and canary vs baseline", runCanary},
+		"validate": {"-c FILE", "check a config and say exactly what is wrong", runValidate},
+		"demo":     {"[--format F] [--out DIR]", "every gate on bundled sample data, no network (it writes its own config, so no -c)", runDemo},
+		"version":  {"", "print the version", runVersion},
+	}
 }
 
 // Run runs the subcommand named by args[0] and returns the exit code: 0
@@ -69,7 +76,11 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(m.Stderr, "gate-runner: unknown command %q: expected one of %s\n", args[0], strings.Join(commandNames(), ", "))
+		msg := fmt.Sprintf("unknown command %q", args[0])
+		if s := nearest(args[0], commandNames()); s != "" {
+			msg += ": did you mean " + s + "?"
+		}
+		fmt.Fprintf(m.Stderr, "gate-runner: %s\n%s\n", msg, usageLine(""))
 		return gate.ExitInput
 	}
 	err := cmd.run(ctx, m, args[1:])
@@ -82,6 +93,9 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return gate.ExitFailed
 	}
 	fmt.Fprintf(m.Stderr, "gate-runner %s: %s\n", args[0], oneLine(err.Error()))
+	if ue := (*usageError)(nil); errors.As(err, &ue) {
+		fmt.Fprintln(m.Stderr, usageLine(ue.cmd))
+	}
 	return gate.ExitCode(err)
 }
 

@@ -27,13 +27,24 @@ func (m *Main) flagSet(name string, c *common) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	if c != nil {
-		fs.StringVar(&c.config, "c", "", "config file (default "+config.DefaultFile+" when it exists)")
-		fs.StringVar(&c.config, "config", "", "same as -c")
-		fs.StringVar(&c.format, "format", "table", "what to print: table, json or markdown")
+		c.bindConfig(fs)
+		c.bindFormat(fs)
 		fs.StringVar(&c.out, "out", "", "output directory (default: the config's report.out, else mlgate-out)")
 		fs.StringVar(&c.name, "name", "", "report name, to tell reports on one merge request apart (default: the config's, else mlgate)")
 	}
 	return fs
+}
+
+// bindConfig binds -c and --config, for commands that take some of the
+// common flags only.
+func (c *common) bindConfig(fs *flag.FlagSet) {
+	fs.StringVar(&c.config, "c", "", "config file (default "+config.DefaultFile+" when it exists)")
+	fs.StringVar(&c.config, "config", "", "same as -c")
+}
+
+// bindFormat binds --format.
+func (c *common) bindFormat(fs *flag.FlagSet) {
+	fs.StringVar(&c.format, "format", "table", "what to print: table, json or markdown")
 }
 
 // parse parses args; -h prints the command's flags to stdout and returns
@@ -42,15 +53,16 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(m.Stdout)
-		fmt.Fprintf(m.Stdout, "Usage of gate-runner %s:\n", fs.Name())
+		fmt.Fprintf(m.Stdout, "%s\n\nFlags of gate-runner %s:\n", usageLine(strings.Fields(fs.Name())[0]), fs.Name())
 		fs.PrintDefaults()
 		return err
 	}
 	if err != nil {
-		return gate.Input(err)
+		return flagError(fs, err)
 	}
 	if fs.NArg() > 0 {
-		return gate.Input(fmt.Errorf("unexpected argument %q (flags go before it? see gate-runner %s -h)", fs.Arg(0), fs.Name()))
+		return &usageError{cmd: strings.Fields(fs.Name())[0],
+			err: fmt.Errorf("unexpected argument %q (flags go before it? see gate-runner %s -h)", fs.Arg(0), fs.Name())}
 	}
 	return nil
 }

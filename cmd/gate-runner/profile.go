@@ -1,12 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/gate/drift"
@@ -22,23 +26,36 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 	if len(args) > 0 && args[0] == "merge" {
 		return runProfileMerge(m, args[1:])
 	}
-	var data, out string
+	var c common
+	var data string
 	var bins, sketch int
 	var memMB int64
 	fs := m.flagSet("profile", nil)
-	fs.StringVar(&data, "data", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed)")
-	fs.StringVar(&out, "out", "", "profile file to write; its name must end in .profile.json")
-	fs.IntVar(&bins, "bins", stats.DefaultBins, "reference-quantile bins for PSI")
+	c.bindConfig(fs)
+	c.bindFormat(fs)
+	fs.StringVar(&data, "data", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed; default: the config's gates.drift.reference)")
+	fs.StringVar(&c.out, "out", "", "profile file to write when its name ends in .profile.json, else a directory for DATA.profile.json (default: the config's report.out, else mlgate-out)")
+	fs.IntVar(&bins, "bins", stats.DefaultBins, "reference-quantile bins for PSI (default: the config's gates.drift.bins, else 10)")
 	fs.IntVar(&sketch, "sketch", stats.DefaultSketch, "sketch compression K: at most 2K+1 points a numeric feature, each compression moves ≤ 1/(2K) of rank (the profile stores the exact KS and Wasserstein error bounds)")
 	fs.Int64Var(&memMB, "memory", 1024, "MiB of numeric values a one-pass, in-memory profile may hold; larger files are streamed twice with memory bounded by the number of columns (0: always in memory)")
-	if err := m.parse(fs, args); err != nil {
+	cfg, err := m.parseGate(fs, &c, args)
+	if err != nil {
 		return err
 	}
-	if data == "" || out == "" {
-		return gate.Input(errors.New("profile needs --data FILE and --out NAME.profile.json (or: profile merge A.profile.json B.profile.json … [--out C.profile.json])"))
+	if g := cfg.Gates.Drift; g != nil {
+		if data == "" && !drift.IsProfilePath(g.Reference) {
+			data = g.Reference
+		}
+		if !flagSet(fs, "bins") && g.Bins > 0 {
+			bins = g.Bins
+		}
 	}
-	if !drift.IsProfilePath(out) {
-		return gate.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that)", out))
+	if data == "" {
+		return gate.Input(errors.New("profile needs --data FILE (or gates.drift.reference in the config) (or: profile merge A.profile.json B.profile.json … [--out C.profile.json])"))
+	}
+	out, err := profilePath(cmp.Or(c.out, cfg.Report.Out, "mlgate-out"), data)
+	if err != nil {
+		return err
 	}
 	if bins < 2 || bins > 10000 || sketch < 1 || sketch > 1<<22 {
 		return gate.Input(fmt.Errorf("--bins %d --sketch %d: expected 2 ≤ bins ≤ 10000 and 1 ≤ sketch ≤ 4194304", bins, sketch))
@@ -56,11 +73,46 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 		}
 		return gate.Input(err)
 	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return fmt.Errorf("write profile: %w", err)
+	}
 	if err := drift.WriteProfile(out, p); err != nil {
 		return fmt.Errorf("write profile: %w", err)
 	}
-	fmt.Fprintf(m.Stdout, "Wrote %s: %d features, %d rows of %s\n", out, len(p.Features), p.Rows, data)
+	switch c.format {
+	case "json":
+		b, err := json.MarshalIndent(map[string]any{"profile": out, "data": data, "features": len(p.Features), "rows": p.Rows}, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "%s\n", b)
+	case "markdown":
+		fmt.Fprintf(m.Stdout, "| profile | data | features | rows |\n|---|---|---:|---:|\n| %s | %s | %d | %d |\n", out, data, len(p.Features), p.Rows)
+	default:
+		fmt.Fprintf(m.Stdout, "Wrote %s: %d features, %d rows of %s\n", out, len(p.Features), p.Rows, data)
+	}
 	return nil
+}
+
+// profilePath is where `profile --out OUT` writes the profile of data: OUT
+// itself when it names a profile, else DATA.profile.json in the directory
+// OUT, DATA the data file's name without its extensions.
+func profilePath(out, data string) (string, error) {
+	if drift.IsProfilePath(out) {
+		return out, nil
+	}
+	if strings.EqualFold(filepath.Ext(out), ".json") {
+		return "", gate.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that); a directory gets %s", out, filepath.Base(profilePathIn("DIR", data))))
+	}
+	return profilePathIn(out, data), nil
+}
+
+func profilePathIn(dir, data string) string {
+	name := filepath.Base(data)
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		name = name[:i]
+	}
+	return filepath.Join(dir, name+".profile.json")
 }
 
 // runProfileMerge is `gate-runner profile merge A B … [--out C]`: the

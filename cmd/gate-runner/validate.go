@@ -11,7 +11,8 @@ import (
 // every command does and says what is wrong, or which gates it sets.
 func runValidate(_ context.Context, m *Main, args []string) error {
 	var c common
-	fs := m.flagSet("validate", &c)
+	fs := m.flagSet("validate", nil)
+	c.bindConfig(fs)
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}
