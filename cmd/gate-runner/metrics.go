@@ -32,7 +32,7 @@ func runMetrics(ctx context.Context, m *Main, args []string) error {
 	c.bindFormat(fs)
 	fs.StringVar(&pred, "predictions", "", "predictions: user_id,item_id,score (ranking), id,score (classification), id,prediction (regression); or a TREC .run file")
 	fs.StringVar(&labels, "labels", "", "labels: user_id,item_id[,relevance], id,label or id,target; or a TREC .qrels file")
-	fs.StringVar(&ks, "k", "5,10", "cut-offs of the ranking metrics (default: the config's gates.compare.candidate.k, else 5,10)")
+	fs.StringVar(&ks, "k", "5,10", "cut-offs of the ranking metrics; map and mrr have none (default: the config's gates.compare.candidate.k, else 5,10)")
 	fs.StringVar(&task, "task", "", "ranking, classification or regression (default: from the columns)")
 	fs.Float64Var(&threshold, "threshold", 0.5, "score at or above which a classification prediction is positive")
 	fs.StringVar(&c.out, "out", "", "also write the metrics as JSON: to DIR/metrics.json, or to FILE.json when the path ends in .json (default: nothing written)")

@@ -12,9 +12,11 @@
 // from CSV, TSV, JSON Lines or Parquet (optionally gzipped) through
 // internal/dataset, with a fast dedicated path for plain (unquoted) CSV, or
 // from the TREC formats chosen by extension: a run file (.run, .trec,
-// .res: "qid Q0 docno rank score tag") for predictions and a qrels file
-// (.qrels: "qid iter docno rel") for labels, so trec_eval's own files work
-// unchanged. A query is a user and a document an item.
+// .res: "qid Q0 docno rank score tag"; fields after the sixth are ignored,
+// as trec_eval ignores them) for predictions and a qrels file (.qrels:
+// "qid iter docno rel", exactly four fields, as trec_eval requires) for
+// labels, so trec_eval's own files work once named so. A query is a user
+// and a document an item.
 //
 // The semantics are those of trec_eval 9.0.8 with its default options
 // (relevance_level 1, no -c, no -J, no -M), checked against its output in
@@ -36,6 +38,10 @@
 //     relevant labels by relevance descending (ndcg_cut_K).
 //   - map@K = the sum of precision at each relevant rank <= K divided by
 //     the number of relevant items (map_cut_K).
+//   - map = the same over the whole ranking, with no cutoff (trec_eval's
+//     map, its default measure; trec_eval reads every line of a run
+//     unless -M limits it). It equals map@K for any K at least as long
+//     as every user's ranking.
 //   - hit_rate@K = 1 when at least one relevant item is in the top K, else
 //     0 (trec_eval's success_K).
 //   - mrr = 1 / rank of the first relevant item over the whole ranking, 0

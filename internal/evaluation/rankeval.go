@@ -54,7 +54,7 @@ type rankEval struct {
 	doneLab   []bool
 	seenOther map[string]struct{}
 
-	sums     []float64 // len(ks)*perK, then mrr
+	sums     []float64 // len(ks)*perK, then mrr and map
 	nEval    int
 	nNoRel   int
 	nNoLabel int
@@ -70,7 +70,7 @@ func newRankEval(path string, lab *labelSet, items *interner, ks []int) *rankEva
 		path: path, lab: lab, items: items, ks: ks, maxK: maxK,
 		doneLab:   make([]bool, len(lab.users.names)),
 		seenOther: make(map[string]struct{}),
-		sums:      make([]float64, len(ks)*perK+1),
+		sums:      make([]float64, len(ks)*perK+2),
 		curLab:    -1,
 	}
 	e.grow()
@@ -197,12 +197,22 @@ func (e *rankEval) flush() {
 	}
 	slices.SortFunc(e.ideal, func(a, b int32) int { return int(b) - int(a) })
 	e.ensureDisc(max(e.maxK, 1))
+	// mrr and map have no cutoff: they go over the whole ranking, as
+	// trec_eval's recip_rank and map (which it does not cut either).
+	first, relSeen, apAll := 0, 0, 0.0
 	for i := range buf {
 		if buf[i].rel > 0 {
-			e.sums[len(e.ks)*perK] += 1 / float64(i+1)
-			break
+			if relSeen == 0 {
+				first = i + 1
+			}
+			relSeen++
+			apAll += float64(relSeen) / float64(i+1)
 		}
 	}
+	if first > 0 {
+		e.sums[len(e.ks)*perK] += 1 / float64(first)
+	}
+	e.sums[len(e.ks)*perK+1] += apAll / float64(numRel)
 	// One pass over ranks, closing each cutoff as trec_eval does.
 	relSoFar := 0
 	dcg, apSum := 0.0, 0.0
@@ -281,6 +291,7 @@ func (e *rankEval) finish() (Result, error) {
 		res.Values["coverage@"+ks] = float64(covered) / float64(len(e.items.names))
 	}
 	res.Values["mrr"] = e.sums[len(e.ks)*perK] / n
+	res.Values["map"] = e.sums[len(e.ks)*perK+1] / n
 	res.Counts["users_evaluated"] = e.nEval
 	res.Counts["users_without_predictions"] = noPred
 	res.Counts["users_without_labels"] = e.nNoLabel

@@ -11,9 +11,11 @@ import (
 )
 
 // scanRun reads a TREC run file: "qid Q0 docno rank score tag" per line.
-// Blank lines and lines starting with '#' are skipped.
+// Blank lines and lines starting with '#' are skipped; fields after the
+// sixth are ignored, as trec_eval ignores them (its own
+// test/results.trunc has such lines).
 func scanRun(ctx context.Context, path string, fn rowFunc) error {
-	return scanTREC(ctx, path, 6, "qid Q0 docno rank score tag", func(f [][]byte, row, line int) (float64, error) {
+	return scanTREC(ctx, path, 6, true, "qid Q0 docno rank score tag", func(f [][]byte, row, line int) (float64, error) {
 		v, ok := parseScore(f[4])
 		if !ok {
 			return 0, &dataset.RowError{File: path, Row: row, Line: line, Column: "score", Msg: fmt.Sprintf("found %q, expected a number (field 5 of qid Q0 docno rank score tag)", clip(f[4]))}
@@ -23,8 +25,10 @@ func scanRun(ctx context.Context, path string, fn rowFunc) error {
 }
 
 // scanQrels reads a TREC qrels file: "qid iter docno rel" per line.
+// Unlike a run's, a qrels line with more fields is an error, as in
+// trec_eval.
 func scanQrels(ctx context.Context, path string, fn rowFunc) error {
-	return scanTREC(ctx, path, 4, "qid iter docno rel", func(f [][]byte, row, line int) (float64, error) {
+	return scanTREC(ctx, path, 4, false, "qid iter docno rel", func(f [][]byte, row, line int) (float64, error) {
 		v, ok := parseRelevance(f[3])
 		if !ok {
 			return 0, &dataset.RowError{File: path, Row: row, Line: line, Column: "rel", Msg: fmt.Sprintf("found %q, expected an integer relevance (field 4 of qid iter docno rel)", clip(f[3]))}
@@ -53,11 +57,12 @@ type trecBatch struct {
 	err  error
 }
 
-// scanTREC reads a whitespace-separated file of want fields per line. A
+// scanTREC reads a whitespace-separated file of want fields per line (at
+// least want, the rest ignored, when more is set). A
 // second goroutine reads, splits and parses the lines (parse turns the
 // fields into the value) while the caller's goroutine runs fn, so reading
 // overlaps evaluation. ui and ii are the user and item field indexes.
-func scanTREC(ctx context.Context, path string, want int, layout string, parse func(f [][]byte, row, line int) (float64, error), ui, ii int, fn rowFunc) error {
+func scanTREC(ctx context.Context, path string, want int, more bool, layout string, parse func(f [][]byte, row, line int) (float64, error), ui, ii int, fn rowFunc) error {
 	r, closeFn, err := openText(path)
 	if err != nil {
 		return err
@@ -71,7 +76,7 @@ func scanTREC(ctx context.Context, path string, want int, layout string, parse f
 	go func() {
 		defer wg.Done()
 		defer close(full)
-		produceTREC(r, path, want, layout, parse, ui, ii, full, free, done)
+		produceTREC(r, path, want, more, layout, parse, ui, ii, full, free, done)
 	}()
 	defer wg.Wait()
 	defer close(done)
@@ -103,7 +108,7 @@ func scanTREC(ctx context.Context, path string, want int, layout string, parse f
 
 // produceTREC is scanTREC's reading goroutine: it sends batches of parsed
 // lines on full until the end of the file, an error, or done.
-func produceTREC(r io.Reader, path string, want int, layout string, parse func(f [][]byte, row, line int) (float64, error), ui, ii int, full, free chan *trecBatch, done chan struct{}) {
+func produceTREC(r io.Reader, path string, want int, more bool, layout string, parse func(f [][]byte, row, line int) (float64, error), ui, ii int, full, free chan *trecBatch, done chan struct{}) {
 	var (
 		carry     []byte
 		fs        [6][]byte
@@ -166,8 +171,12 @@ func produceTREC(r io.Reader, path string, want int, layout string, parse func(f
 				continue
 			}
 			row++
-			if n != want {
-				b.err = &dataset.RowError{File: path, Row: row, Line: line, Msg: fmt.Sprintf("has %d fields, expected %d (%s)", n, want, layout)}
+			if n < want || (n > want && !more) {
+				expect := fmt.Sprintf("expected %d (%s)", want, layout)
+				if more {
+					expect = fmt.Sprintf("expected at least %d (%s; further fields are ignored)", want, layout)
+				}
+				b.err = &dataset.RowError{File: path, Row: row, Line: line, Msg: fmt.Sprintf("has %d fields, %s", n, expect)}
 				send(b)
 				return
 			}
