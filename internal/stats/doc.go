@@ -11,6 +11,11 @@
 // nothing of the project but internal/dataset/hugemem (for the radix sort's
 // buffers).
 //
+// Logarithms are natural throughout: PSI and KL are in nats, and the
+// Jensen–Shannon distance is scipy.spatial.distance.jensenshannon with its
+// default base e, so it lies between 0 and sqrt(ln 2) ≈ 0.8326 (divide by
+// sqrt(ln 2) for the base-2 distance, between 0 and 1).
+//
 // Every function is pure and follows SciPy's definition of the same
 // statistic (see testdata/reference.py, which generates the committed
 // reference values the tests compare against; testdata/logistic.py does

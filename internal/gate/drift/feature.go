@@ -21,6 +21,8 @@ type Feature struct {
 	// boolean ones the categorical statistics.
 	Type dataset.Kind
 
+	// PSI, and the Jensen–Shannon distance with the natural log (SciPy's
+	// default base: between 0 and sqrt(ln 2) ≈ 0.8326, not 0 and 1).
 	PSI, JSDistance float64
 	// Numeric.
 	KL, KSStatistic, KSPValue, Wasserstein float64
