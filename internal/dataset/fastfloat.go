@@ -60,11 +60,13 @@ const (
 // at least one mantissa digit) that starts at b[i] and ends at b's end or
 // at the byte sep, and returns the index of that end and what it found
 // (scanNone for anything else). The value, for scanValue, is Clinger's
-// fast path: a mantissa of at most 2^53 and a power of ten of at most
-// 10^22 are both exact in float64, so the one multiplication or division
-// is correctly rounded. Longer mantissas (17 significant digits, as the
-// shortest round-trip form often has) and larger exponents are scanExact:
-// the cell is scanned once, and strconv reads only those.
+// fast path where it applies: a mantissa of at most 2^53 and a power of
+// ten of at most 10^22 are both exact in float64, so the one
+// multiplication or division is correctly rounded. Longer mantissas (17
+// significant digits, as the shortest round-trip form often has) and
+// larger exponents go to Eisel-Lemire (eiselLemire64), as in strconv;
+// what neither rounds (more than 19 digits, subnormals, halfway cases)
+// is scanExact: the cell is scanned once, and strconv reads only those.
 //
 // Runs of digits are read eight bytes at a time (digitRun) where b's
 // capacity allows, else a byte at a time.
@@ -117,7 +119,13 @@ func scanFloat(b []byte, i int, sep byte) (v float64, end int, st uint8) {
 	if i < n && b[i] != sep {
 		return 0, i, scanNone
 	}
-	if overflow || mant > 1<<53 || exp < -22 || exp > 22 {
+	if overflow {
+		return 0, i, scanExact
+	}
+	if mant > 1<<53 || exp < -22 || exp > 22 {
+		if f, ok := eiselLemire64(mant, exp, neg); ok {
+			return f, i, scanValue
+		}
 		return 0, i, scanExact
 	}
 	f := float64(mant)

@@ -3,6 +3,10 @@ package dataset
 import (
 	"context"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -124,5 +128,31 @@ func BenchmarkParseFloatStrconv(b *testing.B) {
 				_, _ = strconv.ParseFloat(tc.s, 64)
 			}
 		})
+	}
+}
+
+// TestPow10TabMatchesStrconv checks the powers of ten eiselLemire64 uses
+// against the table of Go's own strconv, read from GOROOT.
+func TestPow10TabMatchesStrconv(t *testing.T) {
+	root, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Skipf("no go command: %v", err)
+	}
+	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(root)), "src", "internal", "strconv", "pow10tab.go"))
+	if err != nil {
+		t.Skipf("Go's table is not here: %v", err)
+	}
+	re := regexp.MustCompile(`\{(0x[0-9a-f]+), (0x[0-9a-f]+)\}, // 1e(-?\d+) \*`)
+	rows := re.FindAllStringSubmatch(string(src), -1)
+	if len(rows) != len(pow10Tab) {
+		t.Fatalf("Go's table has %d rows, ours %d", len(rows), len(pow10Tab))
+	}
+	for _, r := range rows {
+		hi, _ := strconv.ParseUint(r[1], 0, 64)
+		lo, _ := strconv.ParseUint(r[2], 0, 64)
+		e, _ := strconv.Atoi(r[3])
+		if got := pow10Tab[e-pow10Min]; got != [2]uint64{hi, lo} {
+			t.Errorf("1e%d: %#x, Go's %#x %#x", e, got, hi, lo)
+		}
 	}
 }
