@@ -3,7 +3,10 @@
 # today (bench/drift_pandas.py, the same statistics) on two CSV files of
 # BENCH_ROWS rows (default 1,000,000) x (16 numeric + 4 categorical)
 # columns, generated once under bench/out/drift/ (gitignored) by
-# bench/drift_gen.py. Prints wall time, peak memory (GNU time's maximum
+# bench/drift_gen.py with the floats as pandas' DataFrame.to_csv writes them
+# by default (shortest round trip: up to 17 significant digits, exponents).
+# The same rows written with float_format="%.6f" are read by gate-runner as
+# a second row, and both rows' reading time per byte is printed. Prints wall time, peak memory (GNU time's maximum
 # resident set size), the time spent reading the files, the ratio, and the
 # largest difference between the two tools' numbers. The same rows are
 # also written as Parquet (bench/csv2parquet) and timed with gate-runner.
@@ -17,8 +20,10 @@ cd "$(dirname "$0")/.."
 rows=${BENCH_ROWS:-1000000}
 out=bench/out/drift
 mkdir -p "$out"
-ref=$out/ref-$rows.csv
-cur=$out/cur-$rows.csv
+ref=$out/ref-$rows-pandas.csv
+cur=$out/cur-$rows-pandas.csv
+ref6=$out/ref-$rows-f6.csv
+cur6=$out/cur-$rows-f6.csv
 
 go build -trimpath -o bin/ ./cmd/gate-runner
 if [ ! -x /usr/bin/time ]; then
@@ -29,7 +34,11 @@ if [ ! -s "$ref" ] || [ ! -s "$cur" ]; then
   echo "generating $rows rows x 20 columns in $ref and $cur ..."
   /usr/bin/python3 bench/drift_gen.py "$rows" "$ref" "$cur"
 fi
-echo "reference: $(du -h "$ref" | cut -f1), current: $(du -h "$cur" | cut -f1)"
+if [ ! -s "$ref6" ] || [ ! -s "$cur6" ]; then
+  echo "generating the same rows with %.6f floats in $ref6 and $cur6 ..."
+  /usr/bin/python3 bench/drift_gen.py "$rows" "$ref6" "$cur6" %.6f
+fi
+echo "reference: $(du -h "$ref" | cut -f1), current: $(du -h "$cur" | cut -f1); as %.6f: $(du -h "$ref6" | cut -f1), $(du -h "$cur6" | cut -f1)"
 
 # measure NAME OUTFILE CMD...: runs CMD under GNU time, writes its stdout
 # to OUTFILE and "seconds peak_kb exit" to OUTFILE.time.
@@ -62,6 +71,8 @@ measure() {
 cat "$ref" "$cur" > /dev/null
 # gate-runner exits 1 when the drift gate fails: that is a result here.
 measure gate-runner "$out/ours.json" bin/gate-runner drift --reference "$ref" --current "$cur" --format json --out "$out/mlgate-out"
+cat "$ref6" "$cur6" > /dev/null
+measure gate-runner-f6 "$out/ours-f6.json" bin/gate-runner drift --reference "$ref6" --current "$cur6" --format json --out "$out/mlgate-out-f6"
 measure pandas+scipy "$out/pandas.json" /usr/bin/python3 bench/drift_pandas.py "$ref" "$cur"
 # The same data as Parquet (written by bench/csv2parquet: pyarrow is not
 # available here), compared by gate-runner; pandas cannot read Parquet
@@ -80,9 +91,10 @@ measure gate-runner-parquet "$out/ours-parquet.json" bin/gate-runner drift --ref
 measure profile-build "$out/profile.txt" bin/gate-runner profile --data "$ref" --out "$out/ref-$rows.profile.json"
 measure gate-runner-profile "$out/ours-profile.json" bin/gate-runner drift --reference "$out/ref-$rows.profile.json" --current "$cur" --format json --out "$out/mlgate-out-profile"
 
-/usr/bin/python3 - "$out" "$rows" <<'PY'
-import json, re, sys
+/usr/bin/python3 - "$out" "$rows" "$ref" "$cur" "$ref6" "$cur6" <<'PY'
+import json, os, re, sys
 out, rows = sys.argv[1], int(sys.argv[2])
+size, size6 = [os.path.getsize(sys.argv[3]) + os.path.getsize(sys.argv[4]), os.path.getsize(sys.argv[5]) + os.path.getsize(sys.argv[6])]
 def timing(p):
     w, kb, rc = open(p + ".time").read().split()
     return float(w), int(kb) / 1024, int(rc)
@@ -98,10 +110,16 @@ print("drift on 2 files x %d rows x (16 numeric + 4 categorical)" % rows)
 print("%-14s %9s %12s %14s %6s" % ("tool", "wall s", "peak RSS MB", "read files s", "exit"))
 print("%-14s %9.2f %12.0f %14.2f %6d" % ("gate-runner", ours[0], ours[1], our_read, ours[2]))
 print("%-14s %9.2f %12.0f %14.2f %6d" % ("pandas+scipy", theirs[0], theirs[1], their_read, theirs[2]))
+f6, d6 = timing(out + "/ours-f6.json"), json.load(open(out + "/ours-f6.json"))
+d6 = d6.get("details", d6)
+print("%-14s %9.2f %12.0f %14.2f %6d" % ("gate-runner f6", f6[0], f6[1], d6["timing"]["read_seconds"], f6[2]))
 pq, dq = timing(out + "/ours-parquet.json"), json.load(open(out + "/ours-parquet.json"))
 print("%-14s %9.2f %12.0f %14.2f %6d" % ("gate-runner pq", pq[0], pq[1], dq["timing"]["read_seconds"], pq[2]))
 pd_ = json.load(open(out + "/ours-profile.json"))
 print("%-14s %9.2f %12.0f %14.2f %6d" % ("gate-runner *", prof[0], prof[1], pd_["timing"]["read_seconds"], prof[2]))
+print("rows above: CSV as pandas' to_csv writes it by default (%.0f MB in all); f6: the same rows with float_format='%%.6f' (%.0f MB)" % (size / 1e6, size6 / 1e6))
+ns, ns6 = 1e9 * our_read / size, 1e9 * d6["timing"]["read_seconds"] / size6
+print("gate-runner reading per byte: pandas default %.2f ns/B, %%.6f %.2f ns/B, ratio %.2f (goal <= 1.3)" % (ns, ns6, ns / ns6))
 print("pq: the same rows as Parquet (Snappy, row groups of 131072); no pandas+scipy Parquet row: pandas cannot read Parquet here (no pyarrow or fastparquet)")
 print("* against a stored profile (written once in %.2f s, %.0f MB peak); KS and Wasserstein from its sketch" % (build[0], build[1]))
 if pq[0] > 0:

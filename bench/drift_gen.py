@@ -3,7 +3,11 @@
 (f0..f15) and 4 categorical (c0..c3) columns. The current file shifts
 some features so that the report has drift to find.
 
-usage: drift_gen.py ROWS REFERENCE.csv CURRENT.csv
+The floats are written as DataFrame.to_csv writes them by default
+(shortest round-trip form: up to 17 significant digits, exponents such as
+1.5e-05), or with FLOAT_FORMAT (e.g. %.6f) when it is given.
+
+usage: drift_gen.py ROWS REFERENCE.csv CURRENT.csv [FLOAT_FORMAT]
 """
 import sys
 
@@ -39,8 +43,9 @@ def table(rows, rng, drift):
 
 def main():
     rows = int(sys.argv[1])
-    table(rows, np.random.default_rng(1), 0).to_csv(sys.argv[2], index=False, float_format="%.6f")
-    table(rows, np.random.default_rng(2), 1).to_csv(sys.argv[3], index=False, float_format="%.6f")
+    fmt = sys.argv[4] if len(sys.argv) > 4 else None
+    table(rows, np.random.default_rng(1), 0).to_csv(sys.argv[2], index=False, float_format=fmt)
+    table(rows, np.random.default_rng(2), 1).to_csv(sys.argv[3], index=False, float_format=fmt)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset/hugemem"
@@ -111,6 +112,12 @@ func (a *accumulator) add(i int, cell []byte) string {
 	case codeNumeric:
 		v, ok := parseFloat(cell)
 		if !ok {
+			if f, _ := parseFloatExact(cell); math.IsInf(f, 0) {
+				// strconv's infinities (inf, Infinity, +Inf, as
+				// pandas writes and reads them) and decimals beyond
+				// the largest float64.
+				return fmt.Sprintf("%q is infinite as a float64; expected a finite number (the column is numeric)", cell)
+			}
 			return fmt.Sprintf("%q is not a number; expected a number (the column is numeric)", cell)
 		}
 		a.push(i, v)

@@ -26,19 +26,36 @@ func strconvParse(s string) (float64, error) {
 	return f, err
 }
 
-// FuzzParseFloat checks the fast float parser against strconv.
+// FuzzParseFloat checks the float parser against strconv.ParseFloat bit
+// for bit on any input: parseFloatExact as strconv is (same value bits,
+// same error or not), parseFloat as strconv is on the finite decimals it
+// takes. The cell is read as a prefix of a longer buffer, so that the
+// eight-byte reads see bytes after its end, and at the start of a record
+// as addRecord scans it.
 func FuzzParseFloat(f *testing.F) {
-	for _, s := range []string{"1.5", "-0.25", "123456.789", "1e10", "0.1234567890123456789"} {
+	for _, s := range []string{"1.5", "-0.25", "123456.789", "1e10", "0.1234567890123456789", "0.44364805676127783", "1.5e-05", "1E+10", "+.5", "5.", "-inf", "Infinity", "NaN", "9007199254740993", "1e23", "5e-324", "1e400"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := parseFloat([]byte(s))
-		want, err := strconvParse(s)
+		buf := []byte(s + ",98765432,1")
+		cell := buf[:len(s)]
+		want, err := strconv.ParseFloat(s, 64)
+		got, ok := parseFloatExact(cell)
+		if ok != (err == nil) || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("parseFloatExact(%q) = %v (%#x), %v; strconv %v (%#x), %v", s, got, math.Float64bits(got), ok, want, math.Float64bits(want), err)
+		}
+		got, ok = parseFloat(cell)
+		want, err = strconvParse(s)
 		if ok != (err == nil) {
 			t.Fatalf("parseFloat(%q) ok=%v, strconv err=%v", s, ok, err)
 		}
 		if ok && math.Float64bits(got) != math.Float64bits(want) {
 			t.Fatalf("parseFloat(%q) = %v, strconv %v", s, got, want)
+		}
+		if v, end, st := scanFloat(buf, 0, ','); st != scanNone && !strings.Contains(s, ",") {
+			if w, err := strconv.ParseFloat(s, 64); end != len(s) || err != nil && st == scanValue || st == scanValue && math.Float64bits(v) != math.Float64bits(w) {
+				t.Fatalf("scanFloat(%q) = %v, %d, %d; strconv %v, %v", buf, v, end, st, w, err)
+			}
 		}
 	})
 }

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -210,6 +212,62 @@ func BenchmarkLoadDriftCSV(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkLoadDriftCSVRepr reads the same shape with the floats as
+// pandas' default to_csv writes them: the shortest form that reads back
+// the same float64 (up to 17 significant digits, exponents below 1e-4),
+// integral values as "12.0", and NaN as an empty cell.
+func BenchmarkLoadDriftCSVRepr(b *testing.B) {
+	var sb strings.Builder
+	for j := 0; j < 16; j++ {
+		fmt.Fprintf(&sb, "f%d,", j)
+	}
+	sb.WriteString("c0,c1,c2,c3\n")
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 100000; i++ {
+		for j := 0; j < 16; j++ {
+			var v float64
+			switch j % 3 {
+			case 0:
+				v = r.NormFloat64()
+			case 1:
+				v = math.Exp(r.NormFloat64() * 2)
+			default:
+				v = float64(r.IntN(50))
+			}
+			switch {
+			case r.IntN(100) == 0:
+				sb.WriteString(",")
+			default:
+				sb.WriteString(pyRepr(v))
+				sb.WriteByte(',')
+			}
+		}
+		fmt.Fprintf(&sb, "cat%d,cat%d,cat%d,cat%d\n", i%5, i%13, i%29, i%31)
+	}
+	p := mustWrite(b, "bench.csv", sb.String())
+	b.SetBytes(int64(sb.Len()))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Load(context.Background(), p, LoadOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// pyRepr formats v as Python's repr does: the shortest round-trip digits,
+// positional from 1e-4 to 1e16 ("12.0" for an integral value), else an
+// exponent of at least two digits ("1.5e-05").
+func pyRepr(v float64) string {
+	if a := math.Abs(v); a != 0 && (a < 1e-4 || a >= 1e16) {
+		return strconv.FormatFloat(v, 'e', -1, 64)
+	}
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
 }
 
 // TestParseFloatPrefixes parses prefixes of longer cells: the eight-byte

@@ -79,7 +79,8 @@ func (p *recordParser) parseBlock(a *accumulator, data []byte) blockStat {
 
 // addRecord splits an unquoted record and adds its cells as it finds
 // them. A plain decimal in a numeric column is converted while it is
-// scanned (scanFloat); every other cell goes through add. A wrong field
+// scanned (scanFloat, then exactFloat for the ones Clinger's fast path
+// does not round); every other cell goes through add. A wrong field
 // count is reported in preference to a bad cell, as the row reader does.
 // For a bad record it returns the 1-based column of the bad cell (0 for
 // the whole record) and what is wrong, after taking back the cells it
@@ -89,7 +90,14 @@ func (p *recordParser) addRecord(a *accumulator, rec []byte) (int, string) {
 	var badMsg string
 	for i := 0; ; {
 		if n < p.ncols && a.codes[n] == codeNumeric && badMsg == "" {
-			if v, j, ok := scanFloat(rec, i, p.comma); ok {
+			v, j, st := scanFloat(rec, i, p.comma)
+			ok := st == scanValue
+			if st == scanExact {
+				// Scanned once: strconv rounds it in place, and only a
+				// value out of range goes on to add for its message.
+				v, ok = exactFloat(rec[i:j])
+			}
+			if ok {
 				a.push(n, v)
 				n++
 				if j == len(rec) {
