@@ -52,8 +52,9 @@ func makePow10Tab() [pow10Max - pow10Min + 1][2]uint64 {
 
 // eiselLemire64 returns the float64 nearest to man * 10^exp10 (negated
 // if neg), correctly rounded, or ok false when it cannot tell (then
-// strconv must). It is strconv's eiselLemire64 (Go's source, BSD
-// licence), whose comments refer to the sections of
+// strconv must). It is strconv's eiselLemire64, Copyright 2020 The Go
+// Authors, used under Go's BSD licence (LICENSE.go-strconv beside this
+// file); its comments refer to the sections of
 // https://nigeltao.github.io/blog/2020/eisel-lemire.html.
 func eiselLemire64(man uint64, exp10 int, neg bool) (f float64, ok bool) {
 	// Exp10 Range.
