@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference values for internal/abtest, made once with SciPy and statsmodels.
+"""Reference values for internal/gate/abtest, made once with SciPy and statsmodels.
 
 Run from this directory with Debian's Python (python3-scipy,
 python3-statsmodels):
