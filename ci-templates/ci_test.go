@@ -1,5 +1,6 @@
-// Package citemplates_test validates the CI/CD components under
-// ci-templates/templates and the example pipelines under examples/ against
+// Package citemplates_test validates the CI/CD components under templates/
+// (at the repository root, where GitLab's CI/CD catalog looks for them),
+// mlgate's own .gitlab-ci.yml and the example pipelines under examples/ against
 // GitLab's CI JSON schema, and checks the rules the schema cannot express:
 // a component sets no global keywords, and the inputs it declares are the
 // inputs it uses.
@@ -58,6 +59,14 @@ func loadSchema(t *testing.T) *jsonschema.Schema {
 		t.Fatalf("compile schema %s: %v", p, err)
 	}
 	return sch
+}
+
+// componentDir holds the components: templates/ at the repository root,
+// the only place GitLab's CI/CD catalog reads them from.
+const componentDir = "../templates"
+
+func isComponent(path string) bool {
+	return strings.HasPrefix(filepath.ToSlash(path), componentDir+"/")
 }
 
 // inputRef matches an interpolation such as $[[ inputs.stage ]] or
@@ -234,12 +243,13 @@ func (f *ciFile) inputs() map[string]any {
 	return in
 }
 
-// ciFiles lists the CI configurations of the repository: the components and
-// every YAML file under examples/ except mlgate's own .mlgate.yml rules.
+// ciFiles lists the CI configurations of the repository: the components,
+// mlgate's own pipeline and every YAML file under examples/ except the
+// examples' .mlgate.yml rules.
 func ciFiles(t *testing.T) []string {
 	t.Helper()
-	var files []string
-	for _, root := range []string{"templates", "../examples"} {
+	files := []string{"../.gitlab-ci.yml"}
+	for _, root := range []string{componentDir, "../examples"} {
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) && p == root {
@@ -263,8 +273,8 @@ func ciFiles(t *testing.T) []string {
 			t.Fatal(err)
 		}
 	}
-	if len(files) == 0 {
-		t.Fatal("no CI files found under templates/")
+	if !slices.ContainsFunc(files, isComponent) {
+		t.Fatal("no CI files found under ../templates/")
 	}
 	return files
 }
@@ -336,7 +346,7 @@ func TestCIFilesMatchGitLabSchema(t *testing.T) {
 
 func TestComponentsAreComponents(t *testing.T) {
 	for _, p := range ciFiles(t) {
-		if !strings.HasPrefix(p, "templates") {
+		if !isComponent(p) {
 			continue
 		}
 		f, err := loadCI(p)
@@ -359,7 +369,7 @@ func TestComponentsAreComponents(t *testing.T) {
 // validation must catch.
 func TestValidationCanFail(t *testing.T) {
 	sch := loadSchema(t)
-	orig, err := os.ReadFile("templates/ml-gates.yml")
+	orig, err := os.ReadFile(filepath.Join(componentDir, "ml-gates.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
