@@ -1,5 +1,6 @@
-// Package citemplates_test validates the CI/CD components under
-// ci-templates/templates and the example pipelines under examples/ against
+// Package citemplates_test validates the CI/CD components under templates/
+// (at the repository root, where GitLab's CI/CD catalog looks for them),
+// mlgate's own .gitlab-ci.yml and the example pipelines under examples/ against
 // GitLab's CI JSON schema, and checks the rules the schema cannot express:
 // a component sets no global keywords, and the inputs it declares are the
 // inputs it uses.
@@ -58,6 +59,14 @@ func loadSchema(t *testing.T) *jsonschema.Schema {
 		t.Fatalf("compile schema %s: %v", p, err)
 	}
 	return sch
+}
+
+// componentDir holds the components: templates/ at the repository root,
+// the only place GitLab's CI/CD catalog reads them from.
+const componentDir = "../templates"
+
+func isComponent(path string) bool {
+	return strings.HasPrefix(filepath.ToSlash(path), componentDir+"/")
 }
 
 // inputRef matches an interpolation such as $[[ inputs.stage ]] or
@@ -234,12 +243,13 @@ func (f *ciFile) inputs() map[string]any {
 	return in
 }
 
-// ciFiles lists the CI configurations of the repository: the components and
-// every YAML file under examples/ except mlgate's own .mlgate.yml rules.
+// ciFiles lists the CI configurations of the repository: the components,
+// mlgate's own pipeline and every YAML file under examples/ except the
+// examples' .mlgate.yml rules.
 func ciFiles(t *testing.T) []string {
 	t.Helper()
-	var files []string
-	for _, root := range []string{"templates", "../examples"} {
+	files := []string{"../.gitlab-ci.yml"}
+	for _, root := range []string{componentDir, "../examples"} {
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) && p == root {
@@ -263,8 +273,8 @@ func ciFiles(t *testing.T) []string {
 			t.Fatal(err)
 		}
 	}
-	if len(files) == 0 {
-		t.Fatal("no CI files found under templates/")
+	if !slices.ContainsFunc(files, isComponent) {
+		t.Fatal("no CI files found under ../templates/")
 	}
 	return files
 }
@@ -336,7 +346,7 @@ func TestCIFilesMatchGitLabSchema(t *testing.T) {
 
 func TestComponentsAreComponents(t *testing.T) {
 	for _, p := range ciFiles(t) {
-		if !strings.HasPrefix(p, "templates") {
+		if !isComponent(p) {
 			continue
 		}
 		f, err := loadCI(p)
@@ -359,7 +369,7 @@ func TestComponentsAreComponents(t *testing.T) {
 // validation must catch.
 func TestValidationCanFail(t *testing.T) {
 	sch := loadSchema(t)
-	orig, err := os.ReadFile("templates/ml-gates.yml")
+	orig, err := os.ReadFile(filepath.Join(componentDir, "ml-gates.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,8 +433,11 @@ func TestReadmeSnippetsMatchGitLabSchema(t *testing.T) {
 	if err != nil || len(docs) < 6 {
 		t.Fatalf("expected a docs/NAME.md per component, found %v (%v)", docs, err)
 	}
-	for _, md := range append([]string{"README.md", "../examples/recommender/README.md"}, docs...) {
+	for _, md := range append([]string{"README.md", "../README.md", "../examples/recommender/README.md"}, docs...) {
 		for i, block := range yamlBlocks(t, md) {
+			if md == "../README.md" && !regexp.MustCompile(`(?m)^include:`).MatchString(block) {
+				continue // the main README's other blocks are .mlgate.yml, not CI
+			}
 			p := filepath.Join(t.TempDir(), fmt.Sprintf("snippet%d.yml", i+1))
 			if err := os.WriteFile(p, []byte(block), 0o644); err != nil {
 				t.Fatal(err)
@@ -432,6 +445,109 @@ func TestReadmeSnippetsMatchGitLabSchema(t *testing.T) {
 			for _, e := range validate(sch, p) {
 				t.Errorf("%s, yaml block %d: %s", md, i+1, e)
 			}
+		}
+	}
+}
+
+// includeRef matches how the docs include a component: by catalog address
+// (component: HOST/PROJECT/NAME@REF) or by path (project:, ref:, file:).
+var (
+	componentRef = regexp.MustCompile("component: (\\S+)/([a-z0-9_-]+)@([^\\s`'\"),;]+)")
+	projectRef   = regexp.MustCompile(`project: (\S+)\n\s+ref: (\S+)\n\s+file: (\S+)`)
+	// versionRef is what a ref may be: a catalog version the release
+	// process publishes (X.Y.Z, or X / X.Y for the latest of those), or
+	// the pipeline's own commit; X.Y.Z and X stand for one in prose.
+	versionRef = regexp.MustCompile(`^(\d+(\.\d+){0,2}|X(\.Y(\.Z)?)?|\$CI_COMMIT_SHA)$`)
+)
+
+// TestIncludesPointAtComponents checks every include of a component in the
+// docs and examples against the repository: the project is mlgate/mlgate
+// (or the pipeline's own), the component or file exists in templates/ at
+// the root, where the catalog reads it, and the ref is a version the release
+// process (docs/release.md) publishes or the pipeline's own commit. The main
+// README must show both include forms and link the components' README and
+// the release process.
+func TestIncludesPointAtComponents(t *testing.T) {
+	docs, _ := filepath.Glob("docs/*.md")
+	files := append([]string{"../README.md", "README.md", "../docs/release.md", "../examples/recommender/README.md", "../examples/recommender/.gitlab-ci.yml"}, docs...)
+	for _, path := range files {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(b)
+		for _, m := range componentRef.FindAllStringSubmatch(text, -1) {
+			if m[1] != "$CI_SERVER_FQDN/mlgate/mlgate" && m[1] != "$CI_SERVER_FQDN/$CI_PROJECT_PATH" {
+				t.Errorf("%s: %s: the components are in the project mlgate/mlgate", path, m[0])
+			}
+			if _, err := os.Stat(filepath.Join(componentDir, m[2]+".yml")); err != nil {
+				t.Errorf("%s: %s: no component %s in templates/", path, m[0], m[2])
+			}
+			if !versionRef.MatchString(m[3]) {
+				t.Errorf("%s: %s: %q is not a catalog version (X.Y.Z without a v) or $CI_COMMIT_SHA", path, m[0], m[3])
+			}
+		}
+		for _, m := range projectRef.FindAllStringSubmatch(text, -1) {
+			if m[1] != "mlgate/mlgate" {
+				t.Errorf("%s: project %s: the components are in mlgate/mlgate", path, m[1])
+			}
+			if !versionRef.MatchString(m[2]) {
+				t.Errorf("%s: ref %s: not a catalog version (X.Y.Z without a v) or $CI_COMMIT_SHA", path, m[2])
+			}
+			if _, err := os.Stat(filepath.Join("..", m[3])); err != nil || !strings.HasPrefix(m[3], "/templates/") {
+				t.Errorf("%s: file %s: not a component in /templates/", path, m[3])
+			}
+		}
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"component: $CI_SERVER_FQDN/mlgate/mlgate/", "project: mlgate/mlgate", "(ci-templates/README.md)", "(docs/release.md)"} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("README.md lacks %q", want)
+		}
+	}
+}
+
+// TestReleaseJobs checks that mlgate's pipeline releases on a vX.Y.Z tag:
+// both images and a release: job run for that tag, and the release job
+// comes after the images.
+func TestReleaseJobs(t *testing.T) {
+	f, err := loadCI("../.gitlab-ci.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tagRule = `$CI_COMMIT_TAG =~ /^v\d+\.\d+\.\d+$/`
+	runsOnTag := func(name string) bool {
+		job, _ := f.jobs[name].(map[string]any)
+		if ext, ok := job["extends"].(string); ok && job["rules"] == nil {
+			job, _ = f.jobs[ext].(map[string]any)
+		}
+		rules, _ := job["rules"].([]any)
+		return slices.ContainsFunc(rules, func(r any) bool {
+			m, _ := r.(map[string]any)
+			return m["if"] == tagRule
+		})
+	}
+	var release string
+	for name, j := range f.jobs {
+		if job, ok := j.(map[string]any); ok && job["release"] != nil {
+			release = name
+		}
+	}
+	if release == "" {
+		t.Fatal(".gitlab-ci.yml has no job with release:")
+	}
+	for _, name := range []string{"image:gate-runner", "image:mlbot", release} {
+		if !runsOnTag(name) {
+			t.Errorf("%s does not run on %s", name, tagRule)
+		}
+	}
+	needs, _ := f.jobs[release].(map[string]any)["needs"].([]any)
+	for _, img := range []string{"image:gate-runner", "image:mlbot"} {
+		if !slices.Contains(needs, any(img)) {
+			t.Errorf("%s does not wait for %s", release, img)
 		}
 	}
 }

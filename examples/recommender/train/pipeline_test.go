@@ -12,10 +12,11 @@ import (
 // TestPipelineWithGitLabCILocal runs the example's .gitlab-ci.yml with
 // gitlab-ci-local (shell executor) in a copy of the repository: the train
 // job trains both models, then the ml-gates component's data and compare
-// jobs run gate-runner on them. The components are included by
-// `project:` in the example; gitlab-ci-local cannot fetch a GitLab
-// project here, so the copy's pipeline includes the same files with
-// `local:` and the same inputs.
+// jobs run gate-runner on them. The example includes the components with
+// `component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/NAME@$CI_COMMIT_SHA`;
+// gitlab-ci-local cannot fetch from a GitLab instance here, so the copy's
+// pipeline includes the same files of the same commit with `local:` and
+// the same inputs.
 func TestPipelineWithGitLabCILocal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a pipeline")
@@ -51,8 +52,8 @@ func TestPipelineWithGitLabCILocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	local := regexp.MustCompile(`project: mlgate/mlgate\n\s+ref: \S+\n\s+file: `).ReplaceAllString(string(ci), "local: ")
-	if strings.Count(local, "local: /ci-templates/templates/") != 3 {
+	local := regexp.MustCompile(`component: \$CI_SERVER_FQDN/\$CI_PROJECT_PATH/([a-z-]+)@\$CI_COMMIT_SHA`).ReplaceAllString(string(ci), "local: /templates/$1.yml")
+	if strings.Count(local, "local: /templates/") != 3 {
 		t.Fatalf("expected three project includes to turn local:\n%s", local)
 	}
 	os.WriteFile(filepath.Join(repo, ".gitlab-ci.yml"), []byte(local), 0o644)
