@@ -13,8 +13,11 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}"
  && /out/gate-runner version
 
 # distroless/static has CA certificates (for GitLab, MLflow, Prometheus over
-# TLS) and a nonroot user, and no shell.
-FROM gcr.io/distroless/static-debian12:nonroot
+# TLS) and a nonroot user. Its debug variant adds busybox at /busybox/sh:
+# the components run gate-runner in a CI job's `script:`, and GitLab Runner
+# needs a shell in the job's image (it looks for /busybox/sh among others,
+# as for kaniko's debug image). mlbot's image, never a CI job's, has none.
+FROM gcr.io/distroless/static-debian12:debug-nonroot
 COPY --from=build /out/gate-runner /usr/local/bin/gate-runner
 USER nonroot:nonroot
 WORKDIR /work
