@@ -1,10 +1,15 @@
 package evaluation
 
 import (
+	"bufio"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
@@ -116,17 +121,73 @@ func inputErr(err error) error {
 	return gate.Input(err)
 }
 
-// isTRECRun reports whether path is a TREC run file by its extension.
+// isTRECRun reports whether path is a TREC run file: by its extension
+// (.run, .trec, .res), or, for a name no other reader claims (trec_eval's
+// own results.test), by its first line.
 func isTRECRun(path string) bool {
 	switch trecExt(path) {
 	case ".run", ".trec", ".res":
 		return true
 	}
-	return false
+	return sniffTREC(path) == trecRun
 }
 
-// isQrels reports whether path is a TREC qrels file by its extension.
-func isQrels(path string) bool { return trecExt(path) == ".qrels" }
+// isQrels reports whether path is a TREC qrels file: by its extension
+// (.qrels), or, for a name no other reader claims (qrels.test), by its
+// first line.
+func isQrels(path string) bool {
+	return trecExt(path) == ".qrels" || sniffTREC(path) == trecQrels
+}
+
+// The TREC kinds sniffTREC tells apart.
+const (
+	trecNone = iota
+	trecRun
+	trecQrels
+)
+
+// sniffTREC reads the first non-blank line of a file whose extension is
+// not a table format's and says whether it is a run line ("qid Q0 docno
+// rank score tag", more fields allowed) or a qrels line ("qid iter docno
+// rel"). Anything else, or a file it cannot read, is trecNone: the
+// table readers then say what is wrong.
+func sniffTREC(path string) int {
+	switch trecExt(path) {
+	case ".csv", ".tsv", ".jsonl", ".ndjson", ".parquet":
+		return trecNone
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return trecNone
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return trecNone
+		}
+		defer zr.Close()
+		r = zr
+	}
+	sc := bufio.NewScanner(io.LimitReader(r, 1<<16))
+	for sc.Scan() {
+		fs := strings.Fields(sc.Text())
+		if len(fs) == 0 {
+			continue
+		}
+		isInt := func(s string) bool { _, err := strconv.ParseInt(s, 10, 64); return err == nil }
+		isNum := func(s string) bool { _, err := strconv.ParseFloat(s, 64); return err == nil }
+		switch {
+		case len(fs) >= 6 && isInt(fs[3]) && isNum(fs[4]):
+			return trecRun
+		case len(fs) == 4 && isInt(fs[1]) && isInt(fs[3]):
+			return trecQrels
+		}
+		return trecNone
+	}
+	return trecNone
+}
 
 func trecExt(path string) string {
 	p := strings.TrimSuffix(strings.ToLower(path), ".gz")
