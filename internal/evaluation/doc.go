@@ -11,11 +11,12 @@
 // (user_id, item_id[, relevance]); relevance defaults to 1. They are read
 // from CSV, TSV, JSON Lines or Parquet (optionally gzipped) through
 // internal/dataset, with a fast dedicated path for plain (unquoted) CSV, or
-// from the TREC formats chosen by extension: a run file (.run, .trec,
+// from the TREC formats, chosen by extension or, for a name no table
+// reader claims, by the first line: a run file (.run, .trec,
 // .res: "qid Q0 docno rank score tag"; fields after the sixth are ignored,
 // as trec_eval ignores them) for predictions and a qrels file (.qrels:
 // "qid iter docno rel", exactly four fields, as trec_eval requires) for
-// labels, so trec_eval's own files work once named so. A query is a user
+// labels, so trec_eval's own files work as they are. A query is a user
 // and a document an item.
 //
 // The semantics are those of trec_eval 9.0.8 with its default options
