@@ -130,8 +130,8 @@ func TestRetrainSearchBudget(t *testing.T) {
 	if err == nil || errors.Is(err, forge.ErrPermanent) || len(gl.Created()) != 0 {
 		t.Fatalf("err %v, %d created; want a retryable error and no pipeline", err, len(gl.Created()))
 	}
-	if d := time.Since(start); d > 400*time.Millisecond {
-		t.Errorf("the search took %v of a 600ms deadline", d)
+	if ctx.Err() != nil {
+		t.Errorf("the search took %v: the whole 600ms deadline, none left for the create call", time.Since(start))
 	}
 }
 
