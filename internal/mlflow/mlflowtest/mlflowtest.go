@@ -28,7 +28,7 @@ type Request struct {
 	// /api/2.0/mlflow/registered-models/alias; URLPath is the whole path
 	// the server was sent (with GitLab's /api/v4/projects/:id/ml/mlflow).
 	Path, URLPath string
-	Query string
+	Query         string
 	// Body is the JSON body as sent ("" for GET).
 	Body string
 	// Auth is the Authorization header.
@@ -281,7 +281,7 @@ func checkRequired(v reflect.Value) error {
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Type().Field(i)
 		if f.Tag.Get("mlflow") == "required" && v.Field(i).IsZero() {
-			return fmt.Errorf("Missing value for required parameter '%s'.", jsonName(f))
+			return fmt.Errorf("missing value for required parameter '%s'", jsonName(f))
 		}
 	}
 	return nil
