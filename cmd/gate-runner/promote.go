@@ -15,6 +15,7 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/gate/runner"
 	"gitlab.com/mlgate/mlgate/internal/mlflow"
 	"gitlab.com/mlgate/mlgate/internal/promote"
+	"gitlab.com/mlgate/mlgate/internal/report"
 )
 
 // PromotionFile is what promote writes into --out: the plan and whether
@@ -104,6 +105,9 @@ func (m *Main) planPromotion(ctx context.Context, reg promote.Registry, kind str
 	if err != nil {
 		return nil, err
 	}
+	if err := sameVersion(files); err != nil {
+		return nil, err
+	}
 	r, err := runner.MergeResults(files)
 	if err != nil {
 		return nil, err
@@ -133,6 +137,30 @@ func (m *Main) planPromotion(ctx context.Context, reg promote.Registry, kind str
 		regVer = semver
 	}
 	return promote.PlanPromotion(ctx, reg, promote.Request{Model: model, Version: regVer, VersionName: name, Report: r, Aliases: aliases})
+}
+
+// sameVersion returns an input error when two results files judged
+// different model versions: promoting on their merge would promote a
+// version some gates never saw.
+func sameVersion(files []string) error {
+	first, firstFile := "", ""
+	for _, f := range files {
+		r, err := report.ReadJSON(f)
+		if err != nil {
+			return err
+		}
+		if r.ModelVersion == "" {
+			continue
+		}
+		if first == "" {
+			first, firstFile = r.ModelVersion, f
+			continue
+		}
+		if r.ModelVersion != first {
+			return gate.Input(fmt.Errorf("%s judged %s but %s judged %s: the gates must judge one version (model.version in every config)", firstFile, first, f, r.ModelVersion))
+		}
+	}
+	return nil
 }
 
 var gitlabTracking = regexp.MustCompile(`/api/v4/projects/[^/]+/ml/mlflow/?$`)

@@ -165,6 +165,21 @@ func TestPromoteBadInput(t *testing.T) {
 	}
 }
 
+// TestPromoteOneVersion: results of gates that judged different versions
+// are not promoted.
+func TestPromoteOneVersion(t *testing.T) {
+	a, b := gateResults(t, "0.24"), gateResults(t, "0.24")
+	res := filepath.Join(b, "results.json")
+	if err := os.WriteFile(res, []byte(strings.Replace(readFile(t, res), `"recommender-v1.5.0"`, `"recommender-v1.4.0"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, env := mlflowFake(t)
+	code, _, stderr := runMain(t, env, "promote", "--in", a, "--in", b, "--registry-version", "8")
+	if code != 2 || !strings.Contains(stderr, "judged recommender-v1.5.0 but ") || !strings.Contains(stderr, "judged recommender-v1.4.0: the gates must judge one version") {
+		t.Errorf("exit %d %s", code, stderr)
+	}
+}
+
 // TestPromoteGitLab: the GitLab registry path against a server that
 // records every request: the paths under the project's MLflow API, the
 // methods, the JSON bodies and the bearer token from CI_JOB_TOKEN.
