@@ -155,7 +155,7 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, bo
 			Message string `json:"message"`
 		}
 		_ = json.Unmarshal(b, &e)
-		if resp.StatusCode == http.StatusNotFound || e.Code == "RESOURCE_DOES_NOT_EXIST" {
+		if resp.StatusCode == http.StatusNotFound || e.Code == "RESOURCE_DOES_NOT_EXIST" || missingAlias(resp.StatusCode, e.Code, e.Message) {
 			return fmt.Errorf("%w: %s", ErrNotFound, c.scrub(e.Message))
 		}
 		msg := e.Message
@@ -171,6 +171,14 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, bo
 		return fmt.Errorf("%s %s: answer is not the expected JSON: %v", method, path, err)
 	}
 	return nil
+}
+
+// missingAlias reports MLflow's answer for an alias nobody holds: its
+// file and SQL stores raise INVALID_PARAMETER_VALUE (HTTP 400) with
+// "Registered model alias NAME not found.", not RESOURCE_DOES_NOT_EXIST.
+func missingAlias(status int, code, msg string) bool {
+	return status == http.StatusBadRequest && code == "INVALID_PARAMETER_VALUE" &&
+		strings.HasPrefix(msg, "Registered model alias ") && strings.HasSuffix(strings.TrimSuffix(msg, "."), " not found")
 }
 
 // scrub replaces the client's secrets in s.

@@ -1,6 +1,7 @@
 package mlflowtest
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
 	"sort"
@@ -190,8 +191,13 @@ func getByAlias(r *Registry, in any) (any, *apiError) {
 	if r.opts.GitLab {
 		ver = q.Alias // GitLab looks the "alias" up as a version name
 	}
+	if r.opts.GitLab && m.versions[ver] == nil {
+		return nil, notFound("Model version not found")
+	}
 	if m.versions[ver] == nil {
-		return nil, notFound("Registered model alias %s not found.", q.Alias)
+		// What MLflow's file and SQL stores answer for an alias nobody
+		// holds: INVALID_PARAMETER_VALUE, HTTP 400.
+		return nil, &apiError{http.StatusBadRequest, "INVALID_PARAMETER_VALUE", fmt.Sprintf("Registered model alias %s not found.", q.Alias)}
 	}
 	return modelVersionResponse{r.versionMessage(q.Name, ver)}, nil
 }
