@@ -245,7 +245,7 @@ func (f *ciFile) inputs() map[string]any {
 
 // ciFiles lists the CI configurations of the repository: the components,
 // mlgate's own pipeline and every YAML file under examples/ except the
-// examples' .mlgate.yml rules.
+// examples' gate rules (.mlgate.yml, staging.mlgate.yml).
 func ciFiles(t *testing.T) []string {
 	t.Helper()
 	files := []string{"../.gitlab-ci.yml"}
@@ -264,7 +264,7 @@ func ciFiles(t *testing.T) []string {
 				return nil
 			}
 			ext := filepath.Ext(p)
-			if (ext == ".yml" || ext == ".yaml") && d.Name() != ".mlgate.yml" {
+			if (ext == ".yml" || ext == ".yaml") && !strings.HasSuffix(d.Name(), ".mlgate.yml") {
 				files = append(files, p)
 			}
 			return nil

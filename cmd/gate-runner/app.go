@@ -58,6 +58,7 @@ func commandTable() map[string]command {
 		"tests":    {"--junit GLOB... [--min-tests N] [-c FILE] [--format F] [--out DIR]", "Gate 1: JUnit XML reports of the model's tests", runTests},
 		"abtest":   {"[-c FILE] [--prometheus URL | --events FILE] [--format F] [--out DIR]", "Gate 4: online A/B test (promote, continue or rollback)", runABTest},
 		"canary":   {"[-c FILE] [--prometheus URL] [--format F] [--out DIR]", "canary health: PromQL checks and canary vs baseline", runCanary},
+		"promote":  {"[--in DIR]... [--version NAME] [--registry-version N] [--registry mlflow|gitlab] [--dry-run] [-c FILE] [--format F] [--out DIR] | --rollback [--model NAME] [--dry-run]", "make a version whose gates passed the registry's champion (old one: previous); --rollback undoes it", runPromote},
 		"validate": {"-c FILE", "check a config and say exactly what is wrong", runValidate},
 		"demo":     {"[--format F] [--out DIR]", "every gate on bundled sample data, no network (it writes its own config, so no -c)", runDemo},
 		"version":  {"", "print the version", runVersion},
@@ -107,7 +108,7 @@ func (m *Main) usage(w io.Writer) {
 		c := commands[n]
 		fmt.Fprintf(w, "  %-9s %s\n            %s\n", n, c.usage, c.summary)
 	}
-	fmt.Fprintln(w, "\nExit codes: 0 pass (or warn), 1 a gate failed, 2 wrong input or config.")
+	fmt.Fprintln(w, "\nExit codes: 0 pass (or warn), 1 a gate failed (promote: refused), 2 wrong input or config.")
 }
 
 func commandNames() []string {

@@ -1,11 +1,17 @@
-// Package mlflow reads a registered model's metrics from an MLflow tracking
-// server: the model version behind an alias
-// (GET /api/2.0/mlflow/registered-models/alias), then its run's latest
-// metrics (GET /api/2.0/mlflow/runs/get). MLflow has no official Go client;
-// the two REST calls are small enough to make with net/http.
+// Package mlflow talks to an MLflow tracking server's REST API 2.0, or to
+// GitLab's MLflow-compatible API under a project
+// ($CI_API_V4_URL/projects/:id/ml/mlflow). It reads a registered model's
+// metrics (the model version behind an alias,
+// GET /api/2.0/mlflow/registered-models/alias, then its run's latest
+// metrics, GET /api/2.0/mlflow/runs/get) and writes the registry
+// (registry.go: aliases, version tags, descriptions). MLflow has no
+// official Go client; the calls are small enough to make with net/http.
+// The routes and field names follow MLflow's model_registry.proto, kept in
+// mlflowtest/testdata with the fake server the tests check against it.
 package mlflow
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,9 +23,12 @@ import (
 	"time"
 )
 
-// ErrNoAlias means the server knows no such model or alias (HTTP 404, or
-// RESOURCE_DOES_NOT_EXIST).
-var ErrNoAlias = errors.New("no such registered model alias")
+// ErrNotFound means the server knows no such model, version or alias
+// (HTTP 404, or RESOURCE_DOES_NOT_EXIST).
+var ErrNotFound = errors.New("not found in the model registry")
+
+// ErrNoAlias is ErrNotFound under the name the baseline reader uses.
+var ErrNoAlias = ErrNotFound
 
 // Client talks to one tracking server.
 type Client struct {
@@ -32,12 +41,22 @@ type Client struct {
 	HTTP               *http.Client
 }
 
-// ModelVersion is the part of MLflow's model version the gate uses.
+// ModelVersion is the part of MLflow's ModelVersion message mlgate uses.
 type ModelVersion struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
-	RunID   string `json:"run_id"`
-	Source  string `json:"source"`
+	Name        string `json:"name"`
+	Version     string `json:"version"`
+	RunID       string `json:"run_id"`
+	Source      string `json:"source"`
+	Description string `json:"description,omitempty"`
+	Tags        []Tag  `json:"tags,omitempty"`
+	// Aliases are the aliases pointing at this version (MLflow 2.3+).
+	Aliases []string `json:"aliases,omitempty"`
+}
+
+// Tag is a ModelVersionTag or RegisteredModelTag.
+type Tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // Baseline is a model version and its run's metrics.
@@ -82,12 +101,35 @@ func (c *Client) AliasMetrics(ctx context.Context, name, alias string) (*Baselin
 }
 
 func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
-	u := strings.TrimRight(c.BaseURL, "/") + path + "?" + q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	return c.call(ctx, http.MethodGet, path, q, nil, out)
+}
+
+// call sends one request: q as the query string, body (when not nil) as
+// JSON, as MLflow's own client does for POST, PATCH and DELETE; it decodes
+// a 200 answer into out (when not nil). A 404 or RESOURCE_DOES_NOT_EXIST
+// is ErrNotFound. The token never appears in an error: a server that
+// echoes it back has it replaced.
+func (c *Client) call(ctx context.Context, method, path string, q url.Values, body, out any) error {
+	u := strings.TrimRight(c.BaseURL, "/") + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", method, path, err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s %s: %s", method, path, c.scrub(err.Error()))
 	}
 	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	switch {
 	case c.Token != "":
 		req.Header.Set("Authorization", "Bearer "+c.Token)
@@ -100,30 +142,51 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) er
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("GET %s: %w", path, err)
+		return fmt.Errorf("%s %s: %s", method, path, c.scrub(err.Error()))
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
-		return fmt.Errorf("GET %s: %w", path, err)
+		return fmt.Errorf("%s %s: %s", method, path, c.scrub(err.Error()))
 	}
 	if resp.StatusCode != http.StatusOK {
 		var e struct {
 			Code    string `json:"error_code"`
 			Message string `json:"message"`
 		}
-		_ = json.Unmarshal(body, &e)
-		if resp.StatusCode == http.StatusNotFound || e.Code == "RESOURCE_DOES_NOT_EXIST" {
-			return fmt.Errorf("%w: %s", ErrNoAlias, e.Message)
+		_ = json.Unmarshal(b, &e)
+		if resp.StatusCode == http.StatusNotFound || e.Code == "RESOURCE_DOES_NOT_EXIST" || missingAlias(resp.StatusCode, e.Code, e.Message) {
+			return fmt.Errorf("%w: %s", ErrNotFound, c.scrub(e.Message))
 		}
 		msg := e.Message
 		if msg == "" {
 			msg = http.StatusText(resp.StatusCode)
 		}
-		return fmt.Errorf("GET %s: HTTP %d: %s", path, resp.StatusCode, msg)
+		return fmt.Errorf("%s %s: HTTP %d: %s", method, path, resp.StatusCode, c.scrub(msg))
 	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("GET %s: answer is not the expected JSON: %v", path, err)
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("%s %s: answer is not the expected JSON: %v", method, path, err)
 	}
 	return nil
+}
+
+// missingAlias reports MLflow's answer for an alias nobody holds: its
+// file and SQL stores raise INVALID_PARAMETER_VALUE (HTTP 400) with
+// "Registered model alias NAME not found.", not RESOURCE_DOES_NOT_EXIST.
+func missingAlias(status int, code, msg string) bool {
+	return status == http.StatusBadRequest && code == "INVALID_PARAMETER_VALUE" &&
+		strings.HasPrefix(msg, "Registered model alias ") && strings.HasSuffix(strings.TrimSuffix(msg, "."), " not found")
+}
+
+// scrub replaces the client's secrets in s.
+func (c *Client) scrub(s string) string {
+	for _, secret := range []string{c.Token, c.Password} {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, "[secret]")
+		}
+	}
+	return s
 }

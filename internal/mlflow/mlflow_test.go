@@ -23,8 +23,15 @@ func TestAliasMetrics(t *testing.T) {
 				w.Write([]byte(`{"model_version":{"name":"recommender","version":"7","run_id":"abc","source":"s3://x"}}`))
 				return
 			}
+			if r.URL.Query().Get("name") == "recommender" {
+				// MLflow's stores answer a missing alias of a model
+				// that exists with 400 INVALID_PARAMETER_VALUE.
+				w.WriteHeader(400)
+				w.Write([]byte(`{"error_code":"INVALID_PARAMETER_VALUE","message":"Registered model alias challenger not found."}`))
+				return
+			}
 			w.WriteHeader(404)
-			w.Write([]byte(`{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Registered model alias champion not found."}`))
+			w.Write([]byte(`{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Registered Model with name=other not found"}`))
 		case "/api/2.0/mlflow/runs/get":
 			if r.URL.Query().Get("run_id") != "abc" {
 				t.Errorf("run_id %q", r.URL.RawQuery)
@@ -47,7 +54,10 @@ func TestAliasMetrics(t *testing.T) {
 		t.Errorf("first call %s", paths[0])
 	}
 	if _, err := c.AliasMetrics(context.Background(), "other", "champion"); !errors.Is(err, ErrNoAlias) {
-		t.Errorf("missing alias: %v", err)
+		t.Errorf("missing model: %v", err)
+	}
+	if _, err := c.AliasMetrics(context.Background(), "recommender", "challenger"); !errors.Is(err, ErrNoAlias) {
+		t.Errorf("missing alias (400 INVALID_PARAMETER_VALUE): %v", err)
 	}
 	c.Token = "wrong"
 	if _, err := c.AliasMetrics(context.Background(), "recommender", "champion"); err == nil || err.Error() != "mlflow models:/recommender@champion: GET /api/2.0/mlflow/registered-models/alias: HTTP 401: bad token" {
