@@ -162,9 +162,10 @@ rules:
 		return path
 	}
 	// The documentation's payload, with the canary's webhook metadata:
-	// the shared token and who shipped the candidate.
+	// the shared token and who shipped the candidate. Flagger calls
+	// confirm-promotion with phase Progressing (scheduler_hooks.go).
 	gate := func(checksum string) string {
-		return `{"name": "podinfo", "namespace": "test", "phase": "Promoting", "checksum": "` + checksum + `",
+		return `{"name": "podinfo", "namespace": "test", "phase": "Progressing", "checksum": "` + checksum + `",
 			"metadata": {"token": "flagger-shared-token", "proposed_by": "U_ENG", "model": "recommender"}}`
 	}
 	posts := func() []url.Values {
@@ -201,9 +202,9 @@ rules:
 	// Authentication: the shared token, in metadata (Flagger sends no
 	// headers of its own) or as a bearer token.
 	expect(addr, "gate", strings.Replace(gate("85d557f47b"), "flagger-shared-token", "wrong", 1), 401, nil)
-	expect(addr, "gate", `{"name": "podinfo", "namespace": "test", "phase": "Promoting", "checksum": "85d557f47b"}`, 401, nil)
-	expect(addr, "gate", `{"name": "podinfo", "namespace": "test", "phase": "Promoting"}`+"\n", 401, nil)
-	code, out := flaggerCall(t, addr, "gate", `{"name": "podinfo", "namespace": "test", "phase": "Promoting", "metadata": {"token": "flagger-shared-token"}}`)
+	expect(addr, "gate", `{"name": "podinfo", "namespace": "test", "phase": "Progressing", "checksum": "85d557f47b"}`, 401, nil)
+	expect(addr, "gate", `{"name": "podinfo", "namespace": "test", "phase": "Progressing"}`+"\n", 401, nil)
+	code, out := flaggerCall(t, addr, "gate", `{"name": "podinfo", "namespace": "test", "phase": "Progressing", "metadata": {"token": "flagger-shared-token"}}`)
 	if code != 400 || !strings.Contains(fmt.Sprint(out["error"]), "checksum: missing") {
 		t.Fatalf("no checksum: %d %v", code, out)
 	}

@@ -191,6 +191,12 @@ func (s *Server) flaggerEvent(c *gin.Context, p canaryPayload, cn bot.Canary) {
 		s.fail(c, fmt.Errorf("%w: metadata.eventMessage: missing, expected Flagger's event message", errBadEvent))
 		return
 	}
+	if strings.HasSuffix(msg, "not signaling a rollback") {
+		// Flagger's echo of mlbot's own 403 on the rollback hook, at
+		// every interval: nothing to tell anyone.
+		c.JSON(http.StatusOK, gin.H{"ignored": "rollback hook answer"})
+		return
+	}
 	queued, err := s.Promotions.CanaryEvent(c.Request.Context(), bot.CanaryEvent{Canary: cn, Phase: p.Phase,
 		Type: p.Metadata["eventType"], Message: msg, Now: s.Now().UTC()})
 	if errors.Is(err, bot.ErrDuplicate) {

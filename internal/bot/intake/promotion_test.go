@@ -69,6 +69,8 @@ func TestPromotionEndpoints(t *testing.T) {
 		{"rollback not asked", "/v1/flagger/rollback", doc, "", bot.ApprovalProposed, 403, `"rollback":false`, "rollback flagger/test/podinfo/85d557f47b"},
 		{"rollback asked", "/v1/flagger/rollback", doc, "", bot.ApprovalRejected, 200, `"rollback":true`, ""},
 		{"event", "/v1/flagger/event", event, "", "", 200, `"queued":true`, "event flagger/test/podinfo/85d557f47b Normal Advance podinfo.test canary weight 10"},
+		{"echo of the rollback hook", "/v1/flagger/event", strings.Replace(event, "Advance podinfo.test canary weight 10", "Rollback hook slack-rollback not signaling a rollback", 1),
+			"", "", 200, `"ignored"`, ""},
 		{"event without message", "/v1/flagger/event", doc, "", "", 400, "metadata.eventMessage: missing", ""},
 		{"wrong metadata token", "/v1/flagger/gate", strings.Replace(doc, "16688eb5e9f289f1991c", "nope", 1), "", "", 401, "metadata.token", ""},
 		{"wrong bearer", "/v1/argo/gate", doc, "Bearer nope", "", 401, "bearer token", ""},
