@@ -93,15 +93,16 @@ func yamlDocs(b []byte) ([]map[string]any, error) {
 // validateSchema checks v against the subset of OpenAPI v3 that
 // Kubernetes structural schemas use, as the API server does on create:
 // type (object, array, string, integer, number, boolean), format int32
-// and int64 bounds, properties with required, additionalProperties (a
-// schema or false), items, enum, pattern, min/maxLength, minimum and
-// maximum, maxItems, nullable, anyOf / oneOf / allOf / not, and the
-// extensions x-kubernetes-int-or-string, x-kubernetes-preserve-unknown-
-// fields and x-kubernetes-embedded-resource. A field that no schema
-// declares is an error (the API server prunes it, and kubectl's strict
-// field validation refuses it), unless the object preserves unknown
-// fields. x-kubernetes-validations (CEL) rules are not evaluated. Errors
-// name the path.
+// bounds (int64 by parsing), properties with required,
+// additionalProperties (a schema or false), items, enum, pattern,
+// min/maxLength, minimum and maximum, maxItems, nullable, anyOf / oneOf /
+// allOf / not, and the extensions x-kubernetes-int-or-string,
+// x-kubernetes-preserve-unknown-fields and x-kubernetes-embedded-resource
+// (apiVersion, kind and metadata allowed). A field that no schema declares
+// is an error (the API server prunes it, and kubectl's strict field
+// validation refuses it), unless the object preserves unknown fields.
+// x-kubernetes-validations (CEL) rules are not evaluated. Errors name the
+// path.
 func validateSchema(path string, v any, s map[string]any) []string {
 	var errs []string
 	bad := func(format string, a ...any) { errs = append(errs, path+": "+fmt.Sprintf(format, a...)) }
@@ -171,7 +172,8 @@ func validateSchema(path string, v any, s map[string]any) []string {
 		}
 		props, _ := s["properties"].(map[string]any)
 		addl := s["additionalProperties"]
-		preserve := s["x-kubernetes-preserve-unknown-fields"] == true || s["x-kubernetes-embedded-resource"] == true
+		preserve := s["x-kubernetes-preserve-unknown-fields"] == true
+		embedded := s["x-kubernetes-embedded-resource"] == true
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
@@ -192,7 +194,7 @@ func validateSchema(path string, v any, s map[string]any) []string {
 					continue
 				}
 			}
-			if preserve || s[noUnknownCheck] == true {
+			if preserve || s[noUnknownCheck] == true || (embedded && (k == "apiVersion" || k == "kind" || k == "metadata")) {
 				continue
 			}
 			errs = append(errs, fmt.Sprintf("%s: unknown field (known: %s)", child, strings.Join(sortedKeys(props), ", ")))
