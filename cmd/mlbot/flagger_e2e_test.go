@@ -215,7 +215,7 @@ rules:
 		t.Fatalf("first call: %v", first)
 	}
 	expect(addr, "gate", gate("85d557f47b"), 403, false)
-	waitFor(t, 10*time.Second, "the promotion request posted", func() bool { return len(posts()) == 1 })
+	waitFor(t, 30*time.Second, "the promotion request posted", func() bool { return len(posts()) == 1 })
 	if p := posts()[0]; p.Get("channel") != "C_DEPLOY" || !strings.Contains(p.Get("blocks"), "Promotion request #1") ||
 		!strings.Contains(p.Get("blocks"), "test/podinfo") || !strings.Contains(p.Get("blocks"), "85d557f47b") {
 		t.Fatalf("request message %v", p)
@@ -229,7 +229,7 @@ rules:
 	if _, out := flaggerCall(t, addr, "event", event); out["duplicate"] != true {
 		t.Fatalf("repeated event: %v", out)
 	}
-	waitFor(t, 10*time.Second, "the event in the thread", func() bool { return replies("canary weight 50") == 1 })
+	waitFor(t, 30*time.Second, "the event in the thread", func() bool { return replies("canary weight 50") == 1 })
 
 	// Wrong role, then self-approval: refused, gate closed.
 	click(t, addr, "e2e-secret", "U_PO", 1, true)
@@ -242,7 +242,7 @@ rules:
 	expect(addr, "gate", gate("bbb222"), 403, false)
 	expect(addr, "rollback", gate("bbb222"), 200, nil)
 	expect(addr, "rollback", gate("bbb222"), 200, nil)
-	waitFor(t, 10*time.Second, "the rollback in the thread", func() bool { return replies("rolls test/podinfo revision bbb222 back") == 1 })
+	waitFor(t, 30*time.Second, "the rollback in the thread", func() bool { return replies("rolls test/podinfo revision bbb222 back") == 1 })
 
 	// mlbot restarts between calls: the request and its refusals stay.
 	stop()
@@ -252,7 +252,7 @@ rules:
 	expect(addr, "gate", gate("85d557f47b"), 200, true)
 	expect(addr, "gate", gate("85d557f47b"), 200, true)
 	expect(addr, "rollback", gate("85d557f47b"), 403, nil)
-	waitFor(t, 10*time.Second, "the message updated", func() bool {
+	waitFor(t, 30*time.Second, "the message updated", func() bool {
 		ups := slk.get("POST /chat.update")
 		return len(ups) > 0 && strings.Contains(ups[len(ups)-1].Get("blocks"), "Promotion approved by")
 	})
