@@ -128,6 +128,9 @@ func discovery(w http.ResponseWriter, r *http.Request) {
 		"/apis/apps/v1":                  {{"deployments", true, "Deployment", verbs}},
 		"/apis/policy/v1":                {{"poddisruptionbudgets", true, "PodDisruptionBudget", verbs}},
 		"/apis/monitoring.coreos.com/v1": {{"servicemonitors", true, "ServiceMonitor", verbs}},
+		// Argo Rollouts and Flagger, for deploy/argo-rollouts and deploy/flagger.
+		"/apis/argoproj.io/v1alpha1": {{"rollouts", true, "Rollout", verbs}, {"analysistemplates", true, "AnalysisTemplate", verbs}},
+		"/apis/flagger.app/v1beta1":  {{"canaries", true, "Canary", verbs}, {"metrictemplates", true, "MetricTemplate", verbs}},
 	}
 	w.Header().Set("Content-Type", "application/json")
 	var body any
@@ -136,7 +139,7 @@ func discovery(w http.ResponseWriter, r *http.Request) {
 		body = map[string]any{"kind": "APIVersions", "versions": []string{"v1"}, "serverAddressByClientCIDRs": []any{}}
 	case p == "/apis":
 		var gs []any
-		for _, g := range []string{"apps/v1", "policy/v1", "monitoring.coreos.com/v1"} {
+		for _, g := range []string{"apps/v1", "policy/v1", "monitoring.coreos.com/v1", "argoproj.io/v1alpha1", "flagger.app/v1beta1"} {
 			name, ver, _ := strings.Cut(g, "/")
 			gv := map[string]string{"groupVersion": g, "version": ver}
 			gs = append(gs, map[string]any{"name": name, "versions": []any{gv}, "preferredVersion": gv})

@@ -44,6 +44,9 @@ func (m *Main) serve(ctx context.Context) error {
 	if sb != nil {
 		srv.Slack = sb
 	}
+	if cfg.Auth.PromotionToken != "" {
+		srv.Promotions = st
+	}
 
 	addr := cfg.Listen
 	if v := os.Getenv("MLBOT_LISTEN"); v != "" {
@@ -107,6 +110,8 @@ var (
 	_ intake.Store = (*store.DB)(nil)
 	_ bot.JobStore = (*store.DB)(nil)
 	_ slack.Store  = (*store.DB)(nil)
+
+	_ intake.Promotions = (*store.DB)(nil)
 
 	_ intake.SlackBot = (*slack.Bot)(nil)
 )

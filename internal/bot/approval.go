@@ -13,9 +13,14 @@ const (
 	ApprovalExpired  ApprovalState = "expired"
 )
 
-// Approval is a proposed rollback waiting for a named person's decision.
+// Approval is a proposed rollback, or a canary's promotion, waiting for a
+// named person's decision. For a promotion (Kind ApprovalPromotion),
+// Project is the canary's namespace/name, Ref its engine, Version its
+// revision and Rule the engine too.
 type Approval struct {
-	ID         int64
+	ID int64
+	// Kind is ApprovalRollback (also when empty) or ApprovalPromotion.
+	Kind       string
 	AlertID    int64
 	Rule       string
 	Model      string
@@ -44,4 +49,16 @@ type Approval struct {
 // Expired reports whether the proposal can no longer be decided at now.
 func (a Approval) Expired(now time.Time) bool {
 	return a.State == ApprovalProposed && !now.Before(a.ExpiresAt)
+}
+
+// IsPromotion reports whether the request gates a canary's promotion.
+func (a Approval) IsPromotion() bool { return a.Kind == ApprovalPromotion }
+
+// Role is who may decide the request: approve_promotion for a
+// promotion, approve_rollback otherwise.
+func (a Approval) Role() Role {
+	if a.IsPromotion() {
+		return RoleApprovePromotion
+	}
+	return RoleApproveRollback
 }

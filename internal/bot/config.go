@@ -55,6 +55,11 @@ type AuthConfig struct {
 	// GitHubSecret signs GitHub webhooks (X-Hub-Signature-256); empty
 	// disables /v1/github/events.
 	GitHubSecret string `yaml:"github_secret"`
+	// PromotionToken is the shared token of the promotion gates
+	// (/v1/flagger/*, /v1/argo/gate): a bearer token, or Flagger's
+	// webhook metadata "token". Empty disables them; set, it needs a
+	// slack section with the approve_promotion role.
+	PromotionToken string `yaml:"promotion_token"`
 }
 
 // AlertmanagerAuth is the http_config of the Alertmanager receiver: a

@@ -98,6 +98,7 @@ func (c *Config) expand(lookup func(string) (string, bool)) error {
 		{"auth.alertmanager.password", &c.Auth.Alertmanager.Password},
 		{"auth.gitlab_token", &c.Auth.GitLabToken},
 		{"auth.github_secret", &c.Auth.GitHubSecret},
+		{"auth.promotion_token", &c.Auth.PromotionToken},
 	}
 	if g := c.Backends.GitLab; g != nil {
 		fs = append(fs, field{"backends.gitlab.url", &g.URL}, field{"backends.gitlab.token", &g.Token},
@@ -228,6 +229,8 @@ func (c *Config) validate() error {
 		if err := c.Slack.validate(c); err != nil {
 			return err
 		}
+	} else if c.Auth.PromotionToken != "" {
+		return errors.New("auth.promotion_token: set without a slack section, expected slack to ask for promotions")
 	}
 	if len(c.Rules) == 0 {
 		return errors.New("rules: none, expected at least one rule")

@@ -33,6 +33,9 @@ type SlackConfig struct {
 	Models map[string]*SlackModel `yaml:"models"`
 	// Roles maps each role to the users and user groups that hold it.
 	Roles map[Role]*RoleMembers `yaml:"roles"`
+	// Promotion is how canary promotions are approved (auth.promotion_token
+	// turns the gate endpoints on).
+	Promotion PromotionConfig `yaml:"promotion"`
 	// DashboardURL is linked from proposals (optional).
 	DashboardURL string `yaml:"dashboard_url"`
 }
@@ -72,10 +75,13 @@ const (
 	RoleProposeRollback Role = "propose_rollback"
 	RoleApproveRollback Role = "approve_rollback"
 	RoleView            Role = "view"
+	// RoleApprovePromotion may let a canary take all traffic (the product
+	// manager of the plan's RACI), or ask for its rollback.
+	RoleApprovePromotion Role = "approve_promotion"
 )
 
 // Roles lists every role.
-var Roles = []Role{RoleRetrain, RoleProposeRollback, RoleApproveRollback, RoleView}
+var Roles = []Role{RoleRetrain, RoleProposeRollback, RoleApproveRollback, RoleView, RoleApprovePromotion}
 
 // Job kinds of the Slack adapter and of approved rollbacks.
 const (
@@ -120,6 +126,12 @@ func (s *SlackConfig) defaults(rules []*Rule) {
 	if s.GroupCacheTTL == 0 {
 		s.GroupCacheTTL = 5 * time.Minute
 	}
+	if s.Promotion.Expires == 0 {
+		s.Promotion.Expires = 2 * time.Hour
+	}
+	if s.Promotion.Approvals == 0 {
+		s.Promotion.Approvals = 1
+	}
 	if s.Rollback.Mode == "" {
 		s.Rollback.Mode = "play"
 	}
@@ -140,6 +152,10 @@ func (s *SlackConfig) validate(c *Config) error {
 		return fmt.Errorf("slack.approvals: %d, expected at least 1", s.Approvals)
 	case s.Expires < 0:
 		return fmt.Errorf("slack.expires: %s, expected a positive duration", s.Expires)
+	case s.Promotion.Expires < 0:
+		return fmt.Errorf("slack.promotion.expires: %s, expected a positive duration", s.Promotion.Expires)
+	case s.Promotion.Approvals < 1:
+		return fmt.Errorf("slack.promotion.approvals: %d, expected at least 1", s.Promotion.Approvals)
 	}
 	if s.APIURL != "" {
 		if err := checkURL("slack.api_url", s.APIURL); err != nil {
@@ -172,7 +188,7 @@ func (s *SlackConfig) validate(c *Config) error {
 	}
 	for role, m := range s.Roles {
 		if !validRole(role) {
-			return fmt.Errorf("slack.roles.%s: not a role, expected one of retrain, propose_rollback, approve_rollback, view", role)
+			return fmt.Errorf("slack.roles.%s: not a role, expected one of retrain, propose_rollback, approve_rollback, view, approve_promotion", role)
 		}
 		if m == nil {
 			return fmt.Errorf("slack.roles.%s: empty, expected users or groups", role)
@@ -190,6 +206,9 @@ func (s *SlackConfig) validate(c *Config) error {
 	}
 	if s.Roles[RoleApproveRollback] == nil {
 		return errors.New("slack.roles.approve_rollback: missing, expected who may approve rollbacks")
+	}
+	if c.Auth.PromotionToken != "" && s.Roles[RoleApprovePromotion] == nil {
+		return errors.New("slack.roles.approve_promotion: missing, expected who may approve promotions (auth.promotion_token is set)")
 	}
 	return nil
 }

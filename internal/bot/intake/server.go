@@ -49,6 +49,9 @@ type Server struct {
 	Now             func() time.Time
 	// Slack serves /v1/slack/*; nil when the config has no slack section.
 	Slack SlackBot
+	// Promotions serves the promotion gates (/v1/flagger/*, /v1/argo/gate)
+	// when auth.promotion_token is set; nil answers them 404.
+	Promotions Promotions
 	// SlackCommandWait replaces the 2 s a command may take before it is
 	// answered through response_url (tests).
 	SlackCommandWait time.Duration
@@ -78,6 +81,7 @@ func (s *Server) Handler(gatherer prometheus.Gatherer) http.Handler {
 	r.POST("/v1/github/events", s.githubEvents)
 	r.POST("/v1/slack/interactions", s.slackInteractions)
 	r.POST("/v1/slack/commands", s.slackCommands)
+	s.promotionRoutes(r)
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))

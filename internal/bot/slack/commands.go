@@ -162,11 +162,15 @@ func (b *Bot) status(ctx context.Context, model string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sb.WriteString("*Pending rollback requests*\n")
+	sb.WriteString("*Pending rollback and promotion requests*\n")
 	n = 0
 	for _, a := range as {
 		if a.State == bot.ApprovalProposed && !a.Expired(now) && (model == "" || a.Model == model) {
-			fmt.Fprintf(&sb, "• #%d %s to %s, %d/%d approvals, expires in %s\n", a.ID, a.Model, versionText(a.Version),
+			what := fmt.Sprintf("%s to %s", a.Model, versionText(a.Version))
+			if a.IsPromotion() {
+				what = fmt.Sprintf("promote %s (%s revision %s)", a.Model, a.Project, a.Version)
+			}
+			fmt.Fprintf(&sb, "• #%d %s, %d/%d approvals, expires in %s\n", a.ID, what,
 				len(a.Approvers), a.Needed, a.ExpiresAt.Sub(now).Round(time.Minute))
 			n++
 		}

@@ -27,18 +27,32 @@ func (b *Bot) Allowed(ctx context.Context, user string, role bot.Role) (bool, er
 // audited and says why (the role needed, self-approval, already decided,
 // expired); the decision's jobs are woken.
 func (b *Bot) Decide(ctx context.Context, user string, id int64, approve bool) (string, error) {
-	verb := "reject_rollback"
-	if approve {
-		verb = "approve_rollback"
+	// The request's kind says which role decides it: approve_rollback, or
+	// approve_promotion for a canary's promotion.
+	a, err := b.Store.GetApproval(ctx, id)
+	if errors.Is(err, bot.ErrNotFound) {
+		return fmt.Sprintf("There is no request #%d.", id), nil
 	}
-	ok, err := b.Allowed(ctx, user, bot.RoleApproveRollback)
+	if err != nil {
+		return "", err
+	}
+	kind := bot.ApprovalRollback
+	if a.IsPromotion() {
+		kind = bot.ApprovalPromotion
+	}
+	verb := "reject_" + kind
+	if approve {
+		verb = "approve_" + kind
+	}
+	role := a.Role()
+	ok, err := b.Allowed(ctx, user, role)
 	if err != nil {
 		b.audit(ctx, user, verb+"_refused", fmt.Sprintf("request %d", id), "role check failed: "+err.Error())
-		return "", fmt.Errorf("check role approve_rollback of %s: %w", user, err)
+		return "", fmt.Errorf("check role %s of %s: %w", role, user, err)
 	}
 	if !ok {
-		b.audit(ctx, user, verb+"_refused", fmt.Sprintf("request %d", id), "role approve_rollback needed")
-		return fmt.Sprintf(":no_entry: Request #%d: you need the role *approve_rollback* to decide rollbacks.", id), nil
+		b.audit(ctx, user, verb+"_refused", fmt.Sprintf("request %d", id), fmt.Sprintf("role %s needed", role))
+		return fmt.Sprintf(":no_entry: Request #%d: you need the role *%s* to decide %ss.", id, role, kind), nil
 	}
 	out, err := b.Store.Decide(ctx, bot.Decision{ApprovalID: id, User: user, Approve: approve, Now: b.now(),
 		Rollback: forge.RollbackTask{Mode: b.Config.Rollback.Mode, JobName: b.Config.Rollback.Job}})
@@ -49,10 +63,14 @@ func (b *Bot) Decide(ctx context.Context, user string, id int64, approve bool) (
 		return "", err
 	}
 	b.wake()
-	a := out.Approval
+	a = out.Approval
 	switch {
 	case out.Refused != "":
 		return fmt.Sprintf(":no_entry: Request #%d: %s; nothing changed.", id, out.Refused), nil
+	case a.IsPromotion() && a.State == bot.ApprovalApproved:
+		return fmt.Sprintf(":white_check_mark: Request #%d approved: %s takes all traffic at %s's next check.", id, a.Project, a.Ref), nil
+	case a.IsPromotion() && a.State == bot.ApprovalRejected:
+		return fmt.Sprintf("Request #%d rejected: %s rolls %s back at its next check.", id, a.Ref, a.Project), nil
 	case a.State == bot.ApprovalApproved:
 		return fmt.Sprintf(":white_check_mark: Request #%d approved: rolling %s back to %s.", id, a.Model, versionText(a.Version)), nil
 	case a.State == bot.ApprovalRejected:

@@ -107,6 +107,10 @@ func (b *Bot) reply(ctx context.Context, j bot.Job) (forge.Run, error) {
 	if err != nil {
 		return forge.Run{}, err
 	}
+	if a.IsPromotion() && a.TS == "" {
+		// A canary's events belong in its request's thread.
+		return forge.Run{}, fmt.Errorf("reply to request %d: %w", a.ID, errNotPosted)
+	}
 	ch := a.Channel
 	if ch == "" {
 		ch = b.Config.Channel

@@ -14,7 +14,11 @@ import (
 // ApprovalBlocks renders a rollback proposal: what, why, the target
 // version and, while it can be decided, Approve / Reject buttons with
 // confirm dialogs; once decided, who decided, when and the pipeline link.
+// A promotion request renders as promotionBlocks.
 func ApprovalBlocks(a bot.Approval, dashboard string) (string, []slack.Block) {
+	if a.IsPromotion() {
+		return promotionBlocks(a, dashboard)
+	}
 	version := a.Version
 	if version == "" {
 		version = "the last healthy version"

@@ -11,7 +11,7 @@ import (
 )
 
 const approvalCols = `id, alert_id, rule, model, project, ref, version, state, proposed_by, decided_by, expires_at,
-	created_at, reason, needed, approvers, decided_at, channel, ts, pipeline_url`
+	created_at, reason, needed, approvers, decided_at, channel, ts, pipeline_url, kind`
 
 // insertApproval stores a proposal and the slack_post job that announces
 // it (it waits in the outbox while no Slack adapter is configured).
@@ -19,13 +19,16 @@ func (d *DB) insertApproval(ctx context.Context, tx *sql.Tx, a bot.Approval) (in
 	if a.Needed < 1 {
 		a.Needed = 1
 	}
+	if a.Kind == "" {
+		a.Kind = bot.ApprovalRollback
+	}
 	var id int64
 	err := tx.QueryRowContext(ctx, d.q(`INSERT INTO approvals (alert_id, rule, model, project, ref, version, state,
-		proposed_by, decided_by, expires_at, created_at, reason, needed, approvers, decided_at, channel, ts, pipeline_url)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		proposed_by, decided_by, expires_at, created_at, reason, needed, approvers, decided_at, channel, ts, pipeline_url, kind)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		a.AlertID, a.Rule, a.Model, a.Project, a.Ref, a.Version, string(a.State), a.ProposedBy, a.DecidedBy,
 		ms(a.ExpiresAt), ms(a.CreatedAt), a.Reason, a.Needed, strings.Join(a.Approvers, ","), ms(a.DecidedAt),
-		a.Channel, a.TS, a.PipelineURL).Scan(&id)
+		a.Channel, a.TS, a.PipelineURL, a.Kind).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert approval: %w", err)
 	}
@@ -105,7 +108,7 @@ func (d *DB) queryApprovals(ctx context.Context, q queryer, query string, args .
 		var exp, created, decided int64
 		if err := rows.Scan(&a.ID, &a.AlertID, &a.Rule, &a.Model, &a.Project, &a.Ref, &a.Version, &state,
 			&a.ProposedBy, &a.DecidedBy, &exp, &created, &a.Reason, &a.Needed, &approvers, &decided,
-			&a.Channel, &a.TS, &a.PipelineURL); err != nil {
+			&a.Channel, &a.TS, &a.PipelineURL, &a.Kind); err != nil {
 			return nil, fmt.Errorf("scan approval: %w", err)
 		}
 		a.State, a.ExpiresAt, a.CreatedAt, a.DecidedAt = bot.ApprovalState(state), fromMS(exp), fromMS(created), fromMS(decided)

@@ -30,9 +30,9 @@ func (d *DB) Decide(ctx context.Context, dec bot.Decision) (bot.Outcome, error) 
 			return fmt.Errorf("approval %d: %w", dec.ApprovalID, bot.ErrNotFound)
 		}
 		a := as[0]
-		verb := "reject_rollback"
+		verb := "reject_" + kindOf(a)
 		if dec.Approve {
-			verb = "approve_rollback"
+			verb = "approve_" + kindOf(a)
 		}
 		audit := func(action, detail string) error {
 			return d.insertAudit(ctx, tx, bot.AuditEntry{At: dec.Now, Actor: dec.User, Action: action, Subject: a.Model,
@@ -70,7 +70,13 @@ func (d *DB) Decide(ctx context.Context, dec bot.Decision) (bot.Outcome, error) 
 		if a.State == bot.ApprovalProposed {
 			detail = fmt.Sprintf("approval %d of %d", len(a.Approvers), a.Needed)
 		}
-		if a.State == bot.ApprovalApproved {
+		if a.State == bot.ApprovalApproved && a.IsPromotion() {
+			detail = "approved, the gate of " + a.Project + " revision " + a.Version + " is open"
+		}
+		if a.State == bot.ApprovalRejected && a.IsPromotion() {
+			detail = "rejected, the rollback hook of " + a.Project + " revision " + a.Version + " asks to roll back"
+		}
+		if a.State == bot.ApprovalApproved && !a.IsPromotion() {
 			t := dec.Rollback
 			t.ApprovalID, t.Project, t.Ref, t.Version, t.Model = a.ID, a.Project, a.Ref, a.Version, a.Model
 			j := bot.Job{Kind: bot.KindRollback, AlertID: a.AlertID, Rule: a.Rule, Model: a.Model,
@@ -123,7 +129,7 @@ func (d *DB) expire(ctx context.Context, tx *sql.Tx, a *bot.Approval, now time.T
 	if _, err := d.insertJob(ctx, tx, slackJob(*a, bot.KindSlackUpdate, fmt.Sprintf("approval/%d/update/expired", a.ID), "", now)); err != nil {
 		return err
 	}
-	return d.insertAudit(ctx, tx, bot.AuditEntry{At: now, Actor: "mlbot", Action: "rollback_expired", Subject: a.Model,
+	return d.insertAudit(ctx, tx, bot.AuditEntry{At: now, Actor: "mlbot", Action: kindOf(*a) + "_expired", Subject: a.Model,
 		Detail: fmt.Sprintf("request %d (%s@%s to %q) expired with %d of %d approvals", a.ID, a.Project, a.Ref, a.Version,
 			len(a.Approvers), a.Needed), AlertID: a.AlertID})
 }
@@ -172,4 +178,12 @@ func (d *DB) rollbackOutcome(ctx context.Context, tx *sql.Tx, p bot.Pipeline, no
 		t.Rollback.Version, p.Status, p.WebURL)
 	_, err = d.insertJob(ctx, tx, slackJob(a, bot.KindSlackReply, fmt.Sprintf("approval/%d/outcome/%d/%s", a.ID, p.ExternalID, p.Status), text, now))
 	return err
+}
+
+// kindOf names a request's kind in audit actions.
+func kindOf(a bot.Approval) string {
+	if a.IsPromotion() {
+		return bot.ApprovalPromotion
+	}
+	return bot.ApprovalRollback
 }
