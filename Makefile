@@ -7,24 +7,35 @@ export CGO_ENABLED ?= 0
 # not link github.com/ugorji/go/codec (6.4 MB of the stripped binary). The
 # intake binds and renders JSON only. Tests run with the same tags.
 TAGS      ?= nomsgpack
+# Every go command the Makefile runs builds with the same flags, so `make
+# build`, `make test` and `make test-slow` share one build cache.
+export GOFLAGS := $(strip $(GOFLAGS) -trimpath -tags=$(TAGS))
 
-.PHONY: all build demo test lint fuzz bench e2e clean
+.PHONY: all build demo test test-slow lint fuzz bench e2e soak clean
 
 all: build
 
 build:
-	$(GO) build -trimpath -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
 	@for b in $(BIN)/*; do stat -c '%s %n' "$$b"; done | awk '{printf "%s: %.1f MB stripped\n", $$2, $$1/1e6}'
 
 ## demo: every gate on bundled sample data, no network; writes ./mlgate-demo/
 demo: build
 	./$(BIN)/gate-runner demo --out mlgate-demo
 
-## test: every unit and integration test (integration tests skip, saying why,
-## when Prometheus, Alertmanager, Pushgateway or PostgreSQL are absent).
+## test: the quick suite, every test but the slow ones (a slow test calls
+## testenv.Slow: it starts Prometheus, Alertmanager, PostgreSQL, Chromium,
+## gitlab-ci-local or a built binary, or takes more than a few seconds).
+## `go vet` runs in `make lint`, not once per test binary here.
 test:
+	MLGATE_SLOW=skip $(GO) test -vet=off -count=1 -timeout 15m ./...
+
+## test-slow: exactly the tests `make test` skips (scripts/slow-tests.sh
+## finds them); they skip, saying why, when the programs they need are
+## absent. .ci/run runs both.
+test-slow:
 	@touch $${TMPDIR:-/tmp}/.mlgate-test-start
-	$(GO) test -tags '$(TAGS)' -count=1 -timeout 15m ./...
+	$(GO) test -vet=off -count=1 -timeout 20m $$(bash scripts/slow-tests.sh)
 	@find $${TMPDIR:-/tmp} -maxdepth 2 -path '*mlgate-*-screenshot/report.png' -newer $${TMPDIR:-/tmp}/.mlgate-test-start \
 	  -printf 'screenshot of report.html in headless Chromium: %p\n' 2>/dev/null; true
 
