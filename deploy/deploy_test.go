@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 func need(t *testing.T, bin string) string {
@@ -29,6 +31,7 @@ func run(t *testing.T, dir, bin string, args ...string) (string, error) {
 }
 
 func TestPrometheusRules(t *testing.T) {
+	testenv.Slow(t, "runs promtool on the shipped rules")
 	promtool := need(t, "promtool")
 	if out, err := run(t, "prometheus", promtool, "check", "rules", "mlgate-rules.yml"); err != nil {
 		t.Fatalf("promtool check rules: %v\n%s", err, out)

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // The real programs the loop runs (Debian paths).
@@ -49,6 +51,7 @@ const (
 // scraped → shipped rule fires → shipped route → mlbot → exactly one
 // create-pipeline call naming the model and the feature.
 func TestLoop(t *testing.T) {
+	testenv.Slow(t, "builds both binaries and starts Pushgateway, Prometheus and Alertmanager")
 	if testing.Short() {
 		t.Skip("whole-loop test starts Prometheus, Alertmanager, Pushgateway and mlbot; skipped with -short")
 	}
@@ -157,6 +160,7 @@ func checkCall(t *testing.T, c pipelineCall) {
 // buildBinaries builds gate-runner and mlbot into a temp dir.
 func buildBinaries(t *testing.T, root string) string {
 	t.Helper()
+	testenv.MustBeSlow(t, "building gate-runner and mlbot")
 	dir := t.TempDir()
 	goBin, err := exec.LookPath("go")
 	if err != nil {

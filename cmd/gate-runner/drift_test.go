@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // driftCSV writes n rows: x (numeric), shifted by shift, and c
@@ -176,6 +178,7 @@ func TestDriftMaxBadRows(t *testing.T) {
 // TestDriftPushToPushgateway runs `drift --push` against the real
 // Pushgateway, started on a loopback port.
 func TestDriftPushToPushgateway(t *testing.T) {
+	testenv.Slow(t, "starts a real Pushgateway")
 	const bin = "/usr/bin/prometheus-pushgateway"
 	if _, err := os.Stat(bin); err != nil {
 		t.Skipf("%s not installed (Debian package prometheus-pushgateway): skipping the --push test", bin)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // abConfig returns a .mlgate.yml for A/B experiment exp against the
@@ -67,6 +69,7 @@ func mustResults(tb testing.TB, dir string) results {
 // TestPrometheusIntegration backfills two-variant history into a real
 // Prometheus and runs abtest and canary against it.
 func TestPrometheusIntegration(t *testing.T) {
+	testenv.Slow(t, "starts a real Prometheus")
 	url := startPrometheus(t)
 	env := map[string]string{"MLGATE_PROMETHEUS_URL": url}
 	end := promEnd.Format("2006-01-02T15:04:05Z")

@@ -11,6 +11,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/report"
 	"gitlab.com/mlgate/mlgate/internal/report/htmlcheck"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // TestDemoReportInChromium runs `gate-runner demo` (what `make demo` runs)
@@ -18,6 +19,7 @@ import (
 // every chart rendered. The screenshot stays in the temp directory (not
 // the repository); its path is printed.
 func TestDemoReportInChromium(t *testing.T) {
+	testenv.Slow(t, "renders the demo report in headless Chromium")
 	bin, err := htmlcheck.Find()
 	if err != nil {
 		t.Skip(err.Error() + ": the demo's report.html is not checked in a browser")

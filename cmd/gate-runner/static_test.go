@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // TestStaticBinary builds gate-runner as deploy/gate-runner.Dockerfile
@@ -13,6 +15,7 @@ import (
 // program interpreter and no shared library, so that it runs on scratch or
 // distroless. The image itself cannot be built here (no Docker engine).
 func TestStaticBinary(t *testing.T) {
+	testenv.Slow(t, "builds gate-runner statically and checks the binary")
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

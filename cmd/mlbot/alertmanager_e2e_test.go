@@ -17,6 +17,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 const alertmanagerBin = "/usr/bin/prometheus-alertmanager"
@@ -124,6 +125,7 @@ func metric(t *testing.T, addr, name string) float64 {
 }
 
 func TestAlertmanagerEndToEnd(t *testing.T) {
+	testenv.Slow(t, "starts a real Alertmanager and mlbot")
 	if testing.Short() {
 		t.Skip("starts Alertmanager; skipped with -short")
 	}
@@ -216,6 +218,7 @@ func TestAlertmanagerEndToEnd(t *testing.T) {
 // is off, the worst case) deliver the same alert: both copies are
 // stored once and start one pipeline.
 func TestAlertmanagerHAPair(t *testing.T) {
+	testenv.Slow(t, "starts two real Alertmanagers and mlbot")
 	if testing.Short() {
 		t.Skip("starts Alertmanager; skipped with -short")
 	}

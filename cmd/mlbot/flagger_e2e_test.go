@@ -21,6 +21,7 @@ import (
 	"github.com/slack-go/slack/slacktest"
 
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // runMain starts `mlbot serve` and returns its address and a stop that
@@ -115,6 +116,7 @@ func click(t *testing.T, addr, secret, user string, id int, approve bool) {
 // rollback hook answer yes; an expired one stays closed; events land in
 // the request's thread once each; every refusal is audited.
 func TestFlaggerGateThroughServe(t *testing.T) {
+	testenv.Slow(t, "runs mlbot serve through restarts")
 	var slk seen
 	sl := slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {

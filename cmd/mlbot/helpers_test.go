@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab/gitlabtest"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // pipelineCall is one pipeline the stand-in GitLab created.
@@ -136,6 +137,7 @@ var (
 // mlbotBinary builds cmd/mlbot once per test run.
 func mlbotBinary(t *testing.T) string {
 	t.Helper()
+	testenv.MustBeSlow(t, "building and starting mlbot")
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "mlbot-bin-")
 		if err != nil {

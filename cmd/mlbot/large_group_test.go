@@ -13,6 +13,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // TestAlertmanagerLargeGroup has the real Alertmanager route a group of
@@ -21,6 +22,7 @@ import (
 // versions refused with a 413 Alertmanager never retries. All 5,000 are stored, and each of the 4,000 critical ones that
 // the rule matches gets exactly one pipeline.
 func TestAlertmanagerLargeGroup(t *testing.T) {
+	testenv.Slow(t, "starts a real Alertmanager and mlbot")
 	if testing.Short() {
 		t.Skip("starts Alertmanager; skipped with -short")
 	}

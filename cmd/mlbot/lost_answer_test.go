@@ -11,6 +11,7 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // TestLostAnswerAdoptsPipeline covers GitLab creating the pipeline while
@@ -19,6 +20,7 @@ import (
 // retried job finds the pipeline by MLGATE_JOB_ID and adopts it: exactly
 // one pipeline exists, and the job is done and linked to it.
 func TestLostAnswerAdoptsPipeline(t *testing.T) {
+	testenv.Slow(t, "builds mlbot and runs it as a process")
 	if testing.Short() {
 		t.Skip("builds and kills mlbot processes; skipped with -short")
 	}

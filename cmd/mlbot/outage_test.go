@@ -10,6 +10,7 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab/gitlabtest"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // TestOutageOnBusyProject is a GitLab outage on a busy project: 2,500
@@ -23,6 +24,7 @@ import (
 // since the job was queued), and the calls per job after recovery are
 // bounded.
 func TestOutageOnBusyProject(t *testing.T) {
+	testenv.Slow(t, "a GitLab outage with per-call latency against mlbot serve")
 	if testing.Short() {
 		t.Skip("an outage of seconds to a minute; skipped with -short")
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 func post(t *testing.T, url, body string, hdr map[string]string) (int, string) {
@@ -64,6 +65,7 @@ func TestGitLabOutcomeLinked(t *testing.T) {
 // TestGitHubBackend retrains through workflow_dispatch on a recording
 // GitHub, and links the workflow_run webhook back to the alert.
 func TestGitHubBackend(t *testing.T) {
+	testenv.Slow(t, "builds mlbot and runs it as a process")
 	var mu sync.Mutex
 	var dispatches []string
 	gh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

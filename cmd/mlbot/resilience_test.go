@@ -14,6 +14,7 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/bot"
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/bot/store/pgtest"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // killHeldJob kills mlbot with SIGKILL while the fake GitLab holds its
@@ -51,6 +52,7 @@ func jobsOf(t *testing.T, driver, dsn string) []bot.Job {
 // 200 and while its call to GitLab hangs; after a restart the job runs
 // again once its lease ends, and exactly one pipeline is created.
 func TestCrashBeforeGitLabAnswers(t *testing.T) {
+	testenv.Slow(t, "builds mlbot and kills it")
 	if testing.Short() {
 		t.Skip("builds and kills mlbot processes; skipped with -short")
 	}
@@ -101,6 +103,7 @@ func outage(t *testing.T) time.Duration {
 // TestGitLabOutage has GitLab answer 503 for a while: the job backs off
 // and retries, and the pipeline is created once when GitLab is back.
 func TestGitLabOutage(t *testing.T) {
+	testenv.Slow(t, "builds mlbot and runs it as a process")
 	gl := newFakeGitLab(t)
 	gl.setMode("503")
 	d := outage(t)
@@ -127,6 +130,7 @@ func TestGitLabOutage(t *testing.T) {
 // TestTwoReplicasPostgres runs two mlbot processes on one PostgreSQL and
 // has them drain 1,000 jobs: every job is acted on exactly once.
 func TestTwoReplicasPostgres(t *testing.T) {
+	testenv.Slow(t, "starts PostgreSQL and two mlbot processes")
 	if testing.Short() {
 		t.Skip("starts PostgreSQL and two mlbot processes; skipped with -short")
 	}

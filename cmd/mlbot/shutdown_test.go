@@ -12,12 +12,14 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // TestGracefulShutdown stops mlbot while a request is half sent: the
 // request still completes and its alert is stored; new connections are
 // refused.
 func TestGracefulShutdown(t *testing.T) {
+	testenv.Slow(t, "builds mlbot and runs it as a process")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "mlbot.db")
 	cfg := writeConfig(t, dir, "sqlite", db, "http://127.0.0.1:1", "1h", "")

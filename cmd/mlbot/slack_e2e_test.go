@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack/slacktest"
+
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // seen records the requests a fake received, by path.
@@ -53,6 +55,7 @@ func (s *seen) get(key string) []url.Values {
 // the approver plays the rollback job on GitLab, and the message is
 // updated with the decision and the pipeline.
 func TestSlackRollbackThroughServe(t *testing.T) {
+	testenv.Slow(t, "runs mlbot serve with a Slack stand-in")
 	var slk, gl seen
 	sl := slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {

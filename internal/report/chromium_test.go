@@ -11,6 +11,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/report/htmlcheck"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // TestHTMLInChromium renders report.html of a demo-like report (every gate
@@ -18,6 +19,7 @@ import (
 // chart laid out with its bars, and a screenshot (in the temp directory,
 // not the repository) in which the candidate's blue is painted.
 func TestHTMLInChromium(t *testing.T) {
+	testenv.Slow(t, "renders report.html in headless Chromium")
 	bin, err := htmlcheck.Find()
 	if err != nil {
 		t.Skip(err.Error() + ": report.html is not checked in a browser")

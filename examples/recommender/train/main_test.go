@@ -9,11 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // gateRunner builds cmd/gate-runner once per test binary.
 func gateRunner(t *testing.T) string {
 	t.Helper()
+	testenv.MustBeSlow(t, "building gate-runner")
 	bin := filepath.Join(t.TempDir(), "gate-runner")
 	cmd := exec.Command("go", "build", "-o", bin, "gitlab.com/mlgate/mlgate/cmd/gate-runner")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -90,6 +93,7 @@ func gate(t *testing.T, bin, dir string, args ...string) (int, map[string]string
 // gates on them: they pass. A co-occurrence model that drops the popularity
 // prior is worse, and the compare gate fails it.
 func TestExampleGates(t *testing.T) {
+	testenv.Slow(t, "builds gate-runner and runs the example gates")
 	if testing.Short() {
 		t.Skip("builds gate-runner")
 	}

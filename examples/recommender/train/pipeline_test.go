@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"gitlab.com/mlgate/mlgate/internal/mlflow/mlflowtest"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // TestPipelineWithGitLabCILocal runs the example's .gitlab-ci.yml with
@@ -26,6 +27,7 @@ import (
 // pipeline includes the same files of the same commit with `local:` and
 // the same inputs.
 func TestPipelineWithGitLabCILocal(t *testing.T) {
+	testenv.Slow(t, "runs the example pipeline through gitlab-ci-local")
 	if testing.Short() {
 		t.Skip("runs a pipeline")
 	}

@@ -9,6 +9,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/bot/store/pgtest"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // TestSlackTwoReplicasPostgres runs two mlbot replicas (each its own
@@ -16,6 +17,7 @@ import (
 // approver's clicks land on both at once, and the rollback job is played
 // exactly once.
 func TestSlackTwoReplicasPostgres(t *testing.T) {
+	testenv.Slow(t, "starts PostgreSQL and two intakes")
 	pg, err := pgtest.Start()
 	if err != nil {
 		t.Skip("PostgreSQL unavailable: " + err.Error())

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // largeGroup is one notification of n firing alerts.
@@ -75,6 +76,7 @@ func largeWithSmall(tb testing.TB, s *DB, key string, n, senders int) (time.Dura
 // while small ones keep arriving: every alert of it is stored with its
 // job, and the small ones are all answered.
 func TestLargeGroup(t *testing.T) {
+	testenv.Slow(t, "stores 5,000-alert groups on SQLite and PostgreSQL")
 	eachStore(t, func(t *testing.T, s *DB) {
 		took, lat, in := largeWithSmall(t, s, "big", 5000, 4)
 		if in.New != 5000 || in.Jobs != 5000 {

@@ -8,6 +8,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/forge"
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab/gitlabtest"
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // lost stores the pipeline whose answer job 7's earlier attempt lost.
@@ -167,6 +168,7 @@ func TestRetrainSearchErrors(t *testing.T) {
 // with pipelines of other jobs created since. A process that did not see
 // them all (a restart, another replica) searches the job's whole life.
 func TestRetrainRemembersAttempts(t *testing.T) {
+	testenv.Slow(t, "waits out real retry backoffs")
 	first := forge.RetrainTask{Backend: "gitlab", Project: "ml/rec", Ref: "main", JobID: 7}
 	again := func(attempt int) forge.RetrainTask {
 		t := retry()

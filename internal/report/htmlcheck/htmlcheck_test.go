@@ -7,11 +7,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
 // TestCheckCatchesBrokenPages: the checker itself sees a console error, a
 // script error, a chart that is not laid out and a blank page.
 func TestCheckCatchesBrokenPages(t *testing.T) {
+	testenv.Slow(t, "loads pages in headless Chromium")
 	bin, err := Find()
 	if err != nil {
 		t.Skip(err.Error())
