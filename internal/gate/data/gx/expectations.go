@@ -319,7 +319,7 @@ func ruleText(x *Expectation) string {
 				rest[key] = v
 			}
 		}
-		r = compact(rest, 160)
+		return compact(rest, 160) // mostly too, as written
 	}
 	if m := k.v("mostly"); m != "" {
 		r += " (mostly " + m + ")"
