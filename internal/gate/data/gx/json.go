@@ -45,7 +45,7 @@ func decode(file string, b []byte) (any, error) {
 		return nil, syntaxError(file, b, fixed, shifts, err)
 	}
 	if _, err := d.Token(); err != io.EOF {
-		off := int(d.InputOffset())
+		off := int(d.InputOffset()) - 1 // after the next value's first byte
 		return nil, &Error{File: file, Path: position(b, unshift(off, shifts)), Msg: "more after the JSON value, expected one JSON object"}
 	}
 	return unquoteSpecials(v), nil
@@ -151,7 +151,7 @@ func unquoteSpecials(v any) any {
 func syntaxError(file string, orig, fixed []byte, shifts []int, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return &Error{File: file, Path: position(orig, unshift(int(se.Offset), shifts)), Msg: "not JSON: " + se.Error()}
+		return &Error{File: file, Path: position(orig, unshift(int(se.Offset)-1, shifts)), Msg: "not JSON: " + se.Error()}
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		if len(bytes.TrimSpace(orig)) == 0 {
@@ -162,11 +162,9 @@ func syntaxError(file string, orig, fixed []byte, shifts []int, err error) error
 	return &Error{File: file, Msg: "not JSON: " + err.Error()}
 }
 
-// position is "line L, column C" of byte offset off (1-based).
+// position is "line L, column C" (1-based) of byte offset off.
 func position(b []byte, off int) string {
-	if off > len(b) {
-		off = len(b)
-	}
+	off = min(max(off, 0), len(b))
 	line := 1 + bytes.Count(b[:off], []byte("\n"))
 	col := off - bytes.LastIndexByte(b[:off], '\n')
 	return fmt.Sprintf("line %d, column %d", line, col)

@@ -246,7 +246,7 @@ func suiteResult(o obj) (Run, error) {
 			return run, &Error{File: o.file, Path: p, Msg: describe(e) + ", expected an expectation's result (an object)"}
 		}
 		eo := obj{m: m, path: p, file: o.file}
-		if key == "expectations" && !eo.has("success") && !eo.has("result") {
+		if key == "expectations" && !hasKey(m, "success") && !hasKey(m, "result") {
 			return run, &Error{File: o.file, Path: p, Msg: "an expectation without success or result: this looks like an expectation suite, " +
 				"expected the result of validating one (checkpoint.run() or validator.validate())"}
 		}
