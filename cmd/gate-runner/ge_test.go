@@ -59,7 +59,7 @@ func TestDataGEResults(t *testing.T) {
 		t.Errorf("validate: exit %d %s%s", code, stdout, stderr)
 	}
 	code, stdout, stderr = runMain(t, nil, "run", "-c", cfg, "--out", filepath.Join(dir, "run"))
-	if code != 1 || !strings.Contains(stdout, "basic.warning (run 2): table: expect_table_row_count_to_be_between") {
+	if code != 1 || !strings.Contains(stdout, "basic.warning (run 2): table: expect_table_row_count_to_be_between") || !strings.Contains(stdout, "3 columns: Team, ") {
 		t.Errorf("run: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
