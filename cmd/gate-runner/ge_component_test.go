@@ -16,7 +16,7 @@ import (
 // and no data file: the ge_results input reaches `gate-runner data
 // --ge-results`; an expectation that failed with severity warning passes
 // the job with a warning, a failed one fails it; with neither data nor
-// ge_results the job is not in the pipeline.
+// ge_results the job is not in the pipeline, and data alone still works.
 func TestMLGatesComponentGEResults(t *testing.T) {
 	testenv.Slow(t, "runs the ml-gates component with gitlab-ci-local")
 	glci, err := exec.LookPath("gitlab-ci-local")
@@ -101,6 +101,16 @@ include:
 		if !strings.Contains(out, want) {
 			t.Errorf("gitlab-ci-local output lacks %q", want)
 		}
+	}
+
+	// The data file alone still reaches --data (the input as a pipeline
+	// variable, which overrides the job's).
+	mustWrite(t, repo, "train.csv", "a,b\n1,x\n2,y\n3,z\n")
+	git("add", "-A")
+	git("commit", "-qm", "data")
+	out, err = run("--variable", "MLGATE_DATA=train.csv", "--variable", "MLGATE_GE_RESULTS=", "mlgate-data")
+	if err != nil || !strings.Contains(out, "Gate 2: data quality  PASS  3 rows, 2 columns: 0 of 4 checks failed.") || strings.Contains(out, "expect_") {
+		t.Errorf("data alone: %v", err)
 	}
 
 	list, err := run("--list", "--variable", "MLGATE_GE_RESULTS=")
