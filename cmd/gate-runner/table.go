@@ -33,12 +33,12 @@ func printTable(w io.Writer, r *gate.Report) {
 		if hasBaseline(g.Checks) {
 			fmt.Fprintf(tw, "  check\t%s\t%s\tdelta\tratio\trule\tstatus\n", bl, cl)
 			for _, c := range g.Checks {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, num(c.Baseline), num(c.Candidate), num(c.Delta), pct(c.Ratio), c.Rule, c.Status)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, num(c.Baseline), value(c), num(c.Delta), pct(c.Ratio), c.Rule, c.Status)
 			}
 		} else {
 			fmt.Fprintf(tw, "  check\tvalue\trule\tstatus\n")
 			for _, c := range g.Checks {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Name, num(c.Candidate), c.Rule, c.Status)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.Name, value(c), c.Rule, c.Status)
 			}
 		}
 		tw.Flush()
@@ -50,6 +50,14 @@ func printTable(w io.Writer, r *gate.Report) {
 	}
 	st := r.Overall()
 	fmt.Fprintf(w, "\nOverall: %s\n", strings.ToUpper(string(st)))
+}
+
+// value is a check's value: its Observed words, else its Candidate.
+func value(c gate.Check) string {
+	if c.Observed != "" {
+		return c.Observed
+	}
+	return num(c.Candidate)
 }
 
 func num(p *float64) string {

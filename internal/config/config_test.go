@@ -6,6 +6,18 @@ import (
 	"testing"
 )
 
+// TestLoadGEResults: gates.data.ge_results names a Great Expectations
+// result; the data gate needs no data file beside it.
+func TestLoadGEResults(t *testing.T) {
+	c, err := LoadFile("testdata/conf.data-ge-good.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := c.Gates.Data; g == nil || g.GEResults != "gx/uncommitted/validations/train.json" || g.Data != "" || g.MinRows != 100 {
+		t.Errorf("data = %+v", c.Gates.Data)
+	}
+}
+
 func TestLoadFileGood(t *testing.T) {
 	c, err := LoadFile("testdata/conf.good.yml")
 	if err != nil {
@@ -46,6 +58,8 @@ func TestLoadFileErrors(t *testing.T) {
 		"drift-warn-above-fail":   `testdata/conf.drift-warn-above-fail.yml: gates.drift.features.price: psi_warn 0.5 is above psi_fail 0.4, expected psi_warn ≤ psi_fail`,
 		"drift-negative-bad-rows": `testdata/conf.drift-negative-bad-rows.yml: gates.drift.max_bad_rows is -3, expected a count ≥ 0`,
 		"data-bad-range":          `testdata/conf.data-bad-range.yml: gates.data.columns.age: min 10 is above max 5`,
+		"data-ge-unknown-key":     `testdata/conf.data-ge-unknown-key.yml:3: unknown key "ge_result" in gates.data: expected one of columns, data, ge_results, key, label, max_bad_rows, max_duplicates, max_imbalance, max_missing, max_rows, min_rows, reference`,
+		"data-ge-list":            "testdata/conf.data-ge-list.yml:3: cannot unmarshal !!seq into string",
 		"drift-unknown-key":       `testdata/conf.drift-unknown-key.yml:3: unknown key "psi_warm" in gates.drift: expected one of alpha, bins, correction, current, drift_share_fail, effect_floor, features, ignore, max_bad_rows, psi_fail, psi_warn, push, reference, schema`,
 	}
 	for name, want := range cases {

@@ -15,6 +15,11 @@ type DataGate struct {
 	// Reference is the data (or NAME.profile.json) whose distribution the
 	// data must match; --reference overrides it. Empty: no match check.
 	Reference string `yaml:"reference"`
+	// GEResults is a Great Expectations validation result (a suite's, a
+	// checkpoint's or one expectation's JSON, GE 0.x or 1.x) whose
+	// expectations become checks of the gate; --ge-results overrides it.
+	// Empty: none. With GEResults the gate needs no Data.
+	GEResults string `yaml:"ge_results"`
 	// MinRows and MaxRows bound the number of rows (0: no bound).
 	MinRows int64 `yaml:"min_rows"`
 	MaxRows int64 `yaml:"max_rows"`

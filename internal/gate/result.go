@@ -20,6 +20,10 @@ type Check struct {
 	Delta *float64 `json:"delta,omitempty"`
 	// Ratio is Candidate / Baseline when both are known and Baseline ≠ 0.
 	Ratio *float64 `json:"ratio,omitempty"`
+	// Observed is the value under test in words when one number does not
+	// say it (a list of columns, a type name, "3 of 1313 unexpected");
+	// the report shows it in Candidate's place.
+	Observed string `json:"observed,omitempty"`
 	// Threshold is the bound the candidate was held to, when there is one.
 	Threshold *float64 `json:"threshold,omitempty"`
 	Status    Status   `json:"status"`

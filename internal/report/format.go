@@ -7,6 +7,15 @@ import (
 )
 
 // cell formats an optional number for a table: "—" when absent.
+// valueCell is a check's value for a table: its Observed words when it has
+// them, else its Candidate number.
+func valueCell(c gate.Check) string {
+	if c.Observed != "" {
+		return c.Observed
+	}
+	return cell(c.Candidate)
+}
+
 func cell(p *float64) string {
 	if p == nil {
 		return "—"

@@ -14,6 +14,7 @@ var htmlTemplate string
 
 var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"cell":    cell,
+	"value":   valueCell,
 	"delta":   deltaCell,
 	"ratio":   ratioCell,
 	"verdict": verdictWord,

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/xml"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/gate"
@@ -100,6 +101,9 @@ func checkDetail(c gate.Check) string {
 		if p != nil {
 			parts = append(parts, k+"="+gate.FormatNumber(*p))
 		}
+	}
+	if c.Observed != "" {
+		parts = append(parts, "observed="+strconv.Quote(c.Observed))
 	}
 	add("candidate", c.Candidate)
 	add("baseline", c.Baseline)

@@ -136,14 +136,14 @@ func checkTable(b *strings.Builder, g gate.Result, rows []gate.Check) {
 		}
 		fmt.Fprintf(b, "| check | %s | rule | status |\n|---|---:|---|---|\n", esc(cl))
 		for _, c := range rows {
-			fmt.Fprintf(b, "| %s | %s | %s | %s %s |\n", esc(c.Name), cell(c.Candidate), esc(c.Rule), c.Status.Mark(), c.Status)
+			fmt.Fprintf(b, "| %s | %s | %s | %s %s |\n", esc(c.Name), esc(valueCell(c)), esc(c.Rule), c.Status.Mark(), c.Status)
 		}
 		b.WriteString("\n")
 		return
 	}
 	fmt.Fprintf(b, "| check | %s | %s | Δ | ratio | rule | status |\n|---|---:|---:|---:|---:|---|---|\n", esc(bl), esc(cl))
 	for _, c := range rows {
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s %s |\n", esc(c.Name), cell(c.Baseline), cell(c.Candidate),
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s %s |\n", esc(c.Name), cell(c.Baseline), esc(valueCell(c)),
 			deltaCell(c.Delta), ratioCell(c.Ratio), esc(c.Rule), c.Status.Mark(), c.Status)
 	}
 	b.WriteString("\n")

@@ -14,6 +14,7 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/dataset"
 	"gitlab.com/mlgate/mlgate/internal/gate"
+	"gitlab.com/mlgate/mlgate/internal/gate/data/gx"
 	"gitlab.com/mlgate/mlgate/internal/gate/drift"
 )
 
@@ -24,13 +25,53 @@ const (
 	DefaultMaxImbalance  = 10
 )
 
-// Check runs Gate 2 on g.Data. Problems with the data are failed checks
-// naming the column and the numbers; an unreadable file is an error.
+// Check runs Gate 2 on g.Data and on the expectations of g.GEResults
+// (either may be empty). Problems with the data are failed checks naming
+// the column and the numbers, a failed expectation is a failed check (or a
+// warning, by its severity: package gx); an unreadable file is an error.
 func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gate.Result, error) {
 	res := gate.Result{Gate: "data", Title: "Gate 2: data quality"}
+	var summary []string
+	if g.Data != "" {
+		s, err := checkData(ctx, g, opt, &res)
+		if err != nil {
+			return res, err
+		}
+		summary = append(summary, s)
+	}
+	if g.GEResults != "" {
+		r, err := gx.ReadFile(g.GEResults)
+		if err != nil {
+			return res, err
+		}
+		checks, notes := r.Checks()
+		count := map[gate.Status]int{}
+		for _, c := range checks {
+			count[c.Status]++
+		}
+		res.Checks = append(res.Checks, checks...)
+		res.Notes = append(res.Notes, notes...)
+		summary = append(summary, fmt.Sprintf("Great Expectations: %d of %d expectations failed, %d warned (%s).",
+			count[gate.Fail], len(checks), count[gate.Warn], plural(len(r.Runs), "validation run", "validation runs")))
+	}
+	res.Finish()
+	res.Summary = strings.Join(summary, " ")
+	return res, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// checkData adds the checks of the data file to res and returns their
+// summary.
+func checkData(ctx context.Context, g *config.DataGate, opt drift.Options, res *gate.Result) (string, error) {
 	t, err := dataset.Load(ctx, g.Data, dataset.LoadOptions{MaxBadRows: g.MaxBadRows})
 	if err != nil {
-		return res, err
+		return "", err
 	}
 	add := func(c gate.Check) { res.Checks = append(res.Checks, c) }
 	if t.BadRows > 0 {
@@ -104,7 +145,7 @@ func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gate.Res
 	// Duplicates.
 	dup, err := duplicates(g.Data, g.Key, g.MaxBadRows)
 	if err != nil {
-		return res, err
+		return "", err
 	}
 	limit := g.MaxDuplicates
 	if limit == 0 {
@@ -138,14 +179,14 @@ func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gate.Res
 		if drift.IsProfilePath(g.Reference) {
 			p, perr := drift.ReadProfile(g.Reference)
 			if perr != nil {
-				return res, perr
+				return "", perr
 			}
 			rep, err = drift.CompareProfileFile(ctx, p, g.Reference, g.Data, opt)
 		} else {
 			rep, err = drift.CompareFiles(ctx, g.Reference, g.Data, opt)
 		}
 		if err != nil {
-			return res, err
+			return "", err
 		}
 		dr := rep.Result()
 		for _, c := range dr.Checks {
@@ -159,15 +200,13 @@ func Check(ctx context.Context, g *config.DataGate, opt drift.Options) (gate.Res
 		res.Notes = append(res.Notes, dr.Notes...)
 		res.Details = map[string]any{"drift": rep}
 	}
-	res.Finish()
 	failed := 0
 	for _, c := range res.Checks {
 		if c.Status == gate.Fail {
 			failed++
 		}
 	}
-	res.Summary = fmt.Sprintf("%d rows, %d columns: %d of %d checks failed.", t.Rows, len(t.Columns), failed, len(res.Checks))
-	return res, nil
+	return fmt.Sprintf("%d rows, %d columns: %d of %d checks failed.", t.Rows, len(t.Columns), failed, len(res.Checks)), nil
 }
 
 func rowsRule(g *config.DataGate) string {

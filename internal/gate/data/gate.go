@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/gate"
@@ -19,11 +20,15 @@ type Gate struct {
 var _ gate.Gate = (*Gate)(nil)
 
 // New returns the data gate of section g with the thresholds of the drift
-// section d (nil: the defaults). A section without a data file is an
+// section d (nil: the defaults). A section with neither a data file nor
+// Great Expectations results, or with a reference but no data, is an
 // input error.
 func New(g *config.DataGate, d *config.DriftGate) (*Gate, error) {
-	if g == nil || g.Data == "" {
-		return nil, gate.Input(errors.New("data needs a file: give --data FILE (or gates.data.data in the config)"))
+	if g == nil || g.Data == "" && g.GEResults == "" {
+		return nil, gate.Input(errors.New("data needs a file: give --data FILE or --ge-results FILE (or gates.data.data or gates.data.ge_results in the config)"))
+	}
+	if g.Data == "" && g.Reference != "" {
+		return nil, gate.Input(fmt.Errorf("data: reference %s needs data to compare with it: give --data FILE (or gates.data.data in the config)", g.Reference))
 	}
 	if d == nil {
 		d = &config.DriftGate{}
