@@ -57,7 +57,7 @@ func ProfileFiles(ctx context.Context, paths []string, bins, sketch int, budget 
 	var est int64
 	for i, path := range paths {
 		if i > 0 {
-			if err := sameFileColumns(paths[0], cols, path, schema); err != nil {
+			if err := sameFileColumns(paths[0], cols, path); err != nil {
 				return nil, err
 			}
 		}
@@ -84,8 +84,8 @@ func ProfileFiles(ctx context.Context, paths []string, bins, sketch int, budget 
 }
 
 // sameFileColumns checks that path has the columns of first, in that order.
-func sameFileColumns(first string, cols []string, path string, schema map[string]dataset.Kind) error {
-	got, _, err := dataset.Kinds(path, dataset.LoadOptions{Schema: schema})
+func sameFileColumns(first string, cols []string, path string) error {
+	got, _, err := dataset.Kinds(path, dataset.LoadOptions{})
 	if err != nil {
 		return err
 	}
