@@ -38,7 +38,14 @@ const ProfileVersion = 2
 // KS and Wasserstein use the reference's Sketch: the KS statistic is
 // within Sketch.RankError()/N of the exact one and Wasserstein-1 within
 // Sketch.L1/N (both bounds are stored per feature); KS p-values are
-// asymptotic.
+// asymptotic. Drift against a profile reports, per numeric feature, the
+// KS bound and a PSI bound (Feature.KSBound, Feature.PSIBound): 0 for
+// exact edges, else from stats.SketchPSIRange, which brackets each exact
+// decile with the sketch's rank bounds and bounds the PSI terms over the
+// bin counts those brackets allow.
+//
+// A profile with no features and no rows is an empty shard's (a shard
+// given no file): MergeProfiles leaves it out.
 type Profile struct {
 	Version    int    `json:"version"`
 	Source     string `json:"source"`
