@@ -8,14 +8,15 @@
 #   sharded: N x gate-runner profile --data 'part-*.csv' --shard I/N,
 #            gate-runner profile merge, drift against the merged profile
 #
-# Prints each step's wall time and peak memory (GNU time), the sharded
+# Prints each step's wall time and peak memory (GNU time; the median of
+# BENCH_REPEAT runs, default 3), the sharded
 # pipeline's critical path (the slowest shard + merge + drift: what N CI
 # runners would take) and its ratio to the single job, the wall time of
 # the N shards run at once on this machine (bounded by its cores), and the
 # largest |KS| and |PSI| difference between the two drift results with the
 # bounds they state.
 #
-#   BENCH_ROWS=200000 BENCH_SHARDS=4 BENCH_FILES=8 bash bench/bench-profile-shards.sh
+#   BENCH_ROWS=200000 BENCH_SHARDS=4 BENCH_FILES=8 BENCH_REPEAT=3 bash bench/bench-profile-shards.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,15 +53,19 @@ if [ ! -s "$parts/part-$((files - 1)).csv" ]; then
 fi
 glob="$parts/part-*.csv"
 
-# timed NAME CMD...: runs CMD under GNU time; appends "NAME seconds peak_kb".
+# timed NAME CMD...: runs CMD BENCH_REPEAT times (default 3) under GNU
+# time; appends "NAME seconds peak_kb" of the median run (by wall time).
 : > "$out/times"
 timed() {
-  local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" > "$out/$name.out" 2> "$out/$name.err" || {
-    rc=$?
+  local name=$1 k rc; shift
+  : > "$out/$name.runs"
+  for k in $(seq "${BENCH_REPEAT:-3}"); do
+    rc=0
+    /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" > "$out/$name.out" 2> "$out/$name.err" || rc=$?
     if [ "$rc" -gt 1 ]; then echo "  $name exited $rc: $(tail -n 2 "$out/$name.err" | tr '\n' ' ')" >&2; exit "$rc"; fi
-  }
-  echo "$name $(tail -n 1 "$out/$name.time")" >> "$out/times"
+    tail -n 1 "$out/$name.time" >> "$out/$name.runs"
+  done
+  echo "$name $(sort -n "$out/$name.runs" | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}')" >> "$out/times"
 }
 
 echo "single job: profile $files files, drift ..."
