@@ -53,7 +53,7 @@ func commandTable() map[string]command {
 		"concept":  {"--old FILE --new FILE --label COL [--fail-drop 0.1] [--push URL] [-c FILE] [--format F] [--out DIR]", "concept drift: AUC drop of a logistic model", runConcept},
 		"data":     {"--data FILE [--reference FILE|PROFILE] [--ge-results FILE] [-c FILE] [--format F] [--out DIR]", "Gate 2: data quality and distribution, Great Expectations results", runData},
 		"drift":    {"--reference FILE|PROFILE --current FILE [--push URL] [-c FILE] [--format F] [--out DIR]", "feature drift of current data against a reference", runDrift},
-		"profile":  {"--data FILE [--out DIR|NAME.profile.json] [--bins N] [--sketch K] [-c FILE] [--format F] | merge A.profile.json B.profile.json… [--out C.profile.json]", "store a reference profile for drift, or merge shard profiles", runProfile},
+		"profile":  {"--data FILE|GLOB... [--shard I/N|auto] [--out DIR|NAME.profile.json] [--bins N] [--sketch K] [-c FILE] [--format F] | merge A.profile.json B.profile.json… [--out C.profile.json]", "store a reference profile for drift, or merge shard profiles", runProfile},
 		"report":   {"--in DIR... [--post] [-c FILE] [--format F] [--out DIR]", "render the report files again from results.json; --post comments on the merge request", runReport},
 		"tests":    {"--junit GLOB... [--min-tests N] [-c FILE] [--format F] [--out DIR]", "Gate 1: JUnit XML reports of the model's tests", runTests},
 		"abtest":   {"[-c FILE] [--prometheus URL | --events FILE] [--format F] [--out DIR]", "Gate 4: online A/B test (promote, continue or rollback)", runABTest},

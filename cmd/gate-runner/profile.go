@@ -14,6 +14,7 @@ import (
 
 	"gitlab.com/mlgate/mlgate/internal/gate"
 	"gitlab.com/mlgate/mlgate/internal/gate/drift"
+	"gitlab.com/mlgate/mlgate/internal/gate/runner"
 	"gitlab.com/mlgate/mlgate/internal/stats"
 )
 
@@ -27,51 +28,79 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 		return runProfileMerge(m, args[1:])
 	}
 	var c common
-	var data string
+	var data listFlag
+	var shardFlag string
 	var bins, sketch int
 	var memMB int64
 	fs := m.flagSet("profile", nil)
 	c.bindConfig(fs)
 	c.bindFormat(fs)
-	fs.StringVar(&data, "data", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed; default: the config's gates.drift.reference)")
-	fs.StringVar(&c.out, "out", "", "profile file to write when its name ends in .profile.json, else a directory for DATA.profile.json (default: the config's report.out, else mlgate-out)")
+	fs.Var(&data, "data", "reference data files or globs (CSV, JSON Lines or Parquet; .gz allowed; repeatable, or several separated by commas; ** matches any depth), profiled as one dataset (default: the config's gates.drift.reference)")
+	fs.StringVar(&shardFlag, "shard", "", "profile only shard I/N of the sorted data files (round-robin: files I, I+N, I+2N, …), or auto: CI_NODE_INDEX/CI_NODE_TOTAL of a parallel: job (1/1 without them); merge the shards' profiles with profile merge")
+	fs.StringVar(&c.out, "out", "", "profile file to write when its name ends in .profile.json, else a directory for DATA.profile.json (DATA-shard-I-of-N.profile.json for a shard) (default: the config's report.out, else mlgate-out)")
 	fs.IntVar(&bins, "bins", stats.DefaultBins, "reference-quantile bins for PSI (default: the config's gates.drift.bins, else 10)")
 	fs.IntVar(&sketch, "sketch", stats.DefaultSketch, "sketch compression K: at most 2K+1 points a numeric feature, each compression moves ≤ 1/(2K) of rank (the profile stores the exact KS and Wasserstein error bounds)")
 	fs.Int64Var(&memMB, "memory", 1024, "MiB of numeric values a one-pass, in-memory profile may hold; larger files are streamed twice with memory bounded by the number of columns (0: always in memory)")
-	cfg, err := m.parseGate(fs, &c, args)
+	cfg, err := m.parseGate(fs, &c, multiArgs(args, "data"))
 	if err != nil {
 		return err
 	}
+	patterns := splitList(data)
 	if g := cfg.Gates.Drift; g != nil {
-		if data == "" && !drift.IsProfilePath(g.Reference) {
-			data = g.Reference
+		if len(patterns) == 0 && g.Reference != "" && !drift.IsProfilePath(g.Reference) {
+			patterns = []string{g.Reference}
 		}
 		if !flagSet(fs, "bins") && g.Bins > 0 {
 			bins = g.Bins
 		}
 	}
-	if data == "" {
+	if len(patterns) == 0 {
 		return gate.Input(errors.New("profile needs --data FILE (or gates.drift.reference in the config) (or: profile merge A.profile.json B.profile.json … [--out C.profile.json])"))
 	}
-	out, err := profilePath(cmp.Or(c.out, cfg.Report.Out, "mlgate-out"), data)
-	if err != nil {
-		return err
+	sh := shard{1, 1}
+	if shardFlag != "" {
+		if sh, err = parseShard(shardFlag, m.Getenv); err != nil {
+			return gate.Input(err)
+		}
 	}
 	if bins < 2 || bins > 10000 || sketch < 1 || sketch > 1<<22 {
 		return gate.Input(fmt.Errorf("--bins %d --sketch %d: expected 2 ≤ bins ≤ 10000 and 1 ≤ sketch ≤ 4194304", bins, sketch))
 	}
-	if prev := debug.SetMemoryLimit(-1); memMB > 0 && prev == math.MaxInt64 {
-		// Unless GOMEMLIMIT says otherwise, a soft heap limit keeps the
-		// garbage collector from letting short-lived blocks pile up.
-		debug.SetMemoryLimit((memMB + 512) << 20)
-		defer debug.SetMemoryLimit(prev)
-	}
-	p, err := drift.ProfileFile(ctx, data, bins, sketch, memMB<<20)
+	files, err := runner.ExpandGlobs(patterns)
 	if err != nil {
-		if ctx.Err() != nil {
-			return err
+		return gate.Input(fmt.Errorf("--data: %w", err))
+	}
+	for _, f := range files {
+		if drift.IsProfilePath(f) {
+			return gate.Input(fmt.Errorf("--data %s: a stored profile, expected data files (CSV, JSON Lines or Parquet); merge profiles with profile merge", f))
 		}
-		return gate.Input(err)
+	}
+	name := datasetName(patterns[0])
+	if sh.Total > 1 {
+		name += fmt.Sprintf("-shard-%d-of-%d", sh.Index, sh.Total)
+	}
+	out, err := profilePath(cmp.Or(c.out, cfg.Report.Out, "mlgate-out"), name)
+	if err != nil {
+		return err
+	}
+	mine := sh.pick(files)
+	var p *drift.Profile
+	if len(mine) == 0 {
+		p = drift.EmptyProfile(bins, sketch)
+	} else {
+		if prev := debug.SetMemoryLimit(-1); memMB > 0 && prev == math.MaxInt64 {
+			// Unless GOMEMLIMIT says otherwise, a soft heap limit keeps the
+			// garbage collector from letting short-lived blocks pile up.
+			debug.SetMemoryLimit((memMB + 512) << 20)
+			defer debug.SetMemoryLimit(prev)
+		}
+		p, err = drift.ProfileFiles(ctx, mine, bins, sketch, memMB<<20)
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			return gate.Input(err)
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return fmt.Errorf("write profile: %w", err)
@@ -79,19 +108,54 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 	if err := drift.WriteProfile(out, p); err != nil {
 		return fmt.Errorf("write profile: %w", err)
 	}
+	src := strings.Join(mine, ", ")
+	if len(mine) == 0 {
+		src = fmt.Sprintf("no file (shard %s of %d files: an empty profile, which profile merge leaves out)", sh, len(files))
+	} else if sh.Total > 1 {
+		src = fmt.Sprintf("%s (shard %s of %d files)", src, sh, len(files))
+	}
 	switch c.format {
 	case "json":
-		b, err := json.MarshalIndent(map[string]any{"profile": out, "data": data, "features": len(p.Features), "rows": p.Rows}, "", "  ")
+		b, err := json.MarshalIndent(map[string]any{"profile": out, "data": strings.Join(mine, ", "), "files": mine, "shard": sh.String(), "features": len(p.Features), "rows": p.Rows}, "", "  ")
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "%s\n", b)
 	case "markdown":
-		fmt.Fprintf(m.Stdout, "| profile | data | features | rows |\n|---|---|---:|---:|\n| %s | %s | %d | %d |\n", out, data, len(p.Features), p.Rows)
+		fmt.Fprintf(m.Stdout, "| profile | data | features | rows |\n|---|---|---:|---:|\n| %s | %s | %d | %d |\n", out, src, len(p.Features), p.Rows)
 	default:
-		fmt.Fprintf(m.Stdout, "Wrote %s: %d features, %d rows of %s\n", out, len(p.Features), p.Rows, data)
+		fmt.Fprintf(m.Stdout, "Wrote %s: %d features, %d rows of %s\n", out, len(p.Features), p.Rows, src)
 	}
 	return nil
+}
+
+// datasetName names the profile of the files a pattern matches: its base
+// name up to the first dot, without glob characters and the separators
+// they leave at the ends ("data/part-*.csv" → "part"); "data" when
+// nothing is left.
+func datasetName(pattern string) string {
+	name := filepath.Base(pattern)
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		name = name[:i]
+	}
+	if strings.ContainsAny(name, "*?[]") {
+		name = strings.Trim(strings.Map(func(r rune) rune {
+			if strings.ContainsRune("*?[]", r) {
+				return -1
+			}
+			return r
+		}, name), "-_")
+	}
+	return cmp.Or(name, "data")
+}
+
+// splitList splits repeated list flags on commas, spaces and newlines.
+func splitList(vals []string) []string {
+	var out []string
+	for _, s := range vals {
+		out = append(out, strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })...)
+	}
+	return out
 }
 
 // profilePath is where `profile --out OUT` writes the profile of data: OUT

@@ -17,7 +17,7 @@ func runTests(ctx context.Context, m *Main, args []string) error {
 	fset := m.flagSet("tests", &c)
 	fset.Var(&globs, "junit", "JUnit XML report files or globs (repeatable; ** matches any depth)")
 	fset.IntVar(&minTests, "min-tests", -1, "fewest tests that must run (default: the config's min_tests, else 1)")
-	if err := m.parse(fset, junitArgs(args)); err != nil {
+	if err := m.parse(fset, multiArgs(args, "junit")); err != nil {
 		return err
 	}
 	if err := c.checkFormat(); err != nil {
@@ -32,10 +32,7 @@ func runTests(ctx context.Context, m *Main, args []string) error {
 		g = &config.TestsGate{}
 	}
 	if len(globs) > 0 {
-		g.JUnit = nil
-		for _, s := range globs {
-			g.JUnit = append(g.JUnit, strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })...)
-		}
+		g.JUnit = splitList(globs)
 	}
 	if minTests >= 0 {
 		g.MinTests = &minTests
@@ -48,15 +45,15 @@ func runTests(ctx context.Context, m *Main, args []string) error {
 	return m.finishOne(&c, cfg, res)
 }
 
-// junitArgs lets --junit take several files, as an unquoted glob expands
-// in the shell (--junit reports/a.xml reports/b.xml): the arguments after
-// a --junit value that are not flags become further --junit values.
-func junitArgs(args []string) []string {
+// multiArgs lets a list flag (--junit, --data) take several files, as an
+// unquoted glob expands in the shell (--junit reports/a.xml reports/b.xml):
+// the arguments after its value that are not flags become further values.
+func multiArgs(args []string, name string) []string {
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		out = append(out, a)
-		if a != "--junit" && a != "-junit" {
+		if a != "--"+name && a != "-"+name {
 			continue
 		}
 		if i+1 < len(args) {
@@ -65,7 +62,7 @@ func junitArgs(args []string) []string {
 		}
 		for i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
 			i++
-			out = append(out, "--junit", args[i])
+			out = append(out, "--"+name, args[i])
 		}
 	}
 	return out

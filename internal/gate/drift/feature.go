@@ -29,6 +29,12 @@ type Feature struct {
 	KSExact                                bool
 	// ksMethod overrides exact/asymptotic ("profile": from a sketch).
 	ksMethod string
+	// KSBound and PSIBound bound how far KSStatistic and PSI computed
+	// against a stored profile may be from the exact ones against the
+	// profiled data (see Profile); they are written only then. PSIBound
+	// is 0 for a profile with exact edges and NaN when no bound can be
+	// given (see stats.SketchPSIRange).
+	KSBound, PSIBound float64
 	// Categorical.
 	Chi2, Chi2PValue float64
 	DoF              int
@@ -122,6 +128,10 @@ func (f Feature) MarshalJSON() ([]byte, error) {
 			method = ""
 		}
 		_ = val("ks_method", method)
+		if f.ksMethod == "profile" {
+			num("ks_error_bound", f.KSBound)
+			num("psi_error_bound", f.PSIBound)
+		}
 	}
 	num("p_adjusted", f.PAdjusted)
 	_ = val("n_reference", f.NRef)

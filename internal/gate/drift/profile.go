@@ -38,7 +38,14 @@ const ProfileVersion = 2
 // KS and Wasserstein use the reference's Sketch: the KS statistic is
 // within Sketch.RankError()/N of the exact one and Wasserstein-1 within
 // Sketch.L1/N (both bounds are stored per feature); KS p-values are
-// asymptotic.
+// asymptotic. Drift against a profile reports, per numeric feature, the
+// KS bound and a PSI bound (Feature.KSBound, Feature.PSIBound): 0 for
+// exact edges, else from stats.SketchPSIRange, which brackets each exact
+// decile with the sketch's rank bounds and bounds the PSI terms over the
+// bin counts those brackets allow.
+//
+// A profile with no features and no rows is an empty shard's (a shard
+// given no file): MergeProfiles leaves it out.
 type Profile struct {
 	Version    int    `json:"version"`
 	Source     string `json:"source"`
@@ -72,6 +79,17 @@ type FeatureProfile struct {
 	// Categories are the category counts (categorical, boolean).
 	Categories map[string]int64 `json:"categories,omitempty"`
 }
+
+// EmptyProfile returns the profile of an empty shard: no columns, no rows.
+// MergeProfiles leaves it out; bins and sketch are recorded all the same.
+func EmptyProfile(bins, sketch int) *Profile {
+	return &Profile{Version: ProfileVersion, Bins: bins, SketchSize: sketch, Shards: 1, Features: []FeatureProfile{}}
+}
+
+// IsEmpty reports whether p is the profile of an empty shard (no columns).
+// A profile of a file with a header and no rows has its columns, so it is
+// not empty.
+func (p *Profile) IsEmpty() bool { return len(p.Features) == 0 && p.Rows == 0 }
 
 // IsProfilePath reports whether path names a profile (*.profile.json).
 func IsProfilePath(path string) bool {
@@ -165,6 +183,9 @@ func ReadProfile(path string) (*Profile, error) {
 // compares it with the profile.
 func CompareProfileFile(ctx context.Context, p *Profile, profilePath, curPath string, opt Options) (*Report, error) {
 	opt = opt.Defaults()
+	if p.IsEmpty() {
+		return nil, &dataset.RowError{File: profilePath, Msg: "the profile of an empty shard (no columns): merge the shards' profiles (gate-runner profile merge) and compare against the merged one"}
+	}
 	start := time.Now()
 	kinds := make(map[string]dataset.Kind, len(p.Features))
 	for _, f := range p.Features {
@@ -194,7 +215,7 @@ func CompareProfileFile(ctx context.Context, p *Profile, profilePath, curPath st
 		var f Feature
 		switch fp.Type {
 		case dataset.Numeric, dataset.Timestamp:
-			f = profileNumeric(fp, s.SortParts(c.Parts))
+			f = profileNumeric(fp, p.Bins, p.EdgesApproximate, s.SortParts(c.Parts))
 			c.Parts = nil
 		default:
 			f = categoricalFeature(fp.Name, fp.Type, fp.Categories, c.Counts)
@@ -212,11 +233,13 @@ func CompareProfileFile(ctx context.Context, p *Profile, profilePath, curPath st
 	return r, nil
 }
 
-// profileNumeric compares a sorted current sample with a numeric profile.
-func profileNumeric(fp FeatureProfile, cur []float64) Feature {
+// profileNumeric compares a sorted current sample with a numeric profile
+// of bins bins, whose edges are approximate (a merged profile's) or exact.
+func profileNumeric(fp FeatureProfile, bins int, approximate bool, cur []float64) Feature {
 	nan := math.NaN()
 	f := Feature{Name: fp.Name, Type: fp.Type, NRef: fp.N, NCur: int64(len(cur)), PSI: nan, KL: nan, JSDistance: nan,
-		KSStatistic: nan, KSPValue: nan, Wasserstein: nan, Chi2: nan, Chi2PValue: nan, pValue: nan, ksMethod: "profile"}
+		KSStatistic: nan, KSPValue: nan, Wasserstein: nan, Chi2: nan, Chi2PValue: nan, pValue: nan, ksMethod: "profile",
+		KSBound: nan, PSIBound: nan}
 	if fp.N == 0 || len(cur) == 0 || fp.Sketch == nil {
 		return f
 	}
@@ -225,6 +248,14 @@ func profileNumeric(fp FeatureProfile, cur []float64) Feature {
 	rs, cs := stats.Shares(f.refCounts), stats.Shares(f.curCounts)
 	f.PSI, f.KL, f.JSDistance = stats.PSI(rs, cs), stats.KL(rs, cs), stats.JSDistance(rs, cs)
 	f.KSStatistic, f.Wasserstein = stats.SketchKSW(fp.Sketch, fp.N, cur)
+	f.KSBound, f.PSIBound = float64(fp.Sketch.RankError())/float64(fp.N), 0
+	if approximate {
+		if lo, hi, ok := stats.SketchPSIRange(fp.Sketch, fp.N, bins, cur); ok {
+			f.PSIBound = max(hi-f.PSI, f.PSI-lo, 0)
+		} else {
+			f.PSIBound = nan
+		}
+	}
 	m, n := float64(max(fp.N, int64(len(cur)))), float64(min(fp.N, int64(len(cur))))
 	f.KSPValue = stats.KSTwoSF(f.KSStatistic, int(math.RoundToEven(m*n/(m+n))))
 	f.pValue = f.KSPValue

@@ -24,10 +24,29 @@ var ErrNoProfiles = errors.New("no profiles to merge")
 // its bin counts the sketch's weights between them, so it is marked
 // EdgesApproximate: the rank of each edge in the whole data, and each bin
 // count, are within the merged sketch's RankError of the exact ones.
+//
+// The profile of an empty shard (IsEmpty) adds nothing and is left out;
+// when only one profile remains it is returned as it is, exact edges and
+// all, so that one shard's merge changes nothing. Only empty profiles is
+// an error.
 func MergeProfiles(paths []string, ps []*Profile) (*Profile, error) {
 	if len(ps) == 0 || len(ps) != len(paths) {
 		return nil, ErrNoProfiles
 	}
+	var keptPaths []string
+	var kept []*Profile
+	for i, p := range ps {
+		if !p.IsEmpty() {
+			keptPaths, kept = append(keptPaths, paths[i]), append(kept, p)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, &dataset.RowError{File: strings.Join(paths, ", "), Msg: "every profile is of an empty shard (no columns): expected at least one profile of data"}
+	}
+	if len(kept) == 1 {
+		return kept[0], nil
+	}
+	paths, ps = keptPaths, kept
 	first := ps[0]
 	for s, p := range ps[1:] {
 		if err := sameLayout(paths[0], first, paths[s+1], p); err != nil {

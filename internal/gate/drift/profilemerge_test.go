@@ -175,6 +175,15 @@ func TestMergeShards(t *testing.T) {
 		if d := math.Abs(g.PSI - want); d > bound+1e-12 {
 			t.Errorf("%s: PSI %v from the merged profile, %v from the exact reference at its edges: off by %v > %v", f.Name, g.PSI, want, d, bound)
 		}
+		// What drift reports: the exact KS and PSI (the whole file's own
+		// deciles as edges) within the bounds it states.
+		if d := math.Abs(g.KSStatistic - e.KSStatistic); d > g.KSBound+1e-12 || g.KSBound != float64(s.RankError())/nf {
+			t.Errorf("%s: KS %v from the merged profile, %v exact: off by %v, stated bound %v", f.Name, g.KSStatistic, e.KSStatistic, d, g.KSBound)
+		}
+		if d := math.Abs(g.PSI - e.PSI); !(d <= g.PSIBound+1e-12) {
+			t.Errorf("%s: PSI %v from the merged profile, %v exact: off by %v, stated bound %v", f.Name, g.PSI, e.PSI, d, g.PSIBound)
+		}
+		t.Logf("%s: exact PSI %.5f, merged %.5f, stated bound %.3g", f.Name, e.PSI, g.PSI, g.PSIBound)
 		t.Logf("%s: KS %.5f (exact %.5f, bound %.2g), W %.5g (exact %.5g, bound %.2g), PSI %.5f (same edges %.5f, bound %.2g; whole-file edges %.5f)",
 			f.Name, g.KSStatistic, e.KSStatistic, float64(s.RankError())/nf, g.Wasserstein, e.Wasserstein, s.L1/nf, g.PSI, want, bound, e.PSI)
 	}

@@ -4,12 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
 	"gitlab.com/mlgate/mlgate/internal/stats"
 )
 
-// profileStream profiles a file in two passes whose memory grows with the
+// profileStream profiles files (one dataset) in two passes whose memory grows with the
 // number of features, not rows.
 //
 // Pass 1 builds each numeric feature's sketch (per worker, merged at the
@@ -20,7 +21,7 @@ import (
 // pass counts the values below lo and equal to lo or hi and keeps only
 // those strictly between, about 2·(RankUp + RankDown) per decile; sorting
 // them gives the two values exactly, and with them the exact bin counts.
-func profileStream(ctx context.Context, path string, cols []string, kinds []dataset.Kind, bins, k, workers int) (*Profile, error) {
+func profileStream(ctx context.Context, paths []string, cols []string, kinds []dataset.Kind, bins, k, workers int) (*Profile, error) {
 	type pass1 struct {
 		scratch  stats.SketchScratch
 		builders []*stats.SketchBuilder
@@ -29,7 +30,7 @@ func profileStream(ctx context.Context, path string, cols []string, kinds []data
 	}
 	isNum := func(i int) bool { return kinds[i] == dataset.Numeric || kinds[i] == dataset.Timestamp }
 	states := make([]*pass1, max(workers, 1))
-	rows, err := dataset.Stream(ctx, path, cols, kinds, workers, func(w int, b *dataset.Block) error {
+	rows, err := streamAll(ctx, paths, cols, kinds, workers, func(w int, b *dataset.Block) error {
 		st := states[w]
 		if st == nil {
 			st = &pass1{builders: make([]*stats.SketchBuilder, len(cols)), counts: make([]map[string]int64, len(cols)), missing: make([]int64, len(cols))}
@@ -57,7 +58,7 @@ func profileStream(ctx context.Context, path string, cols []string, kinds []data
 	if err != nil {
 		return nil, err
 	}
-	p := &Profile{Version: ProfileVersion, Source: path, Rows: rows, Bins: bins, SketchSize: k, Shards: 1,
+	p := &Profile{Version: ProfileVersion, Source: strings.Join(paths, " + "), Rows: rows, Bins: bins, SketchSize: k, Shards: 1,
 		Features: make([]FeatureProfile, len(cols))}
 	for i, c := range cols {
 		f := FeatureProfile{Name: c, Type: kinds[i], Min: math.Inf(1), Max: math.Inf(-1)}
@@ -95,7 +96,7 @@ func profileStream(ctx context.Context, path string, cols []string, kinds []data
 		p.Features[i] = f
 	}
 	states = nil
-	if err := exactEdges(ctx, path, cols, kinds, workers, p); err != nil {
+	if err := exactEdges(ctx, paths, cols, kinds, workers, p); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -103,7 +104,7 @@ func profileStream(ctx context.Context, path string, cols []string, kinds []data
 
 // exactEdges is pass 2: it sets every numeric feature's Edges and Counts
 // to the exact ones (see profileStream).
-func exactEdges(ctx context.Context, path string, cols []string, kinds []dataset.Kind, workers int, p *Profile) error {
+func exactEdges(ctx context.Context, paths []string, cols []string, kinds []dataset.Kind, workers int, p *Profile) error {
 	plans := make([]*stats.EdgePlan, len(cols))
 	for i := range p.Features {
 		f := &p.Features[i]
@@ -113,7 +114,7 @@ func exactEdges(ctx context.Context, path string, cols []string, kinds []dataset
 	}
 	// Each worker collects into its own brackets; they are added up after.
 	perWorker := make([][]*stats.EdgePlan, max(workers, 1))
-	_, err := dataset.Stream(ctx, path, cols, kinds, workers, func(w int, b *dataset.Block) error {
+	_, err := streamAll(ctx, paths, cols, kinds, workers, func(w int, b *dataset.Block) error {
 		mine := perWorker[w]
 		if mine == nil {
 			mine = make([]*stats.EdgePlan, len(plans))
@@ -147,9 +148,23 @@ func exactEdges(ctx context.Context, path string, cols []string, kinds []dataset
 		f := &p.Features[i]
 		edges, counts, err := pl.Resolve()
 		if err != nil {
-			return fmt.Errorf("%s: column %q: %w", path, f.Name, err)
+			return fmt.Errorf("%s: column %q: %w", strings.Join(paths, " + "), f.Name, err)
 		}
 		f.Edges, f.Counts = edges, counts
 	}
 	return nil
+}
+
+// streamAll streams the files one after the other to fn and returns the
+// rows they hold.
+func streamAll(ctx context.Context, paths []string, cols []string, kinds []dataset.Kind, workers int, fn func(worker int, b *dataset.Block) error) (int64, error) {
+	var rows int64
+	for _, path := range paths {
+		n, err := dataset.Stream(ctx, path, cols, kinds, workers, fn)
+		if err != nil {
+			return 0, err
+		}
+		rows += n
+	}
+	return rows, nil
 }

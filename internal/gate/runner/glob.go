@@ -10,9 +10,12 @@ import (
 	"strings"
 )
 
-// ExpandGlobs returns the files the patterns match, sorted and without
-// repeats. A pattern that matches nothing is an error naming it; a plain
-// path that does not exist is reported as missing.
+// ExpandGlobs returns the inputs the patterns match, sorted and without
+// repeats: the one place a list of patterns becomes a list of inputs (JUnit
+// reports, data files), so that a new kind of input plugs in here. A
+// pattern that matches nothing is an error naming it; a plain path that
+// does not exist is reported as missing. Callers add what the inputs are
+// for (the flag or config key) to the error.
 func ExpandGlobs(patterns []string) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
@@ -26,15 +29,15 @@ func ExpandGlobs(patterns []string) ([]string, error) {
 			matches, err = filepath.Glob(p)
 		default:
 			if _, serr := os.Stat(p); serr != nil {
-				return nil, fmt.Errorf("junit report %s: %w", p, serr)
+				return nil, serr
 			}
 			matches = []string{p}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("--junit %q: %w", p, err)
+			return nil, fmt.Errorf("%q: %w", p, err)
 		}
 		if len(matches) == 0 {
-			return nil, fmt.Errorf("--junit %q matches no file", p)
+			return nil, fmt.Errorf("%q matches no file", p)
 		}
 		for _, f := range matches {
 			if !seen[f] {

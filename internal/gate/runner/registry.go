@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"gitlab.com/mlgate/mlgate/internal/config"
 	"gitlab.com/mlgate/mlgate/internal/gate"
@@ -39,7 +40,7 @@ func (r *Runner) tests(cfg *config.Config) (gate.Gate, error) {
 	}
 	files, err := ExpandGlobs(g.JUnit)
 	if err != nil {
-		return nil, gate.Input(err)
+		return nil, gate.Input(fmt.Errorf("junit reports: %w", err))
 	}
 	return &tests.Gate{Files: files, Min: g.Min()}, nil
 }
