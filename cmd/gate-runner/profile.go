@@ -33,7 +33,7 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("profile", nil)
 	c.bindConfig(fs)
 	c.bindFormat(fs)
-	fs.StringVar(&data, "data", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed; default: the config's gates.drift.reference)")
+	fs.StringVar(&data, "data", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed), or s3://bucket/key, or many objects as one dataset (s3://bucket/prefix/ or a pattern such as s3://bucket/day=*/part-*.parquet); default: the config's gates.drift.reference")
 	fs.StringVar(&c.out, "out", "", "profile file to write when its name ends in .profile.json, else a directory for DATA.profile.json (default: the config's report.out, else mlgate-out)")
 	fs.IntVar(&bins, "bins", stats.DefaultBins, "reference-quantile bins for PSI (default: the config's gates.drift.bins, else 10)")
 	fs.IntVar(&sketch, "sketch", stats.DefaultSketch, "sketch compression K: at most 2K+1 points a numeric feature, each compression moves ≤ 1/(2K) of rank (the profile stores the exact KS and Wasserstein error bounds)")
@@ -98,6 +98,9 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 // itself when it names a profile, else DATA.profile.json in the directory
 // OUT, DATA the data file's name without its extensions.
 func profilePath(out, data string) (string, error) {
+	if strings.HasPrefix(out, "s3://") {
+		return "", gate.Input(fmt.Errorf("--out %s: profiles are written to local files only; write it locally and upload it (drift reads s3:// profiles)", out))
+	}
 	if drift.IsProfilePath(out) {
 		return out, nil
 	}
@@ -108,7 +111,14 @@ func profilePath(out, data string) (string, error) {
 }
 
 func profilePathIn(dir, data string) string {
-	name := filepath.Base(data)
+	// The name of a file, of an object, or of a dataset's prefix or
+	// pattern (s3://b/day=*/part-*.parquet: part-_), without wildcards.
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune("*?[]", r) {
+			return '_'
+		}
+		return r
+	}, filepath.Base(strings.TrimSuffix(data, "/")))
 	if i := strings.IndexByte(name, '.'); i > 0 {
 		name = name[:i]
 	}
@@ -135,6 +145,9 @@ func runProfileMerge(m *Main, args []string) error {
 	}
 	if len(paths) == 0 {
 		return gate.Input(errors.New("profile merge needs the profiles to merge: profile merge A.profile.json B.profile.json … [--out C.profile.json]"))
+	}
+	if strings.HasPrefix(out, "s3://") {
+		return gate.Input(fmt.Errorf("--out %s: profiles are written to local files only; write it locally and upload it", out))
 	}
 	if out != "" && !drift.IsProfilePath(out) {
 		return gate.Input(fmt.Errorf("--out %s: a profile's name must end in .profile.json (drift recognises it by that)", out))
