@@ -85,7 +85,7 @@ func Start(t testing.TB) *Server {
 	if err := os.WriteFile(filepath.Join(iam, "users.json"), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	addr := freePort(t)
+	addr := FreeAddr(t)
 	s.Endpoint = "http://" + addr
 	var log bytes.Buffer
 	cmd := exec.Command(bin, "--access", s.Access, "--secret", s.Secret, "--port", addr,
@@ -139,8 +139,8 @@ func cleanEnv() []string {
 	return env
 }
 
-// freePort returns a loopback address with a port free at the time.
-func freePort(t testing.TB) string {
+// FreeAddr returns a loopback address with a port free at the time.
+func FreeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
