@@ -41,6 +41,9 @@ type Server struct {
 // versitygw on PATH, else in $(go env GOPATH)/bin) or "".
 func Binary() string {
 	if p := os.Getenv("MLGATE_VERSITYGW"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return ""
+		}
 		return p
 	}
 	if p, err := exec.LookPath("versitygw"); err == nil {
