@@ -108,6 +108,9 @@ func (m *Main) usage(w io.Writer) {
 		c := commands[n]
 		fmt.Fprintf(w, "  %-9s %s\n            %s\n", n, c.usage, c.summary)
 	}
+	fmt.Fprintln(w, "\nData and profile paths may be s3://bucket/key URLs (endpoint and credentials from AWS_ENDPOINT_URL,")
+	fmt.Fprintln(w, "AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ~/.aws/credentials or a web identity); a key")
+	fmt.Fprintln(w, "ending in / or with a wildcard (s3://bucket/day=*/part-*.parquet) reads many objects as one dataset.")
 	fmt.Fprintln(w, "\nExit codes: 0 pass (or warn), 1 a gate failed (promote: refused), 2 wrong input or config.")
 }
 

@@ -14,7 +14,7 @@ func runData(ctx context.Context, m *Main, args []string) error {
 	var c common
 	var data, ref, ge string
 	fs := m.flagSet("data", &c)
-	fs.StringVar(&data, "data", "", "training data file (CSV, JSON Lines or Parquet; .gz allowed)")
+	fs.StringVar(&data, "data", "", "training data file (CSV, JSON Lines or Parquet; .gz allowed), local or s3://bucket/key (s3://bucket/prefix/ or a pattern: many objects as one)")
 	fs.StringVar(&ref, "reference", "", "reference data file or NAME.profile.json the distribution must match")
 	fs.StringVar(&ge, "ge-results", "", "Great Expectations validation result JSON (a suite's or a checkpoint's, GE 0.x or 1.x): each expectation becomes a check")
 	cfg, err := m.parseGate(fs, &c, args)

@@ -21,8 +21,8 @@ func runDrift(ctx context.Context, m *Main, args []string) error {
 	var ref, cur, push string
 	maxBad := int64(-1)
 	fs := m.flagSet("drift", &c)
-	fs.StringVar(&ref, "reference", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed), or a NAME.profile.json from gate-runner profile")
-	fs.StringVar(&cur, "current", "", "current data file, with the reference's columns")
+	fs.StringVar(&ref, "reference", "", "reference data file (CSV, JSON Lines or Parquet; .gz allowed), or a NAME.profile.json from gate-runner profile; local, or s3://bucket/key (s3://bucket/prefix/ or a pattern: many objects as one)")
+	fs.StringVar(&cur, "current", "", "current data file, with the reference's columns (local or s3://, as --reference)")
 	fs.StringVar(&push, "push", "", "Pushgateway URL to push the drift metrics to (job mlgate_drift, grouped by model)")
 	fs.Int64Var(&maxBad, "max-bad-rows", -1, "rows of each file that do not parse to skip and count instead of exiting 2 (default: the config's max_bad_rows, else 0)")
 	cfg, err := m.parseGate(fs, &c, args)

@@ -35,7 +35,7 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("profile", nil)
 	c.bindConfig(fs)
 	c.bindFormat(fs)
-	fs.Var(&data, "data", "reference data files or globs (CSV, JSON Lines or Parquet; .gz allowed; repeatable, or several separated by commas; ** matches any depth), profiled as one dataset (default: the config's gates.drift.reference)")
+	fs.Var(&data, "data", "reference data files or globs (CSV, JSON Lines or Parquet; .gz allowed; repeatable, or several separated by commas; ** matches any depth), or s3://bucket/key URLs, prefixes (s3://bucket/day=01/) and patterns (s3://bucket/day=*/part-*.parquet), profiled as one dataset (default: the config's gates.drift.reference)")
 	fs.StringVar(&shardFlag, "shard", "", "profile only shard I/N of the sorted data files (round-robin: files I, I+N, I+2N, …), or auto: CI_NODE_INDEX/CI_NODE_TOTAL of a parallel: job (1/1 without them); merge the shards' profiles with profile merge")
 	fs.StringVar(&c.out, "out", "", "profile file to write when its name ends in .profile.json, else a directory for DATA.profile.json (DATA-shard-I-of-N.profile.json for a shard) (default: the config's report.out, else mlgate-out)")
 	fs.IntVar(&bins, "bins", stats.DefaultBins, "reference-quantile bins for PSI (default: the config's gates.drift.bins, else 10)")
@@ -66,7 +66,7 @@ func runProfile(ctx context.Context, m *Main, args []string) error {
 	if bins < 2 || bins > 10000 || sketch < 1 || sketch > 1<<22 {
 		return gate.Input(fmt.Errorf("--bins %d --sketch %d: expected 2 ≤ bins ≤ 10000 and 1 ≤ sketch ≤ 4194304", bins, sketch))
 	}
-	files, err := runner.ExpandGlobs(patterns)
+	files, err := runner.ExpandGlobs(ctx, patterns)
 	if err != nil {
 		return gate.Input(fmt.Errorf("--data: %w", err))
 	}
@@ -162,6 +162,9 @@ func splitList(vals []string) []string {
 // itself when it names a profile, else DATA.profile.json in the directory
 // OUT, DATA the data file's name without its extensions.
 func profilePath(out, data string) (string, error) {
+	if strings.HasPrefix(out, "s3://") {
+		return "", gate.Input(fmt.Errorf("--out %s: profiles are written to local files only; write it locally and upload it (drift reads s3:// profiles)", out))
+	}
 	if drift.IsProfilePath(out) {
 		return out, nil
 	}
@@ -196,6 +199,9 @@ func runProfileMerge(m *Main, args []string) error {
 		}
 		paths = append(paths, fs.Arg(0))
 		args = fs.Args()[1:]
+	}
+	if strings.HasPrefix(out, "s3://") {
+		return gate.Input(fmt.Errorf("--out %s: profiles are written to local files only; write it locally and upload it", out))
 	}
 	if len(paths) == 0 {
 		return gate.Input(errors.New("profile merge needs the profiles to merge: profile merge A.profile.json B.profile.json … [--out C.profile.json]"))

@@ -7,6 +7,8 @@ import (
 	"io"
 	"runtime"
 	"slices"
+
+	"gitlab.com/mlgate/mlgate/internal/dataset/blob"
 )
 
 // Column holds one column of a file, reduced to what the drift and data
@@ -138,22 +140,11 @@ func Load(ctx context.Context, path string, opt LoadOptions) (*Table, error) {
 			}
 		}
 	}
-	f, _ := FormatOf(path)
 	var accs []*accumulator
-	switch f {
-	case CSV:
-		var l csvLoad
-		accs, l, err = loadCSV(ctx, path, cols, kinds, csvOptions{workers: opt.Workers, block: blockSize, maxBad: opt.MaxBadRows})
-		t.Rows, t.BadRows, t.FirstBadRow = l.rows, l.bad, l.firstBad
-	case Parquet:
-		accs, t.Rows, err = loadParquet(ctx, path, cols, kinds, opt.Workers)
-	default:
-		var a *accumulator
-		a, t.BadRows, t.FirstBadRow, err = loadRows(ctx, path, kinds, opt.MaxBadRows)
-		accs, t.Rows = []*accumulator{a}, int64(0)
-		if a != nil {
-			t.Rows = a.rows
-		}
+	if blob.IsMany(path) {
+		accs, err = loadMany(ctx, path, t, cols, kinds, opt)
+	} else {
+		accs, t.Rows, t.BadRows, t.FirstBadRow, err = loadOne(ctx, path, cols, kinds, opt)
 	}
 	if err != nil {
 		return nil, err
@@ -163,6 +154,30 @@ func Load(ctx context.Context, path string, opt LoadOptions) (*Table, error) {
 		t.Columns = slices.DeleteFunc(t.Columns, func(c *Column) bool { return !slices.Contains(opt.Only, c.Name) })
 	}
 	return t, nil
+}
+
+// loadOne reads one file or object with the given kinds into
+// accumulators, and counts its rows and the bad rows it skipped.
+func loadOne(ctx context.Context, path string, cols []string, kinds []Kind, opt LoadOptions) (accs []*accumulator, rows, bad int64, first *RowError, err error) {
+	f, err := FormatOf(path)
+	if err != nil {
+		return nil, 0, 0, nil, err
+	}
+	switch f {
+	case CSV:
+		var l csvLoad
+		accs, l, err = loadCSV(ctx, path, cols, kinds, csvOptions{workers: opt.Workers, block: blockSize, maxBad: opt.MaxBadRows})
+		return accs, l.rows, l.bad, l.firstBad, err
+	case Parquet:
+		accs, rows, err = loadParquet(ctx, path, cols, kinds, opt.Workers)
+		return accs, rows, 0, nil, err
+	}
+	var a *accumulator
+	a, bad, first, err = loadRows(ctx, path, kinds, opt.MaxBadRows)
+	if err != nil {
+		return nil, 0, 0, nil, err
+	}
+	return []*accumulator{a}, a.rows, bad, first, nil
 }
 
 // newTable types path's columns (schema, else inferred) and returns an

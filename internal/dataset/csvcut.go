@@ -107,9 +107,10 @@ func cutBlocks(ctx context.Context, r io.Reader, size int64, blockSize int, out 
 	}
 }
 
-// mapPlain maps path's file unless it is compressed.
+// mapPlain maps path's file unless it is compressed or not a local file
+// (fh nil).
 func mapPlain(path string, fh *os.File) ([]byte, func(), bool) {
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+	if fh == nil || strings.HasSuffix(strings.ToLower(path), ".gz") {
 		return nil, nil, false
 	}
 	return mapFile(fh)

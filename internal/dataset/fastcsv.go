@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,12 +78,12 @@ type csvLoad struct {
 
 func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, o csvOptions) ([]*accumulator, csvLoad, error) {
 	workers := o.workers
-	fh, err := os.Open(path)
+	src, err := openSource(ctx, path)
 	if err != nil {
 		return nil, csvLoad{}, err
 	}
-	defer fh.Close()
-	var r io.Reader = bufio.NewReaderSize(fh, 1<<16)
+	defer src.Close()
+	var r io.Reader = bufio.NewReaderSize(src, 1<<16)
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
 		gz, err := gzip.NewReader(r)
 		if err != nil {
@@ -130,12 +129,12 @@ func loadCSV(ctx context.Context, path string, cols []string, kinds []Kind, o cs
 		}(accs[w])
 	}
 	var size int64
-	if st, err := fh.Stat(); err == nil && !strings.HasSuffix(strings.ToLower(path), ".gz") {
-		size = st.Size()
+	if !strings.HasSuffix(strings.ToLower(path), ".gz") {
+		size = src.size
 	}
 	var headerLines, nblocks int
 	var rerr error
-	if data, unmap, ok := mapPlain(path, fh); ok && !o.noMap {
+	if data, unmap, ok := mapPlain(path, src.fh); ok && !o.noMap {
 		// A plain file is mapped: blocks are slices of the page cache,
 		// with no copy into buffers of our own.
 		defer unmap()

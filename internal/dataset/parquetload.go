@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,7 +26,7 @@ import (
 // reader, so both paths give the same Table. Columns of skipKind are not
 // read at all.
 func loadParquet(ctx context.Context, path string, cols []string, kinds []Kind, workers int) ([]*accumulator, int64, error) {
-	pf, closeFile, err := openParquet(path)
+	pf, closeFile, err := openParquet(ctx, path)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -79,29 +78,24 @@ func loadParquet(ctx context.Context, path string, cols []string, kinds []Kind, 
 	return []*accumulator{a}, a.rows, nil
 }
 
-// openParquet opens path (gzip-compressed when it ends in .gz, then held
-// in memory: Parquet needs random access).
-func openParquet(path string) (pf *parquet.File, closeFile func() error, err error) {
-	fh, err := os.Open(path)
+// openParquet opens path, a local file or an object (gzip-compressed
+// when it ends in .gz, then held in memory: Parquet needs random access).
+func openParquet(ctx context.Context, path string) (pf *parquet.File, closeFile func() error, err error) {
+	src, err := openSource(ctx, path)
 	if err != nil {
 		return nil, nil, err
 	}
-	var ra io.ReaderAt = fh
-	st, err := fh.Stat()
-	if err != nil {
-		fh.Close()
-		return nil, nil, err
-	}
-	size := st.Size()
+	var ra io.ReaderAt = src
+	size := src.size
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		zr, err := gzip.NewReader(fh)
+		zr, err := gzip.NewReader(src)
 		if err != nil {
-			fh.Close()
+			src.Close()
 			return nil, nil, &RowError{File: path, Msg: fmt.Sprintf("not gzip data: %v", err)}
 		}
 		b, err := io.ReadAll(zr)
 		if err != nil {
-			fh.Close()
+			src.Close()
 			return nil, nil, &RowError{File: path, Msg: fmt.Sprintf("read gzip: %v", err)}
 		}
 		ra, size = bytes.NewReader(b), int64(len(b))
@@ -109,18 +103,19 @@ func openParquet(path string) (pf *parquet.File, closeFile func() error, err err
 	defer func() {
 		// parquet-go can panic on corrupt metadata; bad input must not.
 		if v := recover(); v != nil {
-			fh.Close()
+			src.Close()
 			pf, closeFile, err = nil, nil, &RowError{File: path, Msg: fmt.Sprintf("not a readable Parquet file: %v", v)}
 		}
 	}()
 	// Pages are read through a buffer of up to 1 MiB per column chunk
-	// (parquet-go's default is 4 KiB: many small reads).
+	// (parquet-go's default is 4 KiB: many small reads); an object's
+	// ReadAt fetches and caches 1 MiB blocks, so the reads line up.
 	pf, err = parquet.OpenFile(ra, size, parquet.ReadBufferSize(int(min(1<<20, max(4096, size)))))
 	if err != nil {
-		fh.Close()
+		src.Close()
 		return nil, nil, &RowError{File: path, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
 	}
-	return pf, fh.Close, nil
+	return pf, src.Close, nil
 }
 
 // readParquetColumn adds every row group's pages of column i to a. Only

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"gitlab.com/mlgate/mlgate/internal/dataset/blob"
 )
 
 // Format is a file format Open understands.
@@ -90,23 +92,29 @@ func IsMissing(cell string) bool {
 	return false
 }
 
-// Open opens path for streaming, choosing the format by extension.
+// Open opens path for streaming, choosing the format by extension. path
+// is a local file, an s3:// URL of one object, or an s3:// URL with a
+// wildcard or ending in "/" that names many objects with the same
+// columns, read one after another as one table (see package blob).
 func Open(path string) (Reader, error) {
+	if blob.IsMany(path) {
+		return openMany(context.Background(), path)
+	}
 	f, err := FormatOf(path)
 	if err != nil {
 		return nil, err
 	}
-	fh, err := os.Open(path)
+	src, err := openSource(context.Background(), path)
 	if err != nil {
 		return nil, err
 	}
-	var r io.Reader = fh
+	var r io.Reader = src
 	var closers []io.Closer
-	closers = append(closers, fh)
+	closers = append(closers, src)
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		gz, err := gzip.NewReader(bufio.NewReaderSize(fh, 1<<16))
+		gz, err := gzip.NewReader(bufio.NewReaderSize(src, 1<<16))
 		if err != nil {
-			fh.Close()
+			src.Close()
 			return nil, &RowError{File: path, Msg: fmt.Sprintf("not gzip data: %v", err)}
 		}
 		r = gz
@@ -142,12 +150,7 @@ func Open(path string) (Reader, error) {
 			}
 			ra, size = bytes.NewReader(b), int64(len(b))
 		} else {
-			st, serr := fh.Stat()
-			if serr != nil {
-				closeAll()
-				return nil, serr
-			}
-			ra, size = fh, st.Size()
+			ra, size = src, src.size
 		}
 		rd, err = newParquet(path, ra, size, closeAll)
 	}

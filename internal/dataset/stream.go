@@ -6,10 +6,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
+
+	"gitlab.com/mlgate/mlgate/internal/dataset/blob"
 )
 
 // Block is a batch of rows of a streamed file, parsed into typed columns
@@ -41,6 +42,9 @@ const streamRows = 16384
 func Stream(ctx context.Context, path string, cols []string, kinds []Kind, workers int, fn func(worker int, b *Block) error) (int64, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	if blob.IsMany(path) {
+		return streamMany(ctx, path, cols, kinds, workers, fn)
 	}
 	if f, _ := FormatOf(path); f == CSV {
 		return streamCSV(ctx, path, cols, kinds, workers, fn)
@@ -83,12 +87,12 @@ func (a *accumulator) reset() {
 }
 
 func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, workers int, fn func(int, *Block) error) (int64, error) {
-	fh, err := os.Open(path)
+	src, err := openSource(ctx, path)
 	if err != nil {
 		return 0, err
 	}
-	defer fh.Close()
-	var r io.Reader = bufio.NewReaderSize(fh, 1<<16)
+	defer src.Close()
+	var r io.Reader = bufio.NewReaderSize(src, 1<<16)
 	var size int64
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
 		gz, err := gzip.NewReader(r)
@@ -97,8 +101,8 @@ func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, wo
 		}
 		defer gz.Close()
 		r = gz
-	} else if st, err := fh.Stat(); err == nil {
-		size = st.Size()
+	} else {
+		size = src.size
 	}
 	comma := byte(',')
 	if strings.HasSuffix(strings.TrimSuffix(strings.ToLower(path), ".gz"), ".tsv") {
@@ -153,7 +157,7 @@ func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, wo
 	}
 	var headerLines, nblocks int
 	var rerr error
-	if data, unmap, ok := mapPlain(path, fh); ok {
+	if data, unmap, ok := mapPlain(path, src.fh); ok {
 		defer unmap()
 		if err := guardFault(func() { headerLines, nblocks, rerr = cutMapped(cctx, data, blockSize, blocks) }); err != nil {
 			rerr = err

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -156,7 +155,7 @@ func sniffTREC(path string) int {
 	case ".csv", ".tsv", ".jsonl", ".ndjson", ".parquet":
 		return trecNone
 	}
-	f, err := os.Open(path)
+	f, err := dataset.OpenFile(path)
 	if err != nil {
 		return trecNone
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -32,7 +31,7 @@ const maxLine = 1 << 20
 
 // openText opens path for buffered reading, gunzipping a .gz file.
 func openText(path string) (*bufio.Reader, func() error, error) {
-	f, err := os.Open(path)
+	f, err := dataset.OpenFile(path)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -103,10 +104,19 @@ func flatten(v any, prefix string, out map[string]any) {
 // every file in files that exists or has a .dvc file beside it (a job
 // that did not `dvc pull` still records the md5 DVC tracks; other missing
 // files are skipped: a gate that could not read its file has said so),
-// and the parameters of paramsFile when it exists.
+// and the parameters of paramsFile when it exists. Inputs in object
+// storage (s3:// URLs) are listed with NotHashed instead of a hash: they
+// are not read again just to hash them.
 func Collect(base gate.Lineage, files []string, paramsFile string) (*gate.Lineage, error) {
 	l := base
 	for _, f := range files {
+		if isObject(f) {
+			if l.Files == nil {
+				l.Files = map[string]string{}
+			}
+			l.Files[f] = NotHashed
+			continue
+		}
 		if !exists(f) && !exists(f+".dvc") {
 			continue
 		}
@@ -132,7 +142,7 @@ func Collect(base gate.Lineage, files []string, paramsFile string) (*gate.Lineag
 }
 
 // ConfigFiles lists the files named by string fields of a config that
-// exist or are tracked by a .dvc file beside them (any struct, walked through pointers, slices and maps): the
+// exist or are tracked by a .dvc file beside them, and the s3:// URLs of data (any struct, walked through pointers, slices and maps): the
 // data and metrics files the gates read. The list is sorted and has no
 // duplicates.
 func ConfigFiles(cfg any) []string {
@@ -163,7 +173,7 @@ func ConfigFiles(cfg any) []string {
 			if s == "" || len(s) > 4096 || seen[s] {
 				return
 			}
-			if dataExt[ext(s)] && (exists(s) || exists(s+".dvc")) {
+			if dataExt[ext(s)] && (isObject(s) || exists(s) || exists(s+".dvc")) || isObject(s) && strings.HasSuffix(s, "/") {
 				seen[s] = true
 			}
 		}
@@ -176,6 +186,13 @@ func ConfigFiles(cfg any) []string {
 	sort.Strings(out)
 	return out
 }
+
+// NotHashed stands for the hash of an input in object storage: the
+// record names it, without a hash.
+const NotHashed = "not hashed (object storage)"
+
+// isObject reports whether p is an object storage URL.
+func isObject(p string) bool { return strings.HasPrefix(p, "s3://") }
 
 // dataExt are the extensions of files gates read as data or metrics.
 var dataExt = map[string]bool{".csv": true, ".tsv": true, ".jsonl": true, ".ndjson": true, ".json": true,

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"math"
+	mbits "math/bits"
 	"slices"
 	"unsafe"
 )
@@ -29,13 +30,17 @@ import (
 // and walked exactly as the sorted path walks them, so KS's statistic is
 // bit for bit the sorted path's (the same counts times 1/n), and the edges
 // and bin counts are identical; Wasserstein sums the same areas in another
-// grouping (within 1e-12 relative). Two passes over each sample replace
+// grouping (within 1e-12 relative). Every result depends only on the
+// values, not on how they are split into parts or ordered: the plan
+// counts every value and the buckets' sums are exact integers, so a file
+// read by two workers or by eight, from disk or from object storage,
+// gives the same bits. Three passes over each sample replace
 // two radix sorts (five scatters each) and a merge of 2n values.
 //
 // Buckets follow the floats' order-preserving keys (floatKey): each
 // sign-and-exponent range t (the key's top 12 bits) gets its own linear
-// buckets over the key range a sample of the data puts in it, in
-// proportion to that sample's share, so that heavy tails, timestamps and
+// buckets over the key range the data spans in it, in proportion to its
+// share of the values, so that heavy tails, timestamps and
 // values crowded into a small range all spread over many buckets. A
 // bucket never crosses a power of two, so x − start is exact.
 
@@ -54,10 +59,31 @@ type bucketSpan struct {
 // smallest x − start of both samples: when they are equal the bucket
 // holds one value (ties), and D only steps once in it.
 type bucket struct {
-	lo       float64
-	off      [2]float64
+	lo float64
+	// off holds per sample the sum of (x − lo) in units of the range's
+	// ulp, as a 128-bit integer (high, low word): x − lo is a whole
+	// number of ulps (the bucket does not cross a power of two), so the
+	// sum is exact and does not depend on the order the values came in.
+	off      [2][2]uint64
 	top, bot float64
 	n        [2]uint32
+}
+
+// offset returns sample w's sum of (x − lo).
+func (e *bucket) offset(w int) float64 {
+	hi, lo := e.off[w][0], e.off[w][1]
+	units := float64(hi)*0x1p64 + float64(lo)
+	return units * rangeULP(floatKey(e.lo+0)>>52)
+}
+
+// rangeULP returns the spacing of the floats in key range t (its sign
+// and biased exponent).
+func rangeULP(t uint64) float64 {
+	exp := int(t & 0x7ff)
+	if t < 0x800 { // negative: the key's exponent bits are inverted
+		exp = 0x7ff - exp
+	}
+	return math.Ldexp(1, max(exp, 1)-1075)
 }
 
 // single reports whether the bucket holds values, all equal.
@@ -82,8 +108,6 @@ const (
 	gatherShare = 4
 	// maxBuckets bounds the buckets of small samples.
 	maxBuckets = 1 << 14
-	// sampleSize is the number of values the buckets are planned from.
-	sampleSize = 1 << 14
 )
 
 // Top-12-bit ranges the bucketed path does not take: NaN and ±Inf (0x000
@@ -106,29 +130,29 @@ func (m *bucketMap) index(k uint64) uint32 {
 	return sp.base + uint32(j)
 }
 
-// plan lays out the buckets from a strided sample of both samples' values.
+// plan lays out the buckets from every value of both samples: each
+// range's count and smallest and largest key. Not a sample of them: a
+// strided sample depends on how the values are split into parts and in
+// which order (which worker parsed which block), and so would the
+// buckets and the last digits of Wasserstein; counted over every value
+// the plan is the same however the rows were read.
 func (m *bucketMap) plan(ref, cur [][]float64, n int) {
-	var cnt [1 << 12]uint32
+	var cnt [1 << 12]uint64
 	var lo, hi [1 << 12]uint64
 	for i := range lo {
 		lo[i] = math.MaxUint64
 	}
-	stride := max(1, n/sampleSize)
-	m0 := 0
 	for _, parts := range [2][][]float64{ref, cur} {
-		skip := 0
 		for _, p := range parts {
-			for i := skip; i < len(p); i += stride {
-				k := floatKey(p[i])
+			for _, x := range p {
+				k := floatKey(x + 0)
 				t := k >> 52
 				cnt[t]++
 				lo[t], hi[t] = min(lo[t], k), max(hi[t], k)
-				m0++
 			}
-			// keep the stride across parts
-			skip = (skip - len(p)%stride + stride) % stride
 		}
 	}
+	m0 := n
 	// Small samples can afford more buckets than bucketLoad gives: the
 	// ECDFs' gap shrinks as 1/√n, a bucket's share only as 1/n. At most
 	// 2^20 buckets (48 MiB) for samples of 67M values and more.
@@ -173,10 +197,13 @@ func (m *bucketMap) tally(parts [][]float64, w int) {
 	b := m.b
 	for _, p := range parts {
 		for _, x := range p {
-			e := &b[m.index(floatKey(x+0))]
+			k := floatKey(x + 0)
+			e := &b[m.index(k)]
 			y := x - e.lo
 			e.n[w]++
-			e.off[w] += y
+			var c uint64
+			e.off[w][1], c = mbits.Add64(e.off[w][1], k-floatKey(e.lo+0), 0)
+			e.off[w][0] += c
 			e.top = max(e.top, y)
 			e.bot = min(e.bot, y)
 		}
@@ -353,7 +380,7 @@ func (s *Sorter) numericBuckets(ref, cur [][]float64, bins int) (r NumericResult
 				ri++
 			}
 		case m.mark[b] == 0:
-			st.sum += math.Abs(d1*(end-e.lo) - e.off[0]*ra + e.off[1]*rb)
+			st.sum += math.Abs(d1*(end-e.lo) - e.offset(0)*ra + e.offset(1)*rb)
 		default:
 			x := walk(ga[pa:pa+k1], gb[pb:pb+k2], c1, c2, ra, rb,
 				kswState{prev: e.lo, maxS: st.maxS, minS: st.minS}, k1+k2)

@@ -103,8 +103,8 @@ func TestBucketedMatchesSorted(t *testing.T) {
 		{"sizes 1 and many", []float64{0.3}, fill(20000, norm(0, 1)), true},
 	}
 	for _, c := range cases {
-		// The plan samples with a stride: sort one sample so that the
-		// plan sees it in order (the stride still spreads over it).
+		// The same values in another order give the same buckets:
+		// sorting one sample must not change the result.
 		for _, sorted := range []bool{false, true} {
 			a, b := slices.Clone(c.a), slices.Clone(c.b)
 			if sorted {
@@ -118,6 +118,42 @@ func TestBucketedMatchesSorted(t *testing.T) {
 			if c.taken && !took {
 				t.Errorf("%s swapped: the bucketed path gave up", c.name)
 			}
+		}
+	}
+}
+
+// TestBucketedIndependentOfParts checks that the bucketed path gives the
+// same bits however the values are split into parts and ordered: a file
+// read by more workers, or from object storage in other blocks, must not
+// change the last digits of any statistic (Wasserstein included).
+func TestBucketedIndependentOfParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	a := make([]float64, 150000)
+	b := make([]float64, 120000)
+	for i := range a {
+		a[i] = math.Exp(rng.NormFloat64())
+	}
+	for i := range b {
+		b[i] = math.Exp(rng.NormFloat64()*1.1 + 0.05)
+	}
+	var s Sorter
+	want, _, _, ok := s.numericBuckets([][]float64{a}, [][]float64{b}, DefaultBins)
+	if !ok {
+		t.Fatal("the bucketed path gave up")
+	}
+	for _, n := range []int{1, 3, 8, 17} {
+		x, y := slices.Clone(a), slices.Clone(b)
+		rng.Shuffle(len(x), func(i, j int) { x[i], x[j] = x[j], x[i] })
+		rng.Shuffle(len(y), func(i, j int) { y[i], y[j] = y[j], y[i] })
+		got, _, _, ok := s.numericBuckets(cut(x, len(x)/n+1), cut(y, len(y)/n+7), DefaultBins)
+		if !ok {
+			t.Fatalf("%d parts: the bucketed path gave up", n)
+		}
+		if math.Float64bits(got.Wasserstein) != math.Float64bits(want.Wasserstein) {
+			t.Errorf("%d parts, shuffled: wasserstein %.17g, want %.17g bit for bit", n, got.Wasserstein, want.Wasserstein)
+		}
+		if got.KS != want.KS || got.PSI != want.PSI || !slices.Equal(got.Edges, want.Edges) {
+			t.Errorf("%d parts, shuffled: KS/PSI/edges differ: %+v %v, want %+v %v", n, got.KS, got.PSI, want.KS, want.PSI)
 		}
 	}
 }

@@ -9,20 +9,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"gitlab.com/mlgate/mlgate/internal/dataset"
 	"gitlab.com/mlgate/mlgate/internal/gate"
 )
 
 // LoadFile reads the metrics file at path; the format follows the
 // extension (.json, .yaml, .yml), and a file without one is tried as JSON.
 func LoadFile(path string) (gate.Metrics, error) {
-	b, err := os.ReadFile(path)
+	b, err := dataset.ReadFile(path)
 	if err != nil {
 		return nil, gate.Input(fmt.Errorf("read metrics file: %w", err))
 	}

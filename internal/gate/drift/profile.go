@@ -144,9 +144,10 @@ func BuildProfile(t *dataset.Table, bins, sketch int) *Profile {
 	return p
 }
 
-// ReadProfile reads and checks a profile file.
+// ReadProfile reads and checks a profile file (a local file or an
+// s3:// URL).
 func ReadProfile(path string) (*Profile, error) {
-	b, err := os.ReadFile(path)
+	b, err := dataset.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -119,26 +119,40 @@ func appendTable(a, b *dataset.Table) *dataset.Table {
 	return a
 }
 
-// estimateRows guesses a plain CSV or JSON Lines file's row count from its size and the
-// length of its first lines; 0 when it cannot (compressed, unreadable).
+// estimateRows guesses a plain CSV or JSON Lines file's (or object's)
+// row count from its size and the length of its first lines; 0 when it
+// cannot (compressed, unreadable).
 func estimateRows(path string) int64 {
 	if f, err := dataset.FormatOf(path); err != nil || f == dataset.Parquet || strings.HasSuffix(strings.ToLower(path), ".gz") {
 		return 0
 	}
-	f, err := os.Open(path)
+	f, err := dataset.OpenFile(path)
 	if err != nil {
 		return 0
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
+	var size int64
+	switch v := f.(type) {
+	case *os.File:
+		st, err := v.Stat()
+		if err != nil {
+			return 0
+		}
+		size = st.Size()
+	case interface{ Size() int64 }: // an object
+		size = v.Size()
+	}
+	ra, ok := f.(io.ReaderAt)
+	if !ok || size <= 0 {
 		return 0
 	}
-	buf := make([]byte, 1<<20)
-	n, _ := io.ReadFull(f, buf)
+	// The first MiB by one positioned read: an object's first block,
+	// not the start of a stream of all of it.
+	buf := make([]byte, min(1<<20, size))
+	n, _ := ra.ReadAt(buf, 0)
 	lines := bytes.Count(buf[:n], []byte{'\n'})
 	if lines == 0 {
 		return 0
 	}
-	return st.Size() * int64(lines) / int64(n)
+	return size * int64(lines) / int64(n)
 }

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"gitlab.com/mlgate/mlgate/internal/dataset/blob"
 )
 
 // ExpandGlobs returns the inputs the patterns match, sorted and without
@@ -15,14 +18,20 @@ import (
 // reports, data files), so that a new kind of input plugs in here. A
 // pattern that matches nothing is an error naming it; a plain path that
 // does not exist is reported as missing. Callers add what the inputs are
-// for (the flag or config key) to the error.
-func ExpandGlobs(patterns []string) ([]string, error) {
+// for (the flag or config key) to the error. An s3:// pattern (a prefix
+// ending in "/" or a key with wildcards) is listed by blob.Expand; a plain
+// s3:// URL is kept as it is, its reader reports a missing object.
+func ExpandGlobs(ctx context.Context, patterns []string) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	for _, p := range patterns {
 		var matches []string
 		var err error
 		switch {
+		case blob.IsURL(p):
+			if matches, err = blob.Expand(ctx, p); err != nil {
+				return nil, err
+			}
 		case strings.Contains(p, "**"):
 			matches, err = doubleStar(p)
 		case strings.ContainsAny(p, "*?["):

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,7 +38,7 @@ func TestExpandGlobs(t *testing.T) {
 		{"missing file", j("nope.xml"), nil, "stat " + filepath.Join(dir, "nope.xml") + ": no such file or directory"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := ExpandGlobs(c.patterns)
+			got, err := ExpandGlobs(context.Background(), c.patterns)
 			if c.err != "" {
 				if err == nil || err.Error() != c.err {
 					t.Fatalf("err %v, want %s", err, c.err)

@@ -38,7 +38,7 @@ func (r *Runner) tests(cfg *config.Config) (gate.Gate, error) {
 	if g == nil || len(g.JUnit) == 0 {
 		return nil, gate.Input(errors.New("no JUnit reports: give --junit GLOB or gates.tests.junit in the config"))
 	}
-	files, err := ExpandGlobs(g.JUnit)
+	files, err := ExpandGlobs(context.Background(), g.JUnit)
 	if err != nil {
 		return nil, gate.Input(fmt.Errorf("junit reports: %w", err))
 	}
