@@ -35,6 +35,7 @@ func main() {
 		}
 		os.Exit(2)
 	}
+	stopProfile := m.startProfile()
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "mlbot:", err)
 		code = 1
@@ -46,6 +47,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mlbot:", err)
 		code = 1
 	}
+	stopProfile()
 	os.Exit(code)
 }
 

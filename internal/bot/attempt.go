@@ -9,9 +9,15 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
-// runJob carries out one claimed job and records the outcome.
-func (w *Worker) runJob(ctx context.Context, j Job) {
-	log := w.Log.With("job_id", j.ID, "kind", j.Kind, "rule", j.Rule, "model", j.Model, "attempt", j.Attempts)
+// ended is a job whose action ended, with the outcome to record.
+type ended struct {
+	job   Job
+	f     Finish
+	start time.Time
+}
+
+// work carries out one claimed job and returns its outcome, to record.
+func (w *Worker) work(ctx context.Context, j Job) ended {
 	start := w.Now()
 	var f Finish
 	switch j.Kind {
@@ -30,24 +36,58 @@ func (w *Worker) runJob(ctx context.Context, j Job) {
 	if w.Observer != nil {
 		w.Observer.JobFinished(j.Kind, f.State, w.Now().Sub(start))
 	}
-	if err := w.Store.FinishJob(ctx, f); err != nil {
+	return ended{job: j, f: f, start: start}
+}
+
+// record stores the outcomes outs and claims c's jobs in one write, logs
+// each outcome and returns the jobs claimed. An outcome that could not be
+// stored leaves its job running until its lease ends; then it runs again
+// (and a retraining first looks for the pipeline this attempt started).
+func (w *Worker) record(ctx context.Context, outs []ended, c Claim) []Job {
+	fs := make([]Finish, len(outs))
+	for i, o := range outs {
+		fs[i] = o.f
+	}
+	jobs, errs, err := w.Store.FinishJobs(ctx, fs, c)
+	if err != nil && len(outs) == 0 {
+		if ctx.Err() == nil {
+			w.Log.Error("claim jobs", "err", err)
+		}
+		return nil
+	}
+	for i, o := range outs {
+		e := err
+		if e == nil {
+			e = errs[i]
+		}
+		w.logOutcome(o, e)
+	}
+	return jobs
+}
+
+// logOutcome logs how a job's attempt ended, or why its outcome was not
+// recorded (err).
+func (w *Worker) logOutcome(o ended, err error) {
+	j, f := o.job, o.f
+	attrs := []any{"job_id", j.ID, "kind", j.Kind, "rule", j.Rule, "model", j.Model, "attempt", j.Attempts, "state", f.State}
+	if err != nil {
 		if errors.Is(err, ErrLeaseLost) {
-			log.Warn("job outcome not recorded: its lease ran out and another worker took it", "state", f.State)
+			w.Log.Warn("job outcome not recorded: its lease ran out and another worker took it", attrs...)
 			return
 		}
-		log.Error("record job outcome", "err", err, "state", f.State)
+		w.Log.Error("record job outcome", append(attrs, "err", err)...)
 		return
 	}
-	attrs := []any{"state", f.State, "duration_ms", w.Now().Sub(start).Milliseconds()}
+	attrs = append(attrs, "duration_ms", f.Now.Sub(o.start).Milliseconds())
 	switch f.State {
 	case JobDone:
-		log.Info("job done", append(attrs, "result", f.Result)...)
+		w.Log.Info("job done", append(attrs, "result", f.Result)...)
 	case JobPending:
-		log.Warn("job will be retried", append(attrs, "err", f.Error, "next_attempt_at", f.NextAttemptAt)...)
+		w.Log.Warn("job will be retried", append(attrs, "err", f.Error, "next_attempt_at", f.NextAttemptAt)...)
 	case JobSkipped:
-		log.Info("job skipped", append(attrs, "reason", f.Error)...)
+		w.Log.Info("job skipped", append(attrs, "reason", f.Error)...)
 	default:
-		log.Error("job gave up", append(attrs, "err", f.Error)...)
+		w.Log.Error("job gave up", append(attrs, "err", f.Error)...)
 	}
 }
 

@@ -97,6 +97,10 @@ type Claim struct {
 	// Token identifies this claim; FinishJob must present it.
 	Token string
 	Now   time.Time
+	// DueOnly skips the running jobs whose lease ran out (their worker
+	// died): a worker looks for those once per poll interval, not at
+	// every claim.
+	DueOnly bool
 }
 
 // Finish records a job's outcome, with the pipeline it started and an

@@ -54,10 +54,12 @@ type Observer interface {
 	JobFinished(kind string, state JobState, d time.Duration)
 }
 
-// JobStore is what the worker needs of the store.
+// JobStore is what the worker needs of the store. FinishJobs records
+// outcomes and claims the next jobs in one write; errs[i] is outcome i's
+// own failure (ErrLeaseLost), err a failure of the whole write.
 type JobStore interface {
 	ClaimJobs(ctx context.Context, c Claim) ([]Job, error)
-	FinishJob(ctx context.Context, f Finish) error
+	FinishJobs(ctx context.Context, fs []Finish, next Claim) (jobs []Job, errs []error, err error)
 	TakeCooldown(ctx context.Context, model string, jobID int64, until, now time.Time) (Cooldown, error)
 	ReleaseCooldown(ctx context.Context, model string, jobID int64) error
 	OverrideCooldown(ctx context.Context, model string, jobID int64, until time.Time) error
@@ -108,53 +110,88 @@ func (w *Worker) Wake() {
 // Run claims and runs jobs until ctx ends, then waits for the jobs in
 // flight: they finish on a context that outlives ctx by at most the
 // action timeout, so a graceful stop does not waste a started call.
+//
+// The worker shares SQLite's one writer with the alert intake, so it
+// writes as seldom as it can: the outcomes of the jobs that ended while
+// its last write committed are recorded together, and the slots they
+// freed are refilled by a claim in the same write. A claim without
+// outcomes to record waits until half the slots are free, or the worker
+// is idle, or a poll is due (so a slot next to long jobs still gets
+// work). Jobs whose lease ran out (their worker died) are looked for once
+// per poll interval, not at every claim.
 func (w *Worker) Run(ctx context.Context) error {
 	w.init()
 	kinds := w.kinds()
-	slots := make(chan struct{}, w.Config.Concurrency)
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	// Claims share SQLite's one writer with the intake, so a freed slot
-	// does not claim alone while others run: the worker claims once half
-	// the slots are free, or when it is idle, or at each poll (so a slot
-	// next to long jobs still gets work).
-	half := max(1, cap(slots)/2)
+	slots := w.Config.Concurrency
+	half := max(1, slots/2)
+	wctx := context.WithoutCancel(ctx)
+	done := make(chan ended, slots) // each running job sends its outcome once
+	var outs []ended
+	running := 0
+	var expiredAt time.Time // when expired leases were last looked for
+	poll := time.NewTimer(w.Config.PollInterval)
+	defer poll.Stop()
 	polled := true
 	for {
-		free := cap(slots) - len(slots)
-		var jobs []Job
-		if free > 0 && (free >= half || free == cap(slots) || polled) {
-			var err error
-			jobs, err = w.Store.ClaimJobs(ctx, Claim{Kinds: kinds, N: free, Lease: w.Config.Lease,
-				Token: newToken(), Now: w.Now()})
-			if err != nil && ctx.Err() == nil {
-				w.Log.Error("claim jobs", "err", err)
+		for more := true; more && running > 0; {
+			select {
+			case o := <-done:
+				outs, running = append(outs, o), running-1
+			default:
+				more = false
 			}
 		}
+		stopping := ctx.Err() != nil
+		free := slots - running
+		var c Claim
+		if !stopping && free > 0 && (len(outs) > 0 || free >= half || running == 0 || polled) {
+			now := w.Now()
+			c = Claim{Kinds: kinds, N: free, Lease: w.Config.Lease, Token: newToken(), Now: now,
+				DueOnly: !expiredAt.IsZero() && now.Sub(expiredAt) < w.Config.PollInterval}
+			if !c.DueOnly {
+				expiredAt = now
+			}
+		}
+		var jobs []Job
+		if len(outs) > 0 || c.N > 0 {
+			jobs = w.record(wctx, outs, c)
+			outs = outs[:0]
+		}
 		for _, j := range jobs {
-			slots <- struct{}{}
-			wg.Add(1)
-			go func() {
-				// A freed slot looks at the outbox again at once.
-				defer func() { <-slots; w.Wake(); wg.Done() }()
-				w.runJob(context.WithoutCancel(ctx), j)
-			}()
+			running++
+			go func() { done <- w.work(wctx, j) }()
 		}
 		polled = false
-		if len(jobs) > 0 && len(jobs) == free {
+		if stopping {
+			if running == 0 {
+				return nil
+			}
+			outs, running = append(outs, <-done), running-1
+			continue
+		}
+		if len(jobs) > 0 && len(jobs) == c.N {
 			continue // more may be waiting
 		}
+		if !poll.Stop() {
+			select {
+			case <-poll.C:
+			default:
+			}
+		}
+		poll.Reset(w.Config.PollInterval)
 		select {
 		case <-ctx.Done():
-			return nil
+		case o := <-done:
+			outs, running = append(outs, o), running-1
 		case <-w.wake:
-		case <-time.After(w.Config.PollInterval):
+		case <-poll.C:
 			polled = true
 		}
 	}
 }
 
-// RunOnce claims and runs one batch of jobs and returns how many ran.
+// RunOnce claims and runs one batch of jobs and returns how many ran;
+// each job's outcome is recorded as soon as it ends.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	w.init()
 	kinds := w.kinds()
@@ -164,7 +201,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	for _, j := range jobs {
-		w.runJob(ctx, j)
+		w.record(ctx, []ended{w.work(ctx, j)}, Claim{})
 	}
 	return len(jobs), nil
 }

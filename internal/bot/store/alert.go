@@ -56,9 +56,21 @@ func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, p preparedAlert) (bot.In
 	if !a.Firing() {
 		resolvedAt = ms(a.ReceivedAt)
 	}
-	err := tx.StmtContext(ctx, d.hot[qInsertAlert]).QueryRowContext(ctx,
-		a.GroupKey, a.Fingerprint, ms(a.StartsAt), a.Status, a.Receiver, a.Name(),
-		p.labels, p.ann, ms(a.EndsAt), a.GeneratorURL, ms(a.ReceivedAt), resolvedAt).Scan(&a.ID)
+	args := []any{a.GroupKey, a.Fingerprint, ms(a.StartsAt), a.Status, a.Receiver, a.Name(),
+		p.labels, p.ann, ms(a.EndsAt), a.GeneratorURL, ms(a.ReceivedAt), resolvedAt}
+	var err error
+	if st := d.hot[qInsertAlertSQLite]; st != nil {
+		var res sql.Result
+		if res, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...); err == nil {
+			if n, _ := res.RowsAffected(); n == 0 {
+				err = sql.ErrNoRows
+			} else {
+				a.ID, err = res.LastInsertId()
+			}
+		}
+	} else {
+		err = tx.StmtContext(ctx, d.hot[qInsertAlert]).QueryRowContext(ctx, args...).Scan(&a.ID)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return d.seenAlert(ctx, tx, a)
 	}

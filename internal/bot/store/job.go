@@ -37,31 +37,150 @@ func (d *DB) insertJobTask(ctx context.Context, tx *sql.Tx, j bot.Job, task stri
 }
 
 // ClaimJobs leases up to c.N jobs: first running ones whose lease ended
-// (their worker died), then pending ones that are due, oldest first. Each
-// part is one statement on its own index. On PostgreSQL concurrent
-// claimers skip each other's rows (FOR UPDATE SKIP LOCKED); SQLite has one
-// writer. Each claim counts as an attempt.
+// (their worker died; skipped when c.DueOnly), then pending ones that are
+// due, oldest first. Each part is one statement on its own index. On
+// PostgreSQL concurrent claimers skip each other's rows (FOR UPDATE SKIP
+// LOCKED); SQLite has one writer. Each claim counts as an attempt.
 func (d *DB) ClaimJobs(ctx context.Context, c bot.Claim) ([]bot.Job, error) {
 	if len(c.Kinds) == 0 || c.N <= 0 {
 		return nil, nil
 	}
+	jobs, _, err := d.FinishJobs(ctx, nil, c)
+	return jobs, err
+}
+
+// FinishJob records a job's outcome if f.Lease still holds it, with the
+// pipeline and audit entry, in one transaction.
+func (d *DB) FinishJob(ctx context.Context, f bot.Finish) error {
+	_, errs, err := d.FinishJobs(ctx, []bot.Finish{f}, bot.Claim{})
+	if err != nil {
+		return err
+	}
+	return errs[0]
+}
+
+// FinishJobs records the outcomes fs, each with its pipeline and audit
+// entry if its lease still holds the job, then claims up to next.N jobs
+// (see ClaimJobs), all in one write: a worker records the jobs that ended
+// and refills their slots with one turn of the writer instead of one
+// each. errs[i] is fs[i]'s own failure (bot.ErrLeaseLost: the job was
+// taken over, nothing of fs[i] was stored); err means nothing was stored.
+func (d *DB) FinishJobs(ctx context.Context, fs []bot.Finish, next bot.Claim) (jobs []bot.Job, errs []error, err error) {
+	var st claimStmts
+	if len(next.Kinds) > 0 && next.N > 0 {
+		if st, err = d.claimStmts(ctx, len(next.Kinds), next.DueOnly); err != nil {
+			return nil, nil, fmt.Errorf("claim jobs: %w", err)
+		}
+	}
+	if st.due == nil && len(fs) == 0 {
+		return nil, nil, nil
+	}
+	var upd, ins *sql.Stmt
+	if len(fs) > 0 {
+		if upd, err = d.prepared(ctx, qFinishJob); err == nil {
+			ins, err = d.prepared(ctx, qInsertPipeline)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("finish jobs: %w", err)
+		}
+	}
+	err = d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		// A batch that failed runs again: results are assigned afresh.
+		jobs, errs = nil, make([]error, len(fs))
+		for i, f := range fs {
+			ok, err := d.finishJob(ctx, tx, upd, ins, f)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				errs[i] = fmt.Errorf("finish job %d: %w", f.ID, bot.ErrLeaseLost)
+			}
+		}
+		if st.due == nil {
+			return nil
+		}
+		var err error
+		jobs, err = d.claim(ctx, tx, st, next)
+		if err != nil {
+			return fmt.Errorf("claim jobs: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		if len(fs) == 0 {
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("finish %d job(s): %w", len(fs), err)
+	}
+	return jobs, errs, nil
+}
+
+// finishJob records f; false means f.Lease no longer holds the job.
+func (d *DB) finishJob(ctx context.Context, tx *sql.Tx, upd, ins *sql.Stmt, f bot.Finish) (bool, error) {
+	res, err := tx.StmtContext(ctx, upd).ExecContext(ctx, string(f.State), f.Result, f.Error, ms(f.NextAttemptAt),
+		ms(f.Now), f.ID, f.Lease, string(bot.JobRunning))
+	if err != nil {
+		return false, fmt.Errorf("finish job %d: %w", f.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false, nil
+	}
+	if p := f.Pipeline; p != nil {
+		_, err := tx.StmtContext(ctx, ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
+			p.Ref, p.WebURL, p.Status, ms(f.Now), ms(f.Now))
+		if err != nil {
+			return false, fmt.Errorf("insert pipeline of job %d: %w", f.ID, err)
+		}
+	}
+	if f.Audit != nil {
+		if err := d.insertAudit(ctx, tx, *f.Audit); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+const (
+	qFinishJob = `UPDATE jobs SET state = ?, result = ?, last_error = ?, next_attempt_at = ?,
+		locked_until = 0, lease = '', updated_at = ? WHERE id = ? AND lease = ? AND state = ?`
+	qInsertPipeline = `INSERT INTO pipelines (job_id, alert_id, backend, project, external_id, ref,
+		web_url, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (backend, external_id) DO NOTHING`
+)
+
+// claimStmts are a claim's statements: expired (nil when the claim is
+// due-only) takes running jobs whose lease ended, due pending jobs.
+type claimStmts struct{ expired, due *sql.Stmt }
+
+// claimStmts returns the claim statements for a number of kinds, prepared
+// once per store.
+func (d *DB) claimStmts(ctx context.Context, kinds int, dueOnly bool) (claimStmts, error) {
+	var st claimStmts
+	var err error
+	if st.due, err = d.prepared(ctx, claimQuery(d.dialect, "next_attempt_at", kinds)); err != nil {
+		return st, err
+	}
+	if !dueOnly {
+		st.expired, err = d.prepared(ctx, claimQuery(d.dialect, "locked_until", kinds))
+	}
+	return st, err
+}
+
+// claimQuery leases the oldest jobs of a state by timeCol: the jobs to
+// take are chosen in a subquery (SQLite's UPDATE has no LIMIT unless
+// compiled with it) and joined by id.
+func claimQuery(dia dialect, timeCol string, kinds int) string {
+	return `UPDATE jobs SET state = ?, attempts = attempts + 1, locked_until = ?, lease = ?, updated_at = ?
+		WHERE id IN (SELECT id FROM jobs WHERE state = ? AND ` + timeCol + ` <= ? AND kind IN (?` + strings.Repeat(", ?", kinds-1) + `)
+		ORDER BY ` + timeCol + `, id LIMIT ?` + dia.skipLocked + `) RETURNING ` + jobCols
+}
+
+// claim runs a claim's statements in tx.
+func (d *DB) claim(ctx context.Context, tx *sql.Tx, st claimStmts, c bot.Claim) ([]bot.Job, error) {
 	now := ms(c.Now)
-	kinds := `kind IN (?` + strings.Repeat(", ?", len(c.Kinds)-1) + `)`
-	query := func(timeCol string) string {
-		return `UPDATE jobs SET state = ?, attempts = attempts + 1, locked_until = ?, lease = ?, updated_at = ?
-			WHERE id IN (SELECT id FROM jobs WHERE state = ? AND ` + timeCol + ` <= ? AND ` + kinds + `
-			ORDER BY ` + timeCol + `, id LIMIT ?` + d.dialect.skipLocked + `) RETURNING ` + jobCols
-	}
-	expired, err := d.prepared(ctx, query("locked_until"))
-	if err != nil {
-		return nil, fmt.Errorf("claim jobs: %w", err)
-	}
-	due, err := d.prepared(ctx, query("next_attempt_at"))
-	if err != nil {
-		return nil, fmt.Errorf("claim jobs: %w", err)
-	}
-	claim := func(ctx context.Context, tx *sql.Tx, st *sql.Stmt, state bot.JobState, n int) ([]bot.Job, error) {
-		args := []any{string(bot.JobRunning), now + c.Lease.Milliseconds(), c.Token, now, string(state), now}
+	run := func(st *sql.Stmt, state bot.JobState, n int) ([]bot.Job, error) {
+		args := make([]any, 0, 7+len(c.Kinds))
+		args = append(args, string(bot.JobRunning), now+c.Lease.Milliseconds(), c.Token, now, string(state), now)
 		for _, k := range c.Kinds {
 			args = append(args, k)
 		}
@@ -73,63 +192,15 @@ func (d *DB) ClaimJobs(ctx context.Context, c bot.Claim) ([]bot.Job, error) {
 		return scanJobs(rows)
 	}
 	var jobs []bot.Job
-	err = d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	if st.expired != nil {
 		var err error
-		jobs, err = claim(ctx, tx, expired, bot.JobRunning, c.N)
-		if err != nil || len(jobs) == c.N {
-			return err
+		if jobs, err = run(st.expired, bot.JobRunning, c.N); err != nil || len(jobs) == c.N {
+			return jobs, err
 		}
-		more, err := claim(ctx, tx, due, bot.JobPending, c.N-len(jobs))
-		jobs = append(jobs, more...)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("claim jobs: %w", err)
 	}
-	return jobs, nil
+	more, err := run(st.due, bot.JobPending, c.N-len(jobs))
+	return append(jobs, more...), err
 }
-
-// FinishJob records a job's outcome if f.Lease still holds it, with the
-// pipeline and audit entry, in one transaction.
-func (d *DB) FinishJob(ctx context.Context, f bot.Finish) error {
-	upd, err := d.prepared(ctx, qFinishJob)
-	if err != nil {
-		return fmt.Errorf("finish job %d: %w", f.ID, err)
-	}
-	ins, err := d.prepared(ctx, qInsertPipeline)
-	if err != nil {
-		return fmt.Errorf("finish job %d: %w", f.ID, err)
-	}
-	return d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.StmtContext(ctx, upd).ExecContext(ctx, string(f.State), f.Result, f.Error, ms(f.NextAttemptAt),
-			ms(f.Now), f.ID, f.Lease, string(bot.JobRunning))
-		if err != nil {
-			return fmt.Errorf("finish job %d: %w", f.ID, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fmt.Errorf("finish job %d: %w", f.ID, bot.ErrLeaseLost)
-		}
-		if p := f.Pipeline; p != nil {
-			_, err := tx.StmtContext(ctx, ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
-				p.Ref, p.WebURL, p.Status, ms(f.Now), ms(f.Now))
-			if err != nil {
-				return fmt.Errorf("insert pipeline of job %d: %w", f.ID, err)
-			}
-		}
-		if f.Audit != nil {
-			return d.insertAudit(ctx, tx, *f.Audit)
-		}
-		return nil
-	})
-}
-
-const (
-	qFinishJob = `UPDATE jobs SET state = ?, result = ?, last_error = ?, next_attempt_at = ?,
-		locked_until = 0, lease = '', updated_at = ? WHERE id = ? AND lease = ? AND state = ?`
-	qInsertPipeline = `INSERT INTO pipelines (job_id, alert_id, backend, project, external_id, ref,
-		web_url, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (backend, external_id) DO NOTHING`
-)
 
 // RetryJob sends a failed, dead or skipped job back to pending now.
 func (d *DB) RetryJob(ctx context.Context, id int64, actor string, now time.Time) error {

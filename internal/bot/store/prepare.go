@@ -13,6 +13,14 @@ const (
 		labels, annotations, ends_at, generator_url, received_at, resolved_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (group_key, fingerprint, starts_at) DO NOTHING RETURNING id`
+	// qInsertAlertSQLite is qInsertAlert without RETURNING: SQLite
+	// gathers RETURNING rows in a temporary table; the new id is the
+	// connection's last insert rowid instead (the writer is one
+	// connection).
+	qInsertAlertSQLite = `INSERT INTO alerts (group_key, fingerprint, starts_at, status, receiver, alertname,
+		labels, annotations, ends_at, generator_url, received_at, resolved_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (group_key, fingerprint, starts_at) DO NOTHING`
 	qInsertJob = `INSERT INTO jobs (kind, alert_id, rule, model, dedup_key, task, state,
 		next_attempt_at, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (dedup_key) DO NOTHING`
@@ -22,7 +30,11 @@ const (
 
 func (d *DB) prepare(ctx context.Context) error {
 	d.hot = map[string]*sql.Stmt{}
-	for _, q := range []string{qInsertAlert, qInsertJob, qInsertAudit} {
+	hot := []string{qInsertAlert, qInsertJob, qInsertAudit}
+	if d.dialect.name == "sqlite" {
+		hot = append(hot, qInsertAlertSQLite)
+	}
+	for _, q := range hot {
 		st, err := d.db.PrepareContext(ctx, d.q(q))
 		if err != nil {
 			return fmt.Errorf("prepare %.40s: %w", q, err)

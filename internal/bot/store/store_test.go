@@ -362,3 +362,63 @@ func TestConcurrentClaims(t *testing.T) {
 		}
 	})
 }
+
+// TestFinishJobs records several outcomes and claims the next jobs in one
+// write: an outcome whose lease was lost fails alone (nothing of it is
+// stored), the others keep their pipeline and audit entry, and the claim
+// takes the jobs that are due; DueOnly leaves jobs whose lease ran out.
+func TestFinishJobs(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *DB) {
+		ctx := context.Background()
+		for i := range 5 {
+			mustSave(t, s, alert(fmt.Sprint("fp", i), bot.StatusFiring, t0))
+		}
+		a := claim(t, s, "a", t0, 3)
+		if len(a) != 3 {
+			t.Fatalf("claimed %d jobs, want 3", len(a))
+		}
+		// b takes a[0] over after its lease ran out (the oldest of the
+		// three); a's outcome for it is refused.
+		if over := claim(t, s, "b", t0.Add(time.Minute), 1); len(over) != 1 || over[0].ID != a[0].ID {
+			t.Fatalf("take-over claimed %+v, want job %d", over, a[0].ID)
+		}
+		var fs []bot.Finish
+		for i, j := range a {
+			fs = append(fs, bot.Finish{ID: j.ID, Lease: "a", State: bot.JobDone, Result: fmt.Sprint("http://x/", i), Now: t0,
+				Pipeline: &bot.Pipeline{JobID: j.ID, AlertID: j.AlertID, Backend: "gitlab", Project: "g/p", ExternalID: int64(100 + i),
+					Ref: "main", Status: "created"},
+				Audit: &bot.AuditEntry{At: t0, Actor: "worker", Action: "retrain", JobID: j.ID}})
+		}
+		auditBefore, _ := s.ListAudit(ctx, 1000)
+		jobs, errs, err := s.FinishJobs(ctx, fs, bot.Claim{Kinds: []string{bot.KindRetrain}, N: 5, Lease: time.Minute,
+			Token: "c", Now: t0.Add(2 * time.Minute), DueOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !errors.Is(errs[0], bot.ErrLeaseLost) || errs[1] != nil || errs[2] != nil {
+			t.Fatalf("errs = %v, want ErrLeaseLost, nil, nil", errs)
+		}
+		// Due-only: the two pending jobs, not b's running one whose lease ran out at t0+2m.
+		if len(jobs) != 2 || jobs[0].Lease != "c" || jobs[0].ID == a[0].ID || jobs[1].ID == a[0].ID {
+			t.Fatalf("claimed %+v, want the 2 pending jobs", jobs)
+		}
+		ps, _ := s.ListPipelines(ctx, 100)
+		if len(ps) != 2 {
+			t.Errorf("pipelines %+v, want 2 (the lost lease's is not stored)", ps)
+		}
+		auditAfter, _ := s.ListAudit(ctx, 1000)
+		if len(auditAfter)-len(auditBefore) != 2 {
+			t.Errorf("%d audit entries added, want 2", len(auditAfter)-len(auditBefore))
+		}
+		counts, _ := s.CountJobs(ctx)
+		if counts[bot.JobDone] != 2 || counts[bot.JobRunning] != 3 {
+			t.Errorf("counts %v, want 2 done and 3 running", counts)
+		}
+		// Without DueOnly the expired lease comes first.
+		more, _, err := s.FinishJobs(ctx, nil, bot.Claim{Kinds: []string{bot.KindRetrain}, N: 5, Lease: time.Minute,
+			Token: "d", Now: t0.Add(150 * time.Second)})
+		if err != nil || len(more) != 1 || more[0].ID != a[0].ID || more[0].Attempts != 3 {
+			t.Fatalf("claim with expired leases = %+v, %v; want job %d at attempt 3", more, err, a[0].ID)
+		}
+	})
+}

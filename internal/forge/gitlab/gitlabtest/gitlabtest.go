@@ -57,6 +57,10 @@ type Server struct {
 	Project string
 	// Latency is added to every call.
 	Latency time.Duration
+	// AnswerDelay is added to a create call after the pipeline is
+	// created, before it is answered (ModeOK): a test can act while the
+	// caller waits for the answer.
+	AnswerDelay time.Duration
 	// Skew is how far the server's clock runs ahead of the caller's.
 	Skew time.Duration
 	// Named makes pipelines take the name in MLGATE_PIPELINE_NAME, as
@@ -230,6 +234,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, mode string) {
 		}
 		return
 	}
+	time.Sleep(s.AnswerDelay)
 	w.WriteHeader(http.StatusCreated)
 	json.NewEncoder(w).Encode(s.info(p))
 }
