@@ -85,10 +85,10 @@ func (d *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx)
 func (d *DB) writeAs(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error, intake, alone bool) error {
 	for attempt := 1; ; attempt++ {
 		var err error
-		if alone && d.dialect.name == "postgres" {
-			// PostgreSQL has no single writer: a large write takes a
-			// connection of the pool and leaves the shared transactions
-			// to everybody else.
+		if d.dialect.name == "postgres" {
+			// PostgreSQL has no single writer: each write takes a
+			// connection of the pool, as a second replica's would; the
+			// alert intake is batched apart (pgintake.go).
 			err = d.tx(ctx, func(tx *sql.Tx) error { return fn(ctx, tx) })
 		} else {
 			err = d.writeOnce(ctx, &writeOp{fn: fn, res: make(chan error, 1), intake: intake, alone: alone})
@@ -255,6 +255,13 @@ func (d *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, plan bot.PlanFu
 			return bot.Intake{}, fmt.Errorf("save alerts: %w", err)
 		}
 		prepared[i] = p
+	}
+	if d.pg != nil {
+		in, err := d.pgSaveAlerts(ctx, prepared)
+		if err != nil {
+			return bot.Intake{}, fmt.Errorf("save alerts: %w", err)
+		}
+		return in, nil
 	}
 	var in bot.Intake
 	err := d.writeAs(ctx, func(ctx context.Context, tx *sql.Tx) error {

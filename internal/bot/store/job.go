@@ -79,6 +79,11 @@ func (d *DB) ClaimJobs(ctx context.Context, c bot.Claim) ([]bot.Job, error) {
 		if err != nil || len(jobs) == c.N {
 			return err
 		}
+		if d.dialect.dueSetup != "" {
+			if _, err := tx.ExecContext(ctx, d.dialect.dueSetup); err != nil {
+				return err
+			}
+		}
 		more, err := claim(ctx, tx, due, bot.JobPending, c.N-len(jobs))
 		jobs = append(jobs, more...)
 		return err
