@@ -85,10 +85,10 @@ func (d *DB) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx)
 func (d *DB) writeAs(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error, intake, alone bool) error {
 	for attempt := 1; ; attempt++ {
 		var err error
-		if d.dialect.name == "postgres" {
-			// PostgreSQL has no single writer: each write takes a
-			// connection of the pool, as a second replica's would; the
-			// alert intake is batched apart (pgintake.go).
+		if alone && d.dialect.name == "postgres" {
+			// PostgreSQL has no single writer: a large write takes a
+			// connection of the pool and leaves the shared transactions
+			// to everybody else.
 			err = d.tx(ctx, func(tx *sql.Tx) error { return fn(ctx, tx) })
 		} else {
 			err = d.writeOnce(ctx, &writeOp{fn: fn, res: make(chan error, 1), intake: intake, alone: alone})

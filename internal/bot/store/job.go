@@ -86,6 +86,9 @@ func (d *DB) ClaimJobs(ctx context.Context, c bot.Claim) ([]bot.Job, error) {
 		}
 		more, err := claim(ctx, tx, due, bot.JobPending, c.N-len(jobs))
 		jobs = append(jobs, more...)
+		if err == nil && d.dialect.dueReset != "" {
+			_, err = tx.ExecContext(ctx, d.dialect.dueReset)
+		}
 		return err
 	})
 	if err != nil {

@@ -18,14 +18,17 @@ import (
 // groups concurrent commits' WAL flushes itself; what costs is the round
 // trips and statements per alert. So on PostgreSQL:
 //   - the worker's claims and finishes, Slack decisions and the other
-//     writes each run in a transaction of their own on a pool connection
-//     (writeAs), beside the intake, as a second replica's would;
+//     small writes share the group commit's transactions (batch.go), as
+//     on SQLite, but no longer with the intake: a slow claim does not
+//     hold up alerts;
 //   - the alert intake is batched by pgIntakeLoops loops: each takes every
 //     notification waiting (up to maxBatch) and stores all their alerts
 //     with one multi-row INSERT … SELECT FROM unnest(…) for the alerts and
 //     one for their jobs and audit entries, in one transaction: four round
 //     trips a batch (begin, two statements, commit) whatever its size,
-//     instead of three a alert. While one loop commits, the next gathers.
+//     instead of three an alert. While one loop commits, the other
+//     gathers; more loops made smaller batches, so more commits (WAL
+//     flushes), and cost PostgreSQL more CPU per alert under the bench.
 //
 // The rules are saveAlert's: a new firing alert's plan is stored with it
 // in the same transaction, a copy already stored is a duplicate or
@@ -33,7 +36,7 @@ import (
 // new ones). When a batch fails, each of its notifications runs again in
 // a transaction of its own, one alert after another (saveAlert), so that
 // a bad one fails alone.
-const pgIntakeLoops = 4
+const pgIntakeLoops = 2
 
 type pgIntake struct {
 	mu     sync.RWMutex

@@ -16,6 +16,12 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	pdb.SetMaxOpenConns(16)
+	// database/sql keeps 2 idle connections by default: with the intake's
+	// loops and the worker's transactions using more at once, each
+	// connection given back beyond 2 was closed and the next one opened
+	// anew, and PostgreSQL forked a backend for it: under the bench's
+	// load forking and warming backends was most of PostgreSQL's CPU.
+	pdb.SetMaxIdleConns(16)
 	d := &DB{db: pdb, dialect: dialect{
 		name:          "postgres",
 		skipLocked:    " FOR UPDATE SKIP LOCKED",
@@ -27,11 +33,12 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 		// holds a handful of rows and picks a bitmap scan that reads and
 		// sorts every pending job: 30-150 ms a claim at 15,000 pending,
 		// under the row locks. Without sorts the ordered index scan is
-		// the only cheap plan whatever the statistics say; LOCAL keeps
-		// it to the claim's transaction, after its claim of expired
-		// leases (no index is ordered by locked_until: that one sorts
-		// the few running jobs).
+		// the only cheap plan whatever the statistics say. Only for that
+		// statement: the claim of expired leases before it sorts the few
+		// running jobs (no index is ordered by locked_until), and the
+		// writes sharing the transaction after it may sort too.
 		dueSetup: "SET LOCAL enable_sort = off",
+		dueReset: "SET LOCAL enable_sort = on",
 	}}
 	if err := d.Ping(ctx); err != nil {
 		pdb.Close()
@@ -45,8 +52,9 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 		d.db.Close()
 		return nil, err
 	}
-	// The group commit is idle on PostgreSQL (every write but the
-	// intake runs on its own; see pgintake.go) but keeps writeAs whole.
+	// The worker's claims and finishes, Slack decisions and the other
+	// small writes share the group commit's transactions; the alert
+	// intake has its own loops (pgintake.go).
 	d.startGroupCommit()
 	d.startPGIntake()
 	return d, nil

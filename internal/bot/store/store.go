@@ -32,8 +32,8 @@ type dialect struct {
 	// migrationLock serialises concurrent migrations (PostgreSQL).
 	migrationLock string
 	// dueSetup runs in a claim's transaction before the claim of due
-	// pending jobs (PostgreSQL: see OpenPostgres).
-	dueSetup string
+	// pending jobs and dueReset after it (PostgreSQL: see OpenPostgres).
+	dueSetup, dueReset string
 }
 
 // Open opens the store of the config: driver "sqlite" or "postgres".
