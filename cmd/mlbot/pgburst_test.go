@@ -34,7 +34,7 @@ func TestKillDuringBurstPostgres(t *testing.T) {
 	dsn := pg.NewDB(t)
 	gl := newFakeGitLab(t)
 	dir := t.TempDir()
-	cfg := writeConfig(t, dir, "postgres", dsn, gl.URL, "0s", "poll_interval: 50ms, concurrency: 8, lease: 5s, action_timeout: 4s")
+	cfg := writeConfig(t, dir, "postgres", dsn, gl.URL, "0s", "poll_interval: 50ms, concurrency: 8, lease: 5s, action_timeout: 4s, backoff_min: 100ms, backoff_max: 1s, max_attempts: 1000")
 	logs := filepath.Join(dir, "mlbot.log")
 	cmd, addr := startProcess(t, cfg, logs)
 
