@@ -1,39 +1,55 @@
 #!/usr/bin/env bash
-# Intake throughput and p99 latency of mlbot's POST /v1/alertmanager with
-# the durable SQLite store (WAL, synchronous=FULL), under concurrent load
-# from a second process on loopback, side by side with a minimal gin
-# handler on the same machine (the ceiling). mlbot's worker runs during
-# the load and creates pipelines on the ceiling's fake GitLab endpoint.
+# Intake throughput and p99 latency of mlbot's POST /v1/alertmanager under
+# concurrent load from a second process on loopback, side by side with a
+# minimal gin handler on the same machine (the ceiling):
+# - the durable SQLite store (WAL, synchronous=FULL), one replica;
+# - PostgreSQL (Debian's, a throwaway cluster started here with the
+#   defaults a user has: fsync=on, synchronous_commit=on, on a loopback
+#   port), one replica, and two replicas behind one port (bench/mlbot/proxy
+#   hands each connection to the next replica in turn).
+# Each store is run with a rule matching every alert (each alert queues a
+# retrain job that the worker runs against the ceiling's fake GitLab
+# during the load; with two replicas both workers run) and with a rule
+# matching none (intake alone).
 # Knobs: N (requests, default 20000), C (connections, 32), ALERTS (alerts
-# per request, 1), ROUNDS (3). Each round times the ceiling, mlbot with
-# jobs and mlbot alone back to back, so that a ratio compares runs of the
-# same minute; the table gives each row's median round.
+# per request, 1), ROUNDS (3), STORES (sqlite,postgres). Each round times
+# the ceiling and every mlbot run back to back, so that a ratio compares
+# runs of the same minute; the table gives each row's median round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${N:-20000}; C=${C:-32}; ALERTS=${ALERTS:-1}; ROUNDS=${ROUNDS:-3}
+N=${N:-20000}; C=${C:-32}; ALERTS=${ALERTS:-1}; ROUNDS=${ROUNDS:-3}; STORES=${STORES:-sqlite,postgres}
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 tmp=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+pgdata=""
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  if [ -n "$pgdata" ]; then asdb "$PGBIN/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true; fi
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
+# asdb runs a PostgreSQL program as the postgres user when we are root.
+asdb() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 go build -tags nomsgpack -o "$tmp/mlbot" ./cmd/mlbot # as shipped (Makefile TAGS)
 go build -o "$tmp/load" ./bench/mlbot/load
 go build -o "$tmp/ceiling" ./bench/mlbot/ceiling
+go build -o "$tmp/proxy" ./bench/mlbot/proxy
 
 "$tmp/ceiling" -listen 127.0.0.1:18090 & pids+=($!)
-# Two mlbot runs: one whose rule matches every alert (each alert queues a
-# retrain job that the worker runs against the ceiling's fake GitLab
-# during the load), one whose rule matches none (intake alone).
-mkconf() { # $1 port, $2 db, $3 severity the rule wants
+# One config per store and rule: "jobs" matches every alert (each alert
+# queues a retrain job that the worker runs against the ceiling's fake
+# GitLab during the load), "nojobs" matches none (intake alone).
+mkconf() { # $1 port, $2 driver, $3 dsn, $4 severity the rule wants
 cat <<YML
 listen: 127.0.0.1:$1
-store: {driver: sqlite, dsn: "$2"}
+store: {driver: $2, dsn: "$3"}
 auth:
   alertmanager: {bearer_token: bench-token}
 backends:
   gitlab: {url: "http://127.0.0.1:18090/api/v4", token: bench}
 rules:
   - name: severe-drift
-    matchers: ['alertname="FeatureDrift"', 'severity="$3"']
+    matchers: ['alertname="FeatureDrift"', 'severity="$4"']
     actions:
       - retrain:
           project: ml/rec
@@ -41,56 +57,115 @@ rules:
           variables: {MLGATE_TRIGGER: alert, MODEL: "{{ .Labels.model }}", PSI: "{{ .Annotations.psi }}"}
 YML
 }
-mkconf 18080 "$tmp/jobs.db" critical >"$tmp/jobs.yml"
-mkconf 18081 "$tmp/nojobs.db" never >"$tmp/nojobs.yml"
+runs=(ceil)
+if [[ ,$STORES, == *,sqlite,* ]]; then
+  mkconf 18080 sqlite "$tmp/jobs.db" critical >"$tmp/sqlite-jobs.yml"
+  mkconf 18080 sqlite "$tmp/nojobs.db" never >"$tmp/sqlite-nojobs.yml"
+  runs+=(sqlite-jobs sqlite-nojobs)
+fi
+if [[ ,$STORES, == *,postgres,* ]]; then
+  [ -x "$PGBIN/initdb" ] || { echo "PostgreSQL not installed ($PGBIN/initdb missing; apt-get install postgresql)" >&2; exit 1; }
+  mkdir "$tmp/pg"; pgdata="$tmp/pg/data"
+  if [ "$(id -u)" = 0 ]; then chmod 711 "$tmp"; chown postgres: "$tmp/pg"; fi
+  asdb "$PGBIN/initdb" -D "$pgdata" -A trust -U postgres >/dev/null
+  # The cluster as installed, on a loopback port: fsync and
+  # synchronous_commit stay on, so an answered alert is on disk.
+  asdb "$PGBIN/pg_ctl" -D "$pgdata" -w -l "$tmp/pg/log" \
+    -o "-p 18432 -k $tmp/pg -c listen_addresses=127.0.0.1 ${PGOPTS:-}" start >/dev/null
+  for db in jobs nojobs; do asdb "$PGBIN/psql" -h 127.0.0.1 -p 18432 -U postgres -qc "CREATE DATABASE $db" postgres; done
+  for r in 1 2; do
+    for kind in jobs nojobs; do
+      sev=critical; [ "$kind" = nojobs ] && sev=never
+      for i in $(seq "$r"); do
+        mkconf $((18081 + i)) postgres "postgres://postgres@127.0.0.1:18432/$kind?sslmode=disable" "$sev" >"$tmp/pg$r-$kind-$i.yml"
+      done
+    done
+  done
+  runs+=(pg1-jobs pg1-nojobs pg2-jobs pg2-nojobs)
+fi
 wait_ready() { for _ in $(seq 100); do curl -fs "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return; sleep 0.1; done; echo "mlbot on $1 not ready" >&2; exit 1; }
 
 load() { "$tmp/load" -url "http://127.0.0.1:$1/v1/alertmanager" -n "$N" -c "$C" -alerts "$ALERTS"; }
-# serve_load NAME PORT: starts mlbot with NAME.yml, loads it, prints the
-# result and stops it, so that one instance's worker never runs during
-# the other's load.
+# serve_load RUN: starts the run's mlbot replicas (and the proxy in front
+# of two), loads them, appends the result to $tmp/RUN.json and stops
+# them, so that one run's workers never run during another's load.
 serve_load() {
-  "$tmp/mlbot" serve --config "$tmp/$1.yml" 2>>"$tmp/$1.log" & pids+=($!)
-  wait_ready "$2"
-  load "$2"
-  if [ "$1" = jobs ]; then
-    # How many jobs the worker finished during the load (pipelines
-    # created on the fake GitLab): the jobs row is not an idle worker.
-    curl -fs "http://127.0.0.1:$2/metrics" | awk '/^mlbot_jobs\{state="done"\}/ {print $2}' >>"$tmp/done"
+  local run=$1 started=() port
+  case $run in
+    ceil) load 18090 >>"$tmp/$run.json"; return ;;
+    sqlite-*)
+      "$tmp/mlbot" serve --config "$tmp/$run.yml" 2>>"$tmp/$run.log" & started+=($!)
+      wait_ready 18080; port=18080 ;;
+    pg1-*)
+      "$tmp/mlbot" serve --config "$tmp/$run-1.yml" 2>>"$tmp/$run.log" & started+=($!)
+      wait_ready 18082; port=18082 ;;
+    pg2-*)
+      "$tmp/mlbot" serve --config "$tmp/$run-1.yml" 2>>"$tmp/$run.log" & started+=($!)
+      wait_ready 18082 # the first migrates; the second finds the schema
+      "$tmp/mlbot" serve --config "$tmp/$run-2.yml" 2>>"$tmp/$run.log" & started+=($!)
+      wait_ready 18083
+      "$tmp/proxy" -listen 127.0.0.1:18085 -to 127.0.0.1:18082,127.0.0.1:18083 2>>"$tmp/$run.log" & started+=($!)
+      wait_ready 18085; port=18085 ;;
+  esac
+  pids+=("${started[@]}")
+  load "$port" >>"$tmp/$run.json"
+  if [[ $run == *-jobs ]]; then
+    # How many jobs the workers have finished so far (pipelines created
+    # on the fake GitLab; the store's count, so both replicas'): the jobs
+    # row is not an idle worker.
+    curl -fs "http://127.0.0.1:$port/metrics" | awk '/^mlbot_jobs\{state="done"\}/ {print $2}' >"$tmp/$run.done"
   fi
-  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+  for p in "${started[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
 }
-ceil="" jobs="" nojobs=""
 for r in $(seq "$ROUNDS"); do
-  ceil+="$(load 18090)"$'\n'
-  jobs+="$(serve_load jobs 18080)"$'\n'
-  nojobs+="$(serve_load nojobs 18081)"$'\n'
+  for run in "${runs[@]}"; do serve_load "$run"; done
 done
-done_jobs=$(tail -n 1 "$tmp/done" 2>/dev/null || echo 0)
 
-CEIL="$ceil" JOBS="$jobs" NOJOBS="$nojobs" DONE="${done_jobs:-0}" /usr/bin/python3 - <<'PY'
+RUNS="${runs[*]}" TMP="$tmp" /usr/bin/python3 - <<'PY'
 import json, os, statistics
-rows = {k: [json.loads(l) for l in os.environ[k].splitlines() if l.strip()] for k in ("CEIL", "JOBS", "NOJOBS")}
-rounds = len(rows["CEIL"])
+tmp = os.environ["TMP"]
+names = os.environ["RUNS"].split()
+label = {"ceil": "minimal gin handler (ceiling)",
+         "sqlite-jobs": "mlbot, SQLite FULL, each alert queues a job", "sqlite-nojobs": "mlbot, SQLite FULL, alerts only",
+         "pg1-jobs": "mlbot, PostgreSQL, 1 replica, with jobs", "pg1-nojobs": "mlbot, PostgreSQL, 1 replica, alerts only",
+         "pg2-jobs": "mlbot, PostgreSQL, 2 replicas, with jobs", "pg2-nojobs": "mlbot, PostgreSQL, 2 replicas, alerts only"}
+rows = {k: [json.loads(l) for l in open(f"{tmp}/{k}.json") if l.strip()] for k in names}
+rounds = len(rows["ceil"])
 def median_run(runs):
     order = sorted(runs, key=lambda r: r["alerts_per_s"])
     return order[(len(order) - 1) // 2]
-c, j, n = (median_run(rows[k]) for k in ("CEIL", "JOBS", "NOJOBS"))
 # Ratios per round (same minute), then their median.
-ratio = {k: statistics.median(r["alerts_per_s"] / rc["alerts_per_s"] for r, rc in zip(rows[k], rows["CEIL"])) for k in ("JOBS", "NOJOBS")}
-print(f"{'':44}{'alerts/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'vs ceiling':>12}")
-for name, r, q in (("minimal gin handler (ceiling)", c, 1.0), ("mlbot, SQLite FULL, each alert queues a job", j, ratio["JOBS"]),
-                   ("mlbot, SQLite FULL, alerts only", n, ratio["NOJOBS"])):
-    print(f"{name:44}{r['alerts_per_s']:10.0f}{r['p50_ms']:9.2f}{r['p99_ms']:9.2f}{r['max_ms']:9.2f}{q:12.1%}")
-for k, name in (("CEIL", "ceiling"), ("JOBS", "with jobs"), ("NOJOBS", "alerts only")):
-    print(f"  {name} per round: " + ", ".join(f"{r['alerts_per_s']:.0f}/s" for r in rows[k]))
+def ratio(k, base="ceil"):
+    return statistics.median(r["alerts_per_s"] / b["alerts_per_s"] for r, b in zip(rows[k], rows[base]))
+print(f"{'':46}{'alerts/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'vs ceiling':>12}")
+for k in names:
+    r = median_run(rows[k])
+    print(f"{label[k]:46}{r['alerts_per_s']:10.0f}{r['p50_ms']:9.2f}{r['p99_ms']:9.2f}{r['max_ms']:9.2f}{ratio(k) if k != 'ceil' else 1:12.1%}")
+for k in names:
+    print(f"  {k} per round: " + ", ".join(f"{r['alerts_per_s']:.0f}/s" for r in rows[k]))
+j = rows["ceil"][0]
 print(f"median of {rounds} rounds; {j['requests']} requests x {j['alerts_per_request']} alert(s) a run after a warm-up, "
       f"{j['connections']} connections; errors: {sum(r['errors'] for k in rows for r in rows[k])}; "
       "vs ceiling is the median of each round's ratio")
-done = float(os.environ["DONE"])
-secs = sum(r["seconds"] for r in rows["JOBS"])
-print(f"worker in the jobs runs: {done:.0f} jobs done (pipelines created), about {done/secs:.0f}/s of load")
-for name, r, q in (("with jobs", j, ratio["JOBS"]), ("alerts only", n, ratio["NOJOBS"])):
-    ok = r["alerts_per_s"] >= 5000 and q >= 0.3
-    print(f"goal >= 5,000 alerts/s and >= 30% of the ceiling, {name}: {'met' if ok else 'NOT met'}")
+for k in names:
+    if not k.endswith("-jobs"):
+        continue
+    try:
+        done = float(open(f"{tmp}/{k}.done").read().strip() or 0)
+    except (OSError, ValueError):
+        done = 0
+    secs = sum(r["seconds"] for r in rows[k])
+    print(f"workers in the {k} runs: {done:.0f} jobs done (pipelines created), about {done/secs:.0f}/s of load")
+for k in ("sqlite-jobs", "sqlite-nojobs"):
+    if k in rows:
+        r, q = median_run(rows[k]), ratio(k)
+        ok = r["alerts_per_s"] >= 5000 and q >= 0.3
+        print(f"goal >= 5,000 alerts/s and >= 30% of the ceiling, {k}: {'met' if ok else 'NOT met'}")
+if "pg1-jobs" in rows:
+    r = median_run(rows["pg1-jobs"])
+    print(f"goal >= 5,000 alerts/s on one PostgreSQL replica with jobs: {'met' if r['alerts_per_s'] >= 5000 else 'NOT met'}")
+    for kind in ("jobs", "nojobs"):
+        x = ratio(f"pg2-{kind}", f"pg1-{kind}")
+        print(f"two replicas / one replica, {kind} (median of each round's ratio): {x:.2f}x: "
+              f"{'faster' if x > 1 else 'NOT faster'}")
 PY

@@ -256,6 +256,13 @@ func (d *DB) SaveAlerts(ctx context.Context, alerts []bot.Alert, plan bot.PlanFu
 		}
 		prepared[i] = p
 	}
+	if d.pg != nil {
+		in, err := d.pgSaveAlerts(ctx, prepared)
+		if err != nil {
+			return bot.Intake{}, fmt.Errorf("save alerts: %w", err)
+		}
+		return in, nil
+	}
 	var in bot.Intake
 	err := d.writeAs(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		in = bot.Intake{}

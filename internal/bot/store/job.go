@@ -198,8 +198,19 @@ func (d *DB) claim(ctx context.Context, tx *sql.Tx, st claimStmts, c bot.Claim) 
 			return jobs, err
 		}
 	}
+	// PostgreSQL: the due-jobs claim walks jobs_ready in order instead of
+	// sorting every pending job when a burst has left statistics stale.
+	if d.dialect.dueSetup != "" {
+		if _, err := tx.ExecContext(ctx, d.dialect.dueSetup); err != nil {
+			return jobs, err
+		}
+	}
 	more, err := run(st.due, bot.JobPending, c.N-len(jobs))
-	return append(jobs, more...), err
+	jobs = append(jobs, more...)
+	if err == nil && d.dialect.dueReset != "" {
+		_, err = tx.ExecContext(ctx, d.dialect.dueReset)
+	}
+	return jobs, err
 }
 
 // RetryJob sends a failed, dead or skipped job back to pending now.

@@ -19,6 +19,7 @@ type DB struct {
 	db      *sql.DB
 	dialect dialect
 	group   *groupCommit
+	pg      *pgIntake // PostgreSQL's batched intake (pgintake.go)
 	hot     map[string]*sql.Stmt
 	// stmts holds the other statements prepared on first use, by query.
 	stmts sync.Map
@@ -30,6 +31,9 @@ type dialect struct {
 	skipLocked string
 	// migrationLock serialises concurrent migrations (PostgreSQL).
 	migrationLock string
+	// dueSetup runs in a claim's transaction before the claim of due
+	// pending jobs and dueReset after it (PostgreSQL: see OpenPostgres).
+	dueSetup, dueReset string
 }
 
 // Open opens the store of the config: driver "sqlite" or "postgres".
@@ -54,6 +58,7 @@ func (d *DB) Ping(ctx context.Context) error {
 // Close waits for alerts being saved, then closes the database.
 func (d *DB) Close() error {
 	d.stopGroupCommit()
+	d.stopPGIntake()
 	return d.db.Close()
 }
 
