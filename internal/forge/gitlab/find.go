@@ -51,6 +51,14 @@ type lookups struct {
 	read map[int64]map[int64]bool
 	// tried holds, per job, the attempts this process made.
 	tried map[int64]*tried
+	// cursor holds, per job whose search is unfinished, the creation time
+	// of the oldest pipeline it has gone past: every pipeline of the
+	// window created after it was read or lies outside the window, so
+	// the next attempt lists from there instead of from the newest page
+	// again (a search of more pipelines than one attempt lists finishes).
+	// No create call happens while a search is unfinished, so nothing
+	// of the job's can appear above the cursor.
+	cursor map[int64]time.Time
 }
 
 // tried is what a job's attempts in this process did: how many there
@@ -145,6 +153,28 @@ func (l *lookups) forget(job int64) {
 	defer l.mu.Unlock()
 	delete(l.read, job)
 	delete(l.tried, job)
+	delete(l.cursor, job)
+}
+
+// resume returns where job's unfinished search stopped, if it did.
+func (l *lookups) resume(job int64) (time.Time, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c, ok := l.cursor[job]
+	return c, ok
+}
+
+// passed records that job's search went past pipelines created at or
+// after at.
+func (l *lookups) passed(job int64, at time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cursor == nil || len(l.cursor) >= maxTracked {
+		l.cursor = map[int64]time.Time{}
+	}
+	if c, ok := l.cursor[job]; !ok || at.Before(c) {
+		l.cursor[job] = at
+	}
 }
 
 // mayHaveCreated says whether a create call that failed with err (resp
@@ -216,6 +246,11 @@ func (p *Pipelines) find(ctx context.Context, t forge.RetrainTask, from, to time
 // after and before (GitLab's clock), newest first, skipping those an
 // earlier attempt read.
 func (p *Pipelines) scan(ctx context.Context, t forge.RetrainTask, source string, after, before time.Time) (forge.Run, bool, error) {
+	if c, ok := p.look.resume(t.JobID); ok && c.Add(time.Second).Before(before) {
+		// Go on below where the last attempt stopped; a second of
+		// overlap, since pipelines read already are skipped.
+		before = c.Add(time.Second)
+	}
 	opt := &gl.ListProjectPipelinesOptions{
 		ListOptions: gl.ListOptions{PerPage: findPerPage},
 		Ref:         gl.Ptr(t.Ref), Source: gl.Ptr(source),
@@ -246,6 +281,9 @@ func (p *Pipelines) scan(ctx context.Context, t forge.RetrainTask, source string
 				return run, ok, err
 			}
 			p.look.mark(t.JobID, pl.ID)
+			if pl.CreatedAt != nil {
+				p.look.passed(t.JobID, *pl.CreatedAt)
+			}
 		}
 		if older || len(pls) < findPerPage {
 			p.look.forget(t.JobID)

@@ -118,6 +118,38 @@ func TestRetrainWideWindow(t *testing.T) {
 	}
 }
 
+// TestRetrainSearchPastOnePass: after a restart in a burst, the window
+// of a job's life holds more pipelines than one attempt lists (1,500 of
+// other jobs, newer than the lost one); each attempt goes on below where
+// the last stopped, so the search reaches the lost pipeline at the
+// bottom and adopts it instead of retrying for ever (found by
+// TestKillDuringBurstPostgres: jobs at attempt 130, never done).
+func TestRetrainSearchPastOnePass(t *testing.T) {
+	gl := gitlabtest.New(t, "ml%2Frec")
+	gl.Add(gitlabtest.Pipeline{Ref: "main", Source: "api", CreatedAt: gl.Now().Add(-30 * time.Minute),
+		Variables: map[string]string{forge.JobIDVariable: "7", "MODEL": "rec"}})
+	gl.AddHistory(1500, "main", gl.Now())
+	p := pipelinesFor(t, gl)
+	task := retry()
+	task.Since = time.Now().Add(-31 * time.Minute)
+	const most = 1500/findReads + 2
+	for attempt := 1; ; attempt++ {
+		run, err := p.Retrain(context.Background(), task)
+		if err == nil {
+			if run.ExternalID != 1 || len(gl.Created()) != 0 {
+				t.Fatalf("run %+v, %d created; want the lost pipeline 1 adopted", run, len(gl.Created()))
+			}
+			if c := gl.Counts(); c.VariableReads != 1501 {
+				t.Errorf("%+v: want each of the 1,501 candidates read once", c)
+			}
+			break
+		}
+		if !errors.Is(err, errSearchUnfinished) || attempt == most {
+			t.Fatalf("attempt %d: %v; want the search to finish within %d attempts", attempt, err, most)
+		}
+	}
+}
+
 // TestRetrainSearchBudget: with slow calls and a short deadline, the search
 // gives up (retryably) within half the deadline, leaving the rest.
 func TestRetrainSearchBudget(t *testing.T) {
