@@ -70,6 +70,10 @@ type Server struct {
 	// create call (the first, then every LoseEvery-th after it); create
 	// and play calls are counted together.
 	LoseEvery int
+	// Stored, when set, is called with "create" or "play" and the request
+	// once a pipeline is created or a job played, before the answer is
+	// written: a test can crash the caller while its answer is on the way.
+	Stored func(kind string, r *http.Request)
 	// Redeploy makes each play of a manual job deploy again: a new
 	// pipeline on the job's ref with a manual job of the same name.
 	Redeploy bool
@@ -243,6 +247,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, mode string) {
 	s.pipelines = append(s.pipelines, p)
 	s.created = append(s.created, p)
 	s.mu.Unlock()
+	if s.Stored != nil {
+		s.Stored("create", r)
+	}
 	switch {
 	case mode == ModeLose:
 		<-s.hung

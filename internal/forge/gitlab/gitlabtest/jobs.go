@@ -137,6 +137,9 @@ func (s *Server) job(w http.ResponseWriter, r *http.Request, rest string) {
 	}
 	info := s.jobInfo(j)
 	s.mu.Unlock()
+	if s.Stored != nil {
+		s.Stored("play", r)
+	}
 	if lose {
 		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
 			conn.Close()
