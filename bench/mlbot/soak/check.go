@@ -123,6 +123,19 @@ func (s *soak) report(res result, rssGrowth float64, fdGrowth int) int {
 		}
 	}
 
+	// Hooks: every pipeline got the success hook the soak sent (and
+	// mlbot acknowledged), also one recorded after its hook arrived; each
+	// started rollback's outcome went to its thread.
+	var notSuccess int
+	if err := s.db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM pipelines WHERE status <> 'success'`).Scan(&notSuccess); err != nil {
+		fail("read pipelines: %v", err)
+	} else if notSuccess > 0 {
+		fail("%d pipelines are not success, though their success hook was acknowledged", notSuccess)
+	}
+	if sl := s.slack.counts(); sl.Replies < sum(rollbackRuns) {
+		fail("%d rollbacks started, %d outcomes posted in their threads", sum(rollbackRuns), sl.Replies)
+	}
+
 	// The outbox: drained, nothing dead or failed.
 	states := map[string]int{}
 	var jobs []string
@@ -148,15 +161,20 @@ func (s *soak) report(res result, rssGrowth float64, fdGrowth int) int {
 		fail("%d requests refused with a 4xx", n)
 	}
 
-	// Memory and files of the replica never killed.
+	// Memory and files of the replica never killed: the peak of the last
+	// quarter of the run against the peak of the first (after the
+	// warm-up), so that a moment's connections or garbage do not count
+	// as growth, while a leak does.
 	a, b := res.usage["a"], res.usage["b"]
-	rssLimit := a[0].RSSKiB + int64(float64(a[0].RSSKiB)*rssGrowth) + 10*1024
-	fdLimit := a[0].FDs + fdGrowth
-	if a[1].RSSKiB > rssLimit {
-		fail("replica a's RSS grew from %.1f to %.1f MiB (limit %.1f)", mib(a[0].RSSKiB), mib(a[1].RSSKiB), mib(rssLimit))
+	early, late := res.early["a"], res.late["a"]
+	rssLimit := early.RSSKiB + int64(float64(early.RSSKiB)*rssGrowth) + 10*1024
+	fdLimit := early.FDs + fdGrowth
+	if late.RSSKiB > rssLimit {
+		fail("replica a's RSS grew from a peak of %.1f MiB early on to %.1f MiB in the last quarter (limit %.1f)",
+			mib(early.RSSKiB), mib(late.RSSKiB), mib(rssLimit))
 	}
-	if a[1].FDs > fdLimit {
-		fail("replica a's open fds grew from %d to %d (limit %d)", a[0].FDs, a[1].FDs, fdLimit)
+	if late.FDs > fdLimit {
+		fail("replica a's open fds grew from a peak of %d early on to %d in the last quarter (limit %d)", early.FDs, late.FDs, fdLimit)
 	}
 
 	c := &s.c
@@ -177,10 +195,11 @@ func (s *soak) report(res result, rssGrowth float64, fdGrowth int) int {
 	fmt.Printf("rollbacks:     %d approved, %d started (%s mode), %d duplicates, %d lost; %d requests not approved\n",
 		approved, sum(rollbackRuns), s.mode, dupRollbacks, lostRollbacks, notApproved)
 	fmt.Printf("outbox:        drained %v (%s after the traffic): %s\n", res.drained, res.drainTime.Round(1e9), strings.Join(jobs, ", "))
-	fmt.Printf("slack:         %d requests posted (%d of them twice), %d thread replies, %d updates, %d response_url answers\n",
+	fmt.Printf("hooks:         %d pipelines recorded by mlbot, %d of them not success\n", pipelinesRecorded(s), notSuccess)
+	fmt.Printf("slack:         %d requests posted (%d of them twice), %d thread replies (rollback outcomes), %d updates, %d response_url answers\n",
 		sl.Requests, sl.PostedTwice, sl.Replies, sl.Updates, sl.Responds)
-	fmt.Printf("replica a:     never killed; start %s, end %s, peak %s (limits: RSS %.1f MiB, %d fds)\n",
-		a[0], a[1], res.peak["a"], mib(rssLimit), fdLimit)
+	fmt.Printf("replica a:     never killed; start %s, end %s; peak of the first quarter %s, of the last %s (limits %.1f MiB, %d fds)\n",
+		a[0], a[1], early, late, mib(rssLimit), fdLimit)
 	fmt.Printf("replica b:     killed %d times; start %s, end %s (its last start), peak %s\n", res.kills, b[0], b[1], res.peak["b"])
 	if len(problems) > 0 {
 		sort.Strings(problems)
@@ -200,5 +219,11 @@ func sum(m map[string]int) int {
 	for _, k := range m {
 		n += k
 	}
+	return n
+}
+
+func pipelinesRecorded(s *soak) int {
+	var n int
+	s.db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM pipelines`).Scan(&n)
 	return n
 }

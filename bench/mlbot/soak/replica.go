@@ -120,6 +120,8 @@ type usage struct {
 	FDs    int
 }
 
+func (u usage) max(v usage) usage { return usage{max(u.RSSKiB, v.RSSKiB), max(u.FDs, v.FDs)} }
+
 func (u usage) String() string {
 	return fmt.Sprintf("RSS %.1f MiB, %d fds", float64(u.RSSKiB)/1024, u.FDs)
 }

@@ -13,21 +13,24 @@ import (
 
 // result is what the run measured before the checks.
 type result struct {
-	traffic   *alertTraffic
-	kills     int
-	downtime  time.Duration
-	usage     map[string][2]usage // replica → start, end
-	peak      map[string]usage
-	drained   bool
-	drainTime time.Duration
-	elapsed   time.Duration
+	traffic  *alertTraffic
+	kills    int
+	downtime time.Duration
+	usage    map[string][2]usage // replica → start, end
+	peak     map[string]usage
+	// early and late are the peaks of the first and the last quarter of
+	// the sampled time (after the warm-up): flat means late ≈ early.
+	early, late map[string]usage
+	drained     bool
+	drainTime   time.Duration
+	elapsed     time.Duration
 }
 
 // traffic runs the soak: notifications at rate, pipeline hooks, clicks
 // and commands for d, replica b killed and restarted every killEvery;
 // then it lets the requests in flight finish and the outbox drain.
 func (s *soak) traffic(d time.Duration, rate float64, groups int, killEvery, cmdEvery time.Duration) result {
-	res := result{usage: map[string][2]usage{}, peak: map[string]usage{}}
+	res := result{usage: map[string][2]usage{}, peak: map[string]usage{}, early: map[string]usage{}, late: map[string]usage{}}
 	res.traffic = newAlertTraffic(s, groups)
 	s.giveUp = time.Now().Add(d + 3*time.Minute)
 	stop := make(chan struct{})
@@ -37,84 +40,18 @@ func (s *soak) traffic(d time.Duration, rate float64, groups int, killEvery, cmd
 	spawn(func() { s.clicker(stop) })
 	spawn(func() { s.commands(stop, cmdEvery) })
 
-	// Replica b dies with SIGKILL: first after 40% of a short soak (so
-	// SOAK=2m kills it at least once), then about every killEvery. Every
-	// other kill lands at a chosen moment: right after GitLab stored a
-	// pipeline or played a job for b, before b read the answer (the
-	// window where a retry could start a second one). The others land
-	// at random.
-	var killMu sync.Mutex
-	armed := make(chan struct{}, 1)
-	var armedFlag atomic.Bool
-	s.gl.Stored = func(kind string, r *http.Request) {
-		b := s.replicas[1]
-		if !armedFlag.Load() || !ownsConn(b.pid(), r.RemoteAddr) || !armedFlag.CompareAndSwap(true, false) {
-			return
-		}
-		if err := b.kill(); err != nil {
-			s.logf("%v", err)
-		}
-		s.logf("replica b killed with SIGKILL (kill %d) right after GitLab took its %s call, before the answer", b.restarts, kind)
-		armed <- struct{}{}
-	}
-	spawn(func() {
-		next := min(jitter(killEvery), d*4/10)
-		for k := 1; ; k++ {
-			select {
-			case <-stop:
-				return
-			case <-time.After(next):
-			}
-			b := s.replicas[1]
-			killMu.Lock()
-			select {
-			case <-stop:
-				killMu.Unlock()
-				return
-			default:
-			}
-			killed := false
-			if k%2 == 0 {
-				armedFlag.Store(true)
-				select {
-				case <-armed:
-					killed = true
-				case <-time.After(time.Minute):
-					armedFlag.Store(false)
-					select {
-					case <-armed: // it fired after all
-						killed = true
-					default:
-					}
-				}
-			}
-			if !killed {
-				if err := b.kill(); err != nil {
-					s.logf("%v", err)
-				}
-				s.logf("replica b killed with SIGKILL (kill %d)", b.restarts)
-			}
-			down := time.Duration(1000+rand.IntN(4000)) * time.Millisecond
-			time.Sleep(down)
-			t0 := time.Now()
-			if err := b.start(); err != nil {
-				s.logf("restart: %v", err)
-			}
-			res.kills++
-			res.downtime += down + time.Since(t0)
-			s.logf("replica b back (pid %d) after %s", b.pid(), (down + time.Since(t0)).Round(time.Millisecond))
-			killMu.Unlock()
-			next = jitter(killEvery)
-		}
-	})
+	quit := make(chan struct{}) // the traffic stopped: no more kills
+	killed := make(chan struct{})
+	go func() { defer close(killed); s.kills(&res, d, killEvery, quit) }()
 
 	// RSS and fds: the first sample once warmed up (a tenth of the run,
 	// 20 s to 2 min), the last just before the traffic stops; every 10 s
-	// in between for the peak.
+	// in between for the peaks.
 	warm := min(max(d/10, 20*time.Second), 2*time.Minute)
 	// sampleAll records each replica that is up: as its start sample when
 	// it has none yet and start is set, as its end sample when end is set,
-	// and in its peak.
+	// and in its peaks.
+	begin := time.Now()
 	sampleAll := func(start, end bool) {
 		for _, r := range s.replicas {
 			if !r.isUp() {
@@ -132,8 +69,14 @@ func (s *soak) traffic(d time.Duration, rate float64, groups int, killEvery, cmd
 				pair[1] = u
 			}
 			res.usage[r.name] = pair
-			p := res.peak[r.name]
-			res.peak[r.name] = usage{max(p.RSSKiB, u.RSSKiB), max(p.FDs, u.FDs)}
+			res.peak[r.name] = res.peak[r.name].max(u)
+			at, quarter := time.Since(begin), (d-warm)/4
+			if at >= warm && at <= warm+quarter {
+				res.early[r.name] = res.early[r.name].max(u)
+			}
+			if at >= d-quarter {
+				res.late[r.name] = res.late[r.name].max(u)
+			}
 		}
 	}
 
@@ -142,7 +85,6 @@ func (s *soak) traffic(d time.Duration, rate float64, groups int, killEvery, cmd
 	defer tick.Stop()
 	sampler := time.NewTicker(10 * time.Second)
 	defer sampler.Stop()
-	begin := time.Now()
 	logged, progress := false, time.Now()
 	for time.Since(begin) < d {
 		select {
@@ -175,7 +117,8 @@ func (s *soak) traffic(d time.Duration, rate float64, groups int, killEvery, cmd
 	// last pipelines and the clicks of the last requests, until nothing
 	// moves.
 	s.inflight.Wait()
-	killMu.Lock() // no kill from here on
+	close(quit)
+	<-killed
 	drainStart := time.Now()
 	res.drained = false
 	for i := 0; i < 60 && !res.drained; i++ {
@@ -185,7 +128,6 @@ func (s *soak) traffic(d time.Duration, rate float64, groups int, killEvery, cmd
 		res.drained = ok && s.settled()
 	}
 	close(stop)
-	killMu.Unlock()
 	wg.Wait()
 	res.drainTime = time.Since(drainStart)
 	res.elapsed = time.Since(s.start)
@@ -217,4 +159,71 @@ func replaceDB(dsn, name string) string {
 	}
 	u.Path = "/" + strings.TrimPrefix(name, "/")
 	return u.String()
+}
+
+// kills kills replica b with SIGKILL and restarts it until quit: first
+// after 40% of a short soak (so SOAK=2m kills it at least once), then
+// about every killEvery. Every other kill lands at a chosen moment: right
+// after GitLab created a pipeline or played a rollback job for b
+// (alternately), before b read the answer, the window where a retry could
+// start a second one. The others land at random.
+func (s *soak) kills(res *result, d, killEvery time.Duration, quit <-chan struct{}) {
+	b := s.replicas[1]
+	fired := make(chan struct{}, 1)
+	var armed atomic.Bool
+	var target atomic.Value // "create" or "play"
+	target.Store("")
+	s.gl.Stored = func(kind string, r *http.Request) {
+		if !armed.Load() || target.Load() != kind || !ownsConn(b.pid(), r.RemoteAddr) || !armed.CompareAndSwap(true, false) {
+			return
+		}
+		if err := b.kill(); err != nil {
+			s.logf("%v", err)
+		}
+		s.logf("replica b killed with SIGKILL (kill %d) right after GitLab took its %s call, before the answer", b.restarts, kind)
+		fired <- struct{}{}
+	}
+	next := min(jitter(killEvery), d*4/10)
+	for k := 1; ; k++ {
+		select {
+		case <-quit:
+			return
+		case <-time.After(next):
+		}
+		dead, last := false, false
+		if k%2 == 0 {
+			target.Store(map[bool]string{true: "play", false: "create"}[k%4 == 0])
+			armed.Store(true)
+			select {
+			case <-fired:
+				dead = true
+			case <-time.After(time.Minute):
+			case <-quit:
+				last = true
+			}
+			if !dead && !armed.CompareAndSwap(true, false) {
+				<-fired // it fired while the wait ended
+				dead = true
+			}
+			if last && !dead {
+				return
+			}
+		}
+		if !dead {
+			if err := b.kill(); err != nil {
+				s.logf("%v", err)
+			}
+			s.logf("replica b killed with SIGKILL (kill %d)", b.restarts)
+		}
+		down := time.Duration(1000+rand.IntN(4000)) * time.Millisecond
+		time.Sleep(down)
+		t0 := time.Now()
+		if err := b.start(); err != nil {
+			s.logf("restart: %v", err)
+		}
+		res.kills++
+		res.downtime += down + time.Since(t0)
+		s.logf("replica b back (pid %d) after %s", b.pid(), (down + time.Since(t0)).Round(time.Millisecond))
+		next = jitter(killEvery)
+	}
 }

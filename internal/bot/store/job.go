@@ -110,10 +110,8 @@ func (d *DB) FinishJob(ctx context.Context, f bot.Finish) error {
 			return fmt.Errorf("finish job %d: %w", f.ID, bot.ErrLeaseLost)
 		}
 		if p := f.Pipeline; p != nil {
-			_, err := tx.StmtContext(ctx, ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
-				p.Ref, p.WebURL, p.Status, ms(f.Now), ms(f.Now))
-			if err != nil {
-				return fmt.Errorf("insert pipeline of job %d: %w", f.ID, err)
+			if err := d.recordPipeline(ctx, tx, ins, *p, f.Now); err != nil {
+				return err
 			}
 		}
 		if f.Audit != nil {
