@@ -19,6 +19,9 @@ const pipelineCols = `id, job_id, alert_id, backend, project, external_id, ref, 
 func (d *DB) PipelineEvent(ctx context.Context, e bot.PipelineEvent) (*bot.Pipeline, error) {
 	var out *bot.Pipeline
 	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if err := d.lockPipeline(ctx, tx, e.ExternalID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, d.q(`INSERT INTO deliveries (source, key, received_at) VALUES (?, ?, ?)
 			ON CONFLICT (source, key) DO NOTHING`), e.Source, e.DeliveryKey, ms(e.Now))
 		if err != nil {
@@ -59,6 +62,23 @@ func (d *DB) statusChanged(ctx context.Context, tx *sql.Tx, p bot.Pipeline, sour
 		AlertID: p.AlertID, JobID: p.JobID})
 }
 
+// lockPipeline serializes, on PostgreSQL, a pipeline's hook with the
+// record of the pipeline: without it a hook could miss the pipeline being
+// recorded (not committed yet) and keep its status as early while the
+// record misses the early status (not committed yet either), and the
+// status would be lost. It is the first statement of the hook's
+// transaction, so the hook waits holding nothing. SQLite has one writer.
+func (d *DB) lockPipeline(ctx context.Context, tx *sql.Tx, externalID int64) error {
+	if d.dialect.name != "postgres" {
+		return nil
+	}
+	// The two-key form keeps these locks apart from the migrations' lock.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7254013, ($1::bigint % 2147483647)::int)`, externalID); err != nil {
+		return fmt.Errorf("lock pipeline %d: %w", externalID, err)
+	}
+	return nil
+}
+
 // earlyStatusTTL is how long a status hook of a pipeline mlbot has not
 // recorded is kept for it.
 const earlyStatusTTL = 24 * time.Hour
@@ -84,6 +104,9 @@ func (d *DB) keepEarlyStatus(ctx context.Context, tx *sql.Tx, e bot.PipelineEven
 // recordPipeline stores the pipeline a job started and applies a status
 // hook that arrived before it.
 func (d *DB) recordPipeline(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, p bot.Pipeline, now time.Time) error {
+	if err := d.lockPipeline(ctx, tx, p.ExternalID); err != nil {
+		return err
+	}
 	res, err := tx.StmtContext(ctx, ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
 		p.Ref, p.WebURL, p.Status, ms(now), ms(now))
 	if err != nil {
