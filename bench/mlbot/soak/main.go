@@ -65,8 +65,8 @@ func run() int {
 	cmdEvery := flag.Duration("command-every", 5*time.Second, "time between two /mlops commands")
 	mode := flag.String("rollback", "play", "slack.rollback.mode: play or pipeline")
 	latency := flag.Duration("gitlab-latency", 20*time.Millisecond, "latency of each call to the GitLab stand-in")
-	rssGrowth := flag.Float64("rss-growth", 0.30, "tolerated RSS growth of replica a, as a fraction of its start, plus 10 MiB")
-	fdGrowth := flag.Int("fd-growth", 20, "tolerated growth of replica a's open file descriptors")
+	rssGrowth := flag.Float64("rss-growth", 0.30, "tolerated growth of replica a's median RSS from the first to the last quarter of the run, as a fraction, plus 10 MiB")
+	fdGrowth := flag.Int("fd-growth", 20, "tolerated growth of replica a's median count of open file descriptors from the first to the last quarter")
 	keep := flag.Bool("keep", false, "keep the work directory (configs, replica logs)")
 	flag.Parse()
 	if *mode != "play" && *mode != "pipeline" {

@@ -18,9 +18,10 @@ type result struct {
 	downtime time.Duration
 	usage    map[string][2]usage // replica → start, end
 	peak     map[string]usage
-	// early and late are the peaks of the first and the last quarter of
-	// the sampled time (after the warm-up): flat means late ≈ early.
-	early, late map[string]usage
+	// early and late are the samples of the first and the last quarter
+	// of the sampled time (after the warm-up): flat means their medians
+	// are alike.
+	early, late map[string][]usage
 	drained     bool
 	drainTime   time.Duration
 	elapsed     time.Duration
@@ -30,7 +31,7 @@ type result struct {
 // and commands for d, replica b killed and restarted every killEvery;
 // then it lets the requests in flight finish and the outbox drain.
 func (s *soak) traffic(d time.Duration, rate float64, groups int, killEvery, cmdEvery time.Duration) result {
-	res := result{usage: map[string][2]usage{}, peak: map[string]usage{}, early: map[string]usage{}, late: map[string]usage{}}
+	res := result{usage: map[string][2]usage{}, peak: map[string]usage{}, early: map[string][]usage{}, late: map[string][]usage{}}
 	res.traffic = newAlertTraffic(s, groups)
 	s.giveUp = time.Now().Add(d + 3*time.Minute)
 	stop := make(chan struct{})
@@ -72,10 +73,10 @@ func (s *soak) traffic(d time.Duration, rate float64, groups int, killEvery, cmd
 			res.peak[r.name] = res.peak[r.name].max(u)
 			at, quarter := time.Since(begin), (d-warm)/4
 			if at >= warm && at <= warm+quarter {
-				res.early[r.name] = res.early[r.name].max(u)
+				res.early[r.name] = append(res.early[r.name], u)
 			}
 			if at >= d-quarter {
-				res.late[r.name] = res.late[r.name].max(u)
+				res.late[r.name] = append(res.late[r.name], u)
 			}
 		}
 	}
