@@ -49,6 +49,14 @@ test-slow:
 e2e:
 	$(GO) test -count=1 -run TestLoop -v ./e2e/
 
+## soak: two mlbot replicas on a throwaway PostgreSQL under mixed traffic
+## for SOAK (default 30m), one of them killed with SIGKILL and restarted
+## every few minutes; fails on a duplicate or lost pipeline or play, or
+## RSS/fd growth (bench/README.md). Needs Debian's postgresql.
+SOAK ?= 30m
+soak: build
+	$(GO) run ./bench/mlbot/soak -duration $(SOAK) -mlbot $(BIN)/mlbot
+
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$($(GO) list -f '{{.Dir}}' ./...)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

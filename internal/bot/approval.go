@@ -44,6 +44,9 @@ type Approval struct {
 	Channel, TS string
 	// PipelineURL is the rollback pipeline once started.
 	PipelineURL string
+	// RollbackJob is the GitLab job the rollback plays (play mode),
+	// recorded before it is played; 0 until chosen.
+	RollbackJob int64
 }
 
 // Expired reports whether the proposal can no longer be decided at now.

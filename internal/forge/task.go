@@ -1,6 +1,7 @@
 package forge
 
 import (
+	"context"
 	"strconv"
 	"time"
 )
@@ -62,6 +63,24 @@ type RollbackTask struct {
 	Ref        string `json:"ref"`
 	Version    string `json:"version"`
 	Model      string `json:"model"`
+
+	// The fields below are set by the handler when the job runs, not
+	// stored.
+
+	// PlayJob is the manual job an earlier attempt chose to play (play
+	// mode), 0 if none: it is played if it is still manual and adopted
+	// if it was played (the earlier attempt's play reached GitLab).
+	PlayJob int64 `json:"-"`
+	// Choose records the job this attempt is about to play, before the
+	// play call, and returns the job to play: its argument, or the one
+	// a concurrent attempt recorded first. Nil records nothing.
+	Choose func(ctx context.Context, jobID int64) (int64, error) `json:"-"`
+	// JobID, Since and Attempt are the outbox job's, as in RetrainTask:
+	// in pipeline mode a retry adopts the pipeline an earlier attempt
+	// created instead of creating a second one.
+	JobID   int64     `json:"-"`
+	Since   time.Time `json:"-"`
+	Attempt int       `json:"-"`
 }
 
 // Variables are the pipeline or job variables of the rollback.

@@ -19,6 +19,7 @@ type Store interface {
 	ExpireApprovals(ctx context.Context, now time.Time) (int, error)
 	SetApprovalMessage(ctx context.Context, id int64, channel, ts string) error
 	RollbackStarted(ctx context.Context, approvalID int64, pipelineURL string, now time.Time) error
+	ChooseRollbackJob(ctx context.Context, approvalID, jobID int64) (int64, error)
 	EnqueueJob(ctx context.Context, j bot.Job, audit *bot.AuditEntry) (bool, error)
 	AddAudit(ctx context.Context, e bot.AuditEntry) error
 	ListJobs(ctx context.Context, f bot.JobFilter) ([]bot.Job, error)

@@ -137,7 +137,26 @@ func (b *Bot) rollback(ctx context.Context, j bot.Job) (forge.Run, error) {
 	if t == nil {
 		return forge.Run{}, forge.Permanent(errors.New("rollback job without a task"))
 	}
-	run, err := b.Rollbacks.Rollback(ctx, *t)
+	task := *t
+	task.JobID, task.Attempt = j.ID, j.Attempts
+	if j.Attempts > 1 || j.LastError != "" {
+		// An earlier attempt ran and may have started the rollback.
+		task.Since = j.CreatedAt
+	}
+	if task.Mode != "pipeline" {
+		a, err := b.Store.GetApproval(ctx, t.ApprovalID)
+		if err != nil {
+			if errors.Is(err, bot.ErrNotFound) {
+				err = forge.Permanent(err)
+			}
+			return forge.Run{}, err
+		}
+		task.PlayJob = a.RollbackJob
+		task.Choose = func(ctx context.Context, job int64) (int64, error) {
+			return b.Store.ChooseRollbackJob(ctx, t.ApprovalID, job)
+		}
+	}
+	run, err := b.Rollbacks.Rollback(ctx, task)
 	if err != nil {
 		return run, err
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 const approvalCols = `id, alert_id, rule, model, project, ref, version, state, proposed_by, decided_by, expires_at,
-	created_at, reason, needed, approvers, decided_at, channel, ts, pipeline_url, kind`
+	created_at, reason, needed, approvers, decided_at, channel, ts, pipeline_url, kind, rollback_job`
 
 // insertApproval stores a proposal and the slack_post job that announces
 // it (it waits in the outbox while no Slack adapter is configured).
@@ -91,6 +91,28 @@ func (d *DB) SetApprovalMessage(ctx context.Context, id int64, channel, ts strin
 	})
 }
 
+// ChooseRollbackJob records jobID as the GitLab job approval id's
+// rollback plays, unless an earlier attempt recorded one; it returns the
+// job recorded, so an attempt that lost the race plays (or adopts) the
+// other attempt's job instead of its own choice.
+func (d *DB) ChooseRollbackJob(ctx context.Context, id, jobID int64) (int64, error) {
+	var chosen int64
+	err := d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, d.q(`UPDATE approvals SET rollback_job = ? WHERE id = ? AND rollback_job = 0`), jobID, id); err != nil {
+			return fmt.Errorf("record rollback job of approval %d: %w", id, err)
+		}
+		err := tx.QueryRowContext(ctx, d.q(`SELECT rollback_job FROM approvals WHERE id = ?`), id).Scan(&chosen)
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("approval %d: %w", id, bot.ErrNotFound)
+		}
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return chosen, nil
+}
+
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
@@ -108,7 +130,7 @@ func (d *DB) queryApprovals(ctx context.Context, q queryer, query string, args .
 		var exp, created, decided int64
 		if err := rows.Scan(&a.ID, &a.AlertID, &a.Rule, &a.Model, &a.Project, &a.Ref, &a.Version, &state,
 			&a.ProposedBy, &a.DecidedBy, &exp, &created, &a.Reason, &a.Needed, &approvers, &decided,
-			&a.Channel, &a.TS, &a.PipelineURL, &a.Kind); err != nil {
+			&a.Channel, &a.TS, &a.PipelineURL, &a.Kind, &a.RollbackJob); err != nil {
 			return nil, fmt.Errorf("scan approval: %w", err)
 		}
 		a.State, a.ExpiresAt, a.CreatedAt, a.DecidedAt = bot.ApprovalState(state), fromMS(exp), fromMS(created), fromMS(decided)

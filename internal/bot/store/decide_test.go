@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -105,6 +106,35 @@ func TestDecide(t *testing.T) {
 		}
 		if count["approve_rollback"] != 2 || count["approve_rollback_refused"] != 10 || count["rollback_expired"] != 2 {
 			t.Errorf("audit %v", count)
+		}
+	})
+}
+
+// TestChooseRollbackJob records the GitLab job an approved rollback
+// plays: the first choice sticks, a second attempt is told the first
+// one's job, and the approval reads back with it.
+func TestChooseRollbackJob(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *DB) {
+		ctx := context.Background()
+		a, err := s.ProposeRollback(ctx, bot.Approval{Rule: "slack", Model: "rec", Project: "ml/rec", Ref: "main",
+			Version: "v3", State: bot.ApprovalProposed, ProposedBy: "U1", ExpiresAt: t0.Add(time.Hour), CreatedAt: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.GetApproval(ctx, a.ID); got.RollbackJob != 0 {
+			t.Fatalf("a new approval has rollback job %d, want 0", got.RollbackJob)
+		}
+		if got, err := s.ChooseRollbackJob(ctx, a.ID, 501); err != nil || got != 501 {
+			t.Fatalf("first choice = %d, %v; want 501", got, err)
+		}
+		if got, err := s.ChooseRollbackJob(ctx, a.ID, 777); err != nil || got != 501 {
+			t.Fatalf("second choice = %d, %v; want the first one's 501", got, err)
+		}
+		if got, err := s.GetApproval(ctx, a.ID); err != nil || got.RollbackJob != 501 {
+			t.Fatalf("approval reads back rollback job %d, %v; want 501", got.RollbackJob, err)
+		}
+		if _, err := s.ChooseRollbackJob(ctx, a.ID+100, 1); !errors.Is(err, bot.ErrNotFound) {
+			t.Fatalf("unknown approval: %v, want ErrNotFound", err)
 		}
 	})
 }

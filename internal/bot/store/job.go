@@ -126,10 +126,8 @@ func (d *DB) finishJob(ctx context.Context, tx *sql.Tx, upd, ins *sql.Stmt, f bo
 		return false, nil
 	}
 	if p := f.Pipeline; p != nil {
-		_, err := tx.StmtContext(ctx, ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
-			p.Ref, p.WebURL, p.Status, ms(f.Now), ms(f.Now))
-		if err != nil {
-			return false, fmt.Errorf("insert pipeline of job %d: %w", f.ID, err)
+		if err := d.recordPipeline(ctx, tx, ins, *p, f.Now); err != nil {
+			return false, err
 		}
 	}
 	if f.Audit != nil {

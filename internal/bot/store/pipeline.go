@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
 )
@@ -18,6 +19,9 @@ const pipelineCols = `id, job_id, alert_id, backend, project, external_id, ref, 
 func (d *DB) PipelineEvent(ctx context.Context, e bot.PipelineEvent) (*bot.Pipeline, error) {
 	var out *bot.Pipeline
 	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if err := d.lockPipeline(ctx, tx, e.ExternalID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, d.q(`INSERT INTO deliveries (source, key, received_at) VALUES (?, ?, ?)
 			ON CONFLICT (source, key) DO NOTHING`), e.Source, e.DeliveryKey, ms(e.Now))
 		if err != nil {
@@ -36,20 +40,97 @@ func (d *DB) PipelineEvent(ctx context.Context, e bot.PipelineEvent) (*bot.Pipel
 			return err
 		}
 		if len(ps) == 0 {
-			return nil
+			return d.keepEarlyStatus(ctx, tx, e)
 		}
 		out = &ps[0]
-		if err := d.rollbackOutcome(ctx, tx, *out, e.Now); err != nil {
-			return err
-		}
-		return d.insertAudit(ctx, tx, bot.AuditEntry{At: e.Now, Actor: e.Source, Action: "pipeline_status",
-			Subject: fmt.Sprintf("%s pipeline %d", e.Backend, e.ExternalID), Detail: e.Status,
-			AlertID: out.AlertID, JobID: out.JobID})
+		return d.statusChanged(ctx, tx, *out, e.Source, e.Now)
 	})
 	if err != nil && !errors.Is(err, bot.ErrDuplicate) {
 		return nil, fmt.Errorf("pipeline event: %w", err)
 	}
 	return out, err
+}
+
+// statusChanged queues a rollback's outcome reply and audits the new
+// status of pipeline p.
+func (d *DB) statusChanged(ctx context.Context, tx *sql.Tx, p bot.Pipeline, source string, now time.Time) error {
+	if err := d.rollbackOutcome(ctx, tx, p, now); err != nil {
+		return err
+	}
+	return d.insertAudit(ctx, tx, bot.AuditEntry{At: now, Actor: source, Action: "pipeline_status",
+		Subject: fmt.Sprintf("%s pipeline %d", p.Backend, p.ExternalID), Detail: p.Status,
+		AlertID: p.AlertID, JobID: p.JobID})
+}
+
+// lockPipeline serializes, on PostgreSQL, a pipeline's hook with the
+// record of the pipeline: without it a hook could miss the pipeline being
+// recorded (not committed yet) and keep its status as early while the
+// record misses the early status (not committed yet either), and the
+// status would be lost. It is the first statement of the hook's
+// transaction, so the hook waits holding nothing. SQLite has one writer.
+func (d *DB) lockPipeline(ctx context.Context, tx *sql.Tx, externalID int64) error {
+	if d.dialect.name != "postgres" {
+		return nil
+	}
+	// The two-key form keeps these locks apart from the migrations' lock.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7254013, ($1::bigint % 2147483647)::int)`, externalID); err != nil {
+		return fmt.Errorf("lock pipeline %d: %w", externalID, err)
+	}
+	return nil
+}
+
+// earlyStatusTTL is how long a status hook of a pipeline mlbot has not
+// recorded is kept for it.
+const earlyStatusTTL = 24 * time.Hour
+
+// keepEarlyStatus keeps the status hook of a pipeline not recorded (yet)
+// for recordPipeline: the job that started it may be between GitLab's
+// answer and its record (or killed there, until its retry adopts it). A
+// final status is not replaced by a non-final one delivered later.
+func (d *DB) keepEarlyStatus(ctx context.Context, tx *sql.Tx, e bot.PipelineEvent) error {
+	_, err := tx.ExecContext(ctx, d.q(`INSERT INTO early_statuses (backend, external_id, status, received_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (backend, external_id) DO UPDATE SET status = excluded.status, received_at = excluded.received_at
+		WHERE early_statuses.status NOT IN ('success', 'failed', 'canceled', 'skipped')`),
+		e.Backend, e.ExternalID, e.Status, ms(e.Now))
+	if err != nil {
+		return fmt.Errorf("keep status of pipeline %d: %w", e.ExternalID, err)
+	}
+	if _, err := tx.ExecContext(ctx, d.q(`DELETE FROM early_statuses WHERE received_at < ?`), ms(e.Now.Add(-earlyStatusTTL))); err != nil {
+		return fmt.Errorf("prune early statuses: %w", err)
+	}
+	return nil
+}
+
+// recordPipeline stores the pipeline a job started and applies a status
+// hook that arrived before it.
+func (d *DB) recordPipeline(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, p bot.Pipeline, now time.Time) error {
+	if err := d.lockPipeline(ctx, tx, p.ExternalID); err != nil {
+		return err
+	}
+	res, err := tx.StmtContext(ctx, ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
+		p.Ref, p.WebURL, p.Status, ms(now), ms(now))
+	if err != nil {
+		return fmt.Errorf("insert pipeline of job %d: %w", p.JobID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil
+	}
+	var status string
+	err = tx.QueryRowContext(ctx, d.q(`DELETE FROM early_statuses WHERE backend = ? AND external_id = ? RETURNING status`),
+		p.Backend, p.ExternalID).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read early status of pipeline %d: %w", p.ExternalID, err)
+	}
+	_, err = tx.ExecContext(ctx, d.q(`UPDATE pipelines SET status = ? WHERE backend = ? AND external_id = ?`),
+		status, p.Backend, p.ExternalID)
+	if err != nil {
+		return fmt.Errorf("update pipeline %d: %w", p.ExternalID, err)
+	}
+	p.Status = status
+	return d.statusChanged(ctx, tx, p, p.Backend, now)
 }
 
 // ListPipelines returns the newest pipelines first.

@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
 	"gitlab.com/mlgate/mlgate/internal/forge"
@@ -29,29 +30,74 @@ const recentPipelines = 5
 // Rollback starts t. In play mode the job named t.JobName waiting as a
 // manual job in one of the newest pipelines on t.Ref is played with the
 // variables; no such job is a permanent error naming what was searched.
+// The chosen job is recorded (t.Choose) before it is played, and a retry
+// that knows the job an earlier attempt chose (t.PlayJob) plays that job
+// if it is still manual and adopts it otherwise: a crash after the play
+// call never plays a second job. In pipeline mode a retry adopts the
+// pipeline an earlier attempt created (see Pipelines.Retrain).
 func (r *Rollbacks) Rollback(ctx context.Context, t forge.RollbackTask) (forge.Run, error) {
 	if t.Mode == "pipeline" {
 		run, err := r.pipelines.Retrain(ctx, forge.RetrainTask{Backend: "gitlab", Project: t.Project, Ref: t.Ref,
-			Variables: t.Variables()})
+			Variables: t.Variables(), JobID: t.JobID, Since: t.Since, Attempt: t.Attempt})
 		if err != nil {
 			return run, fmt.Errorf("rollback pipeline: %w", err)
 		}
 		run.Detail = fmt.Sprintf("rollback of %s to %q", t.Model, t.Version)
 		return run, nil
 	}
+	if t.PlayJob != 0 {
+		return r.resume(ctx, t)
+	}
 	job, pipelineURL, err := r.findManualJob(ctx, t)
 	if err != nil {
 		return forge.Run{}, err
 	}
+	if t.Choose != nil {
+		chosen, err := t.Choose(ctx, job.ID)
+		if err != nil {
+			return forge.Run{}, fmt.Errorf("record job %d as the rollback's: %w", job.ID, err)
+		}
+		if chosen != job.ID {
+			t.PlayJob = chosen
+			return r.resume(ctx, t)
+		}
+	}
+	return r.play(ctx, t, job.ID, pipelineURL)
+}
+
+// resume carries on from an earlier attempt that chose job t.PlayJob: it
+// plays the job while it is manual, and adopts it once it was played.
+func (r *Rollbacks) resume(ctx context.Context, t forge.RollbackTask) (forge.Run, error) {
+	job, resp, err := r.client.Jobs.GetJob(t.Project, t.PlayJob, gl.WithContext(ctx))
+	if err != nil {
+		return forge.Run{}, forge.ClassifyHTTP(status(resp), fmt.Errorf("read job %d (%s) on %s, chosen by an earlier attempt: %w",
+			t.PlayJob, t.JobName, t.Project, err))
+	}
+	// A job names its pipeline's id but not its URL: the pipeline's page
+	// is beside the job's (…/-/jobs/ID → …/-/pipelines/PIPELINE).
+	pipelineURL := job.WebURL
+	if suffix := fmt.Sprintf("/-/jobs/%d", job.ID); strings.HasSuffix(job.WebURL, suffix) {
+		pipelineURL = strings.TrimSuffix(job.WebURL, suffix) + fmt.Sprintf("/-/pipelines/%d", job.Pipeline.ID)
+	}
+	if job.Status == string(gl.Manual) {
+		return r.play(ctx, t, job.ID, pipelineURL)
+	}
+	return forge.Run{Backend: "gitlab", Project: t.Project, ExternalID: job.Pipeline.ID, WebURL: pipelineURL,
+		Status: job.Status, Detail: fmt.Sprintf("job %d %s was played by an earlier attempt (now %s): rollback of %s to %q",
+			job.ID, job.WebURL, job.Status, t.Model, t.Version)}, nil
+}
+
+// play plays manual job id with the rollback's variables.
+func (r *Rollbacks) play(ctx context.Context, t forge.RollbackTask, id int64, pipelineURL string) (forge.Run, error) {
 	vars := []*gl.JobVariableOptions{}
 	for _, k := range []string{"MODEL", "ROLLBACK_TO"} {
 		vars = append(vars, &gl.JobVariableOptions{Key: gl.Ptr(k), Value: gl.Ptr(t.Variables()[k]),
 			VariableType: gl.Ptr(gl.EnvVariableType)})
 	}
-	played, resp, err := r.client.Jobs.PlayJob(t.Project, job.ID, &gl.PlayJobOptions{JobVariablesAttributes: &vars},
+	played, resp, err := r.client.Jobs.PlayJob(t.Project, id, &gl.PlayJobOptions{JobVariablesAttributes: &vars},
 		gl.WithContext(ctx))
 	if err != nil {
-		return forge.Run{}, forge.ClassifyHTTP(status(resp), fmt.Errorf("play job %d (%s) on %s: %w", job.ID, t.JobName, t.Project, err))
+		return forge.Run{}, forge.ClassifyHTTP(status(resp), fmt.Errorf("play job %d (%s) on %s: %w", id, t.JobName, t.Project, err))
 	}
 	run := forge.Run{Backend: "gitlab", Project: t.Project, ExternalID: played.Pipeline.ID, WebURL: pipelineURL,
 		Status: played.Status, Detail: fmt.Sprintf("played job %d %s: rollback of %s to %q", played.ID, played.WebURL, t.Model, t.Version)}

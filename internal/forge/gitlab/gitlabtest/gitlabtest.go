@@ -2,7 +2,8 @@
 // at the network edge: it creates pipelines (POST /projects/:id/pipeline),
 // lists them with GitLab's filters (ref, source, name, created_after,
 // created_before; order_by=id, newest first, paginated) and reads their
-// variables, on a clock that may run ahead of the caller's, with a latency
+// variables; it lists a pipeline's jobs, reads a job and plays a manual
+// one (jobs.go); on a clock that may run ahead of the caller's, with a latency
 // per call, and it records what it was sent. Its mode makes it fail the way
 // a GitLab does: an outage, a call that hangs, an answer that is lost.
 package gitlabtest
@@ -70,8 +71,16 @@ type Server struct {
 	// GitLab older than those filters does.
 	NoFilters bool
 	// LoseEvery, in ModeLoseN, drops the answer of every LoseEvery-th
-	// create call (the first, then every LoseEvery-th after it).
+	// create call (the first, then every LoseEvery-th after it); create
+	// and play calls are counted together.
 	LoseEvery int
+	// Stored, when set, is called with "create" or "play" and the request
+	// once a pipeline is created or a job played, before the answer is
+	// written: a test can crash the caller while its answer is on the way.
+	Stored func(kind string, r *http.Request)
+	// Redeploy makes each play of a manual job deploy again: a new
+	// pipeline on the job's ref with a manual job of the same name.
+	Redeploy bool
 
 	// Arrived receives one value per create call.
 	Arrived chan struct{}
@@ -84,19 +93,33 @@ type Server struct {
 	creates   int
 	nextID    int64
 	hung      chan struct{}
+	jobs      []*Job
+	plays     []Play
+	nextJob   int64
 }
 
 // New starts a server for project, closed when the test ends.
 func New(t testing.TB, project string) *Server {
-	s := &Server{Project: project, mode: ModeOK, hung: make(chan struct{}), Arrived: make(chan struct{}, 100000), nextID: 1}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(func() {
-		s.SetMode(ModeOK)
-		s.Release()
-		s.Server.CloseClientConnections()
-		s.Server.Close()
-	})
+	s := Start(project)
+	t.Cleanup(s.Stop)
 	return s
+}
+
+// Start starts a server for project outside a test (bench/mlbot/soak);
+// Stop ends it.
+func Start(project string) *Server {
+	s := &Server{Project: project, mode: ModeOK, hung: make(chan struct{}), Arrived: make(chan struct{}, 100000), nextID: 1,
+		nextJob: 1}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Stop lets hanging calls end and closes the server.
+func (s *Server) Stop() {
+	s.SetMode(ModeOK)
+	s.Release()
+	s.Server.CloseClientConnections()
+	s.Server.Close()
 }
 
 // Now is the server's clock.
@@ -182,6 +205,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.list(w, r)
 	case r.Method == "GET" && strings.HasPrefix(path, prefix+"s/") && strings.HasSuffix(path, "/variables"):
 		s.variables(w, strings.TrimSuffix(strings.TrimPrefix(path, prefix+"s/"), "/variables"))
+	case r.Method == "GET" && strings.HasPrefix(path, prefix+"s/") && strings.HasSuffix(path, "/jobs"):
+		s.pipelineJobs(w, r, strings.TrimSuffix(strings.TrimPrefix(path, prefix+"s/"), "/jobs"))
+	case strings.HasPrefix(path, "/api/v4/projects/"+s.Project+"/jobs/"):
+		s.job(w, r, strings.TrimPrefix(path, "/api/v4/projects/"+s.Project+"/jobs/"))
 	default:
 		w.WriteHeader(http.StatusNotFound)
 		io.WriteString(w, `{"message":"404 Not Found"}`)
@@ -224,6 +251,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, mode string) {
 	s.pipelines = append(s.pipelines, p)
 	s.created = append(s.created, p)
 	s.mu.Unlock()
+	if s.Stored != nil {
+		s.Stored("create", r)
+	}
 	switch {
 	case mode == ModeLose:
 		<-s.hung
