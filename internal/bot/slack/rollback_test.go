@@ -16,7 +16,9 @@ import (
 // rollbackFunc adapts a function to Rollbacker.
 type rollbackFunc func(ctx context.Context, t forge.RollbackTask) (forge.Run, error)
 
-func (f rollbackFunc) Rollback(ctx context.Context, t forge.RollbackTask) (forge.Run, error) { return f(ctx, t) }
+func (f rollbackFunc) Rollback(ctx context.Context, t forge.RollbackTask) (forge.Run, error) {
+	return f(ctx, t)
+}
 
 // TestRollbackRemembersChosenJob: the first attempt records the job it
 // is about to play on the request and loses the play's answer (killed);
