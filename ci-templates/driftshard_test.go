@@ -117,19 +117,8 @@ func TestDriftCheckShardedWithGitLabCILocal(t *testing.T) {
 	must(os.WriteFile(filepath.Join(repo, ".mlgate.yml"), []byte("model:\n  name: shards\n"), 0o644))
 	must(os.WriteFile(filepath.Join(repo, ".gitignore"), []byte(".gitlab-ci-local/\nmlgate-out/\n"), 0o644))
 
-	bin := filepath.Join(t.TempDir(), "bin")
-	testenv.MustBeSlow(t, "building gate-runner")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "gate-runner"), "gitlab.com/mlgate/mlgate/cmd/gate-runner").CombinedOutput(); err != nil {
-		t.Fatalf("build gate-runner: %v\n%s", err, out)
-	}
-	git := func(args ...string) {
-		cmd := exec.Command("git", append([]string{"-c", "user.email=ci@example.com", "-c", "user.name=ci"}, args...)...)
-		cmd.Dir = repo
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	git("init", "-q", "-b", "main")
+	bin := testenv.GateRunner(t)
+	git := testenv.Git(t, repo)
 	pipeline := func(parallel int, reference, out string) string {
 		t.Helper()
 		ci := fmt.Sprintf(`stages: [monitor]

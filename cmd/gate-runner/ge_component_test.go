@@ -26,11 +26,7 @@ func TestMLGatesComponentGEResults(t *testing.T) {
 	if _, err := exec.LookPath("rsync"); err != nil {
 		t.Skip("rsync not installed (gitlab-ci-local needs it; .ci/install.d/gitlab-ci-local.sh installs it)")
 	}
-	testenv.MustBeSlow(t, "building gate-runner")
-	bin := t.TempDir()
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "gate-runner"), ".").CombinedOutput(); err != nil {
-		t.Fatalf("build gate-runner: %v\n%s", err, out)
-	}
+	bin := testenv.GateRunner(t)
 	repo := t.TempDir()
 	component, err := os.ReadFile("../../templates/ml-gates.yml")
 	if err != nil {
@@ -48,15 +44,7 @@ include:
       post: false
 `)
 	os.MkdirAll(filepath.Join(repo, "gx"), 0o755)
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "user.email=ci@example.com", "-c", "user.name=ci"}, args...)...)
-		cmd.Dir = repo
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	git("init", "-q", "-b", "main")
+	git := testenv.Git(t, repo)
 	run := func(args ...string) (string, error) {
 		t.Helper()
 		cmd := exec.Command(glci, append([]string{"--force-shell-executor", "--home", t.TempDir()}, args...)...)

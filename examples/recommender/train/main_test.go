@@ -16,13 +16,7 @@ import (
 // gateRunner builds cmd/gate-runner once per test binary.
 func gateRunner(t *testing.T) string {
 	t.Helper()
-	testenv.MustBeSlow(t, "building gate-runner")
-	bin := filepath.Join(t.TempDir(), "gate-runner")
-	cmd := exec.Command("go", "build", "-o", bin, "gitlab.com/mlgate/mlgate/cmd/gate-runner")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build gate-runner: %v\n%s", err, out)
-	}
-	return bin
+	return filepath.Join(testenv.GateRunner(t), "gate-runner")
 }
 
 // project lays out the example project in a temp dir the way the pipeline

@@ -72,18 +72,8 @@ func TestPipelineWithGitLabCILocal(t *testing.T) {
 	}
 	local = strings.Replace(local, "      registry: gitlab\n", "      registry: gitlab\n      dry_run: true\n", 1)
 	os.WriteFile(filepath.Join(repo, ".gitlab-ci.yml"), []byte(local), 0o644)
-	bin := filepath.Join(t.TempDir(), "bin")
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "gate-runner"), "gitlab.com/mlgate/mlgate/cmd/gate-runner").CombinedOutput(); err != nil {
-		t.Fatalf("build gate-runner: %v\n%s", err, out)
-	}
-	gitCmd := func(args ...string) {
-		cmd := exec.Command("git", append([]string{"-c", "user.email=ci@example.com", "-c", "user.name=ci"}, args...)...)
-		cmd.Dir = repo
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	gitCmd("init", "-q", "-b", "main")
+	bin := testenv.GateRunner(t)
+	gitCmd := testenv.Git(t, repo)
 	gitCmd("add", "-A")
 	gitCmd("commit", "-qm", "example")
 
