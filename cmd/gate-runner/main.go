@@ -16,7 +16,9 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfile := startProfile()
 	code := NewMain().Run(ctx, os.Args[1:])
+	stopProfile()
 	stop()
 	os.Exit(code)
 }

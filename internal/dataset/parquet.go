@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/parquet-go/parquet-go"
+
+	"gitlab.com/mlgate/mlgate/internal/dataset/blob"
 )
 
 type parquetReader struct {
@@ -32,9 +34,26 @@ func newParquet(file string, r io.ReaderAt, size int64, closer func() error) (p 
 			p, err = nil, &RowError{File: file, Msg: fmt.Sprintf("not a readable Parquet file: %v", v)}
 		}
 	}()
+	// An object's column chunks are each read through a stream of its
+	// own (objectChunks), known once the footer is read.
+	var chunks *objectChunks
+	if s, ok := r.(*source); ok {
+		if o, ok := s.ReaderAt.(*blob.Object); ok {
+			chunks = &objectChunks{obj: o}
+			r = chunks
+		}
+	}
 	pf, err := parquet.OpenFile(r, size)
 	if err != nil {
 		return nil, &RowError{File: file, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
+	}
+	if chunks != nil {
+		chunks.setFile(pf)
+		closeFile := closer
+		closer = func() error {
+			chunks.Close()
+			return closeFile()
+		}
 	}
 	var cols []string
 	var times []temporal

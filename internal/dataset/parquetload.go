@@ -14,6 +14,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/encoding"
+
+	"gitlab.com/mlgate/mlgate/internal/dataset/blob"
 )
 
 // loadParquet reads a Parquet file column by column into one accumulator,
@@ -24,9 +26,10 @@ import (
 // dictionary entry, without a string per cell; every other combination of
 // physical type and kind goes through the same cell text as Open's row
 // reader, so both paths give the same Table. Columns of skipKind are not
-// read at all.
+// read at all. An object is read row group by row group instead (see
+// readRowGroups).
 func loadParquet(ctx context.Context, path string, cols []string, kinds []Kind, workers int) ([]*accumulator, int64, error) {
-	pf, closeFile, err := openParquet(ctx, path)
+	pf, obj, closeFile, err := openParquet(ctx, path)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -37,14 +40,47 @@ func loadParquet(ctx context.Context, path string, cols []string, kinds []Kind, 
 	a := newAccumulator(path, cols, kinds)
 	a.rows = pf.NumRows()
 	a.reserve(a.rows)
-	todo := make(chan int, len(cols))
+	var columns []int
 	for i, k := range kinds {
 		if k != skipKind {
-			todo <- i
+			columns = append(columns, i)
 		}
 	}
+	state := make([]*parquetColumn, len(cols))
+	for _, i := range columns {
+		state[i] = &parquetColumn{a: a, i: i, tm: temporalOf(pf.Schema().Fields()[i].Type())}
+	}
+	if obj != nil {
+		err = readRowGroups(ctx, pf, obj, state, columns, workers)
+	} else {
+		err = eachColumn(ctx, columns, workers, func(ctx context.Context, i int) error {
+			for _, rg := range pf.RowGroups() {
+				if err := state[i].rowGroup(ctx, rg.ColumnChunks()[i].Pages()); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return []*accumulator{a}, a.rows, nil
+}
+
+// eachColumn runs fn for each of columns on workers goroutines. The
+// first error in column order is returned, not a cancellation it caused.
+func eachColumn(ctx context.Context, columns []int, workers int, fn func(ctx context.Context, i int) error) error {
+	todo := make(chan int, len(columns))
+	for _, i := range columns {
+		todo <- i
+	}
 	close(todo)
-	errs := make([]error, len(cols))
+	errs := make([]error, len(columns))
+	pos := make(map[int]int, len(columns))
+	for k, i := range columns {
+		pos[i] = k
+	}
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -53,15 +89,13 @@ func loadParquet(ctx context.Context, path string, cols []string, kinds []Kind, 
 		go func() {
 			defer wg.Done()
 			for i := range todo {
-				if errs[i] = readParquetColumn(ctx, pf, a, i); errs[i] != nil {
+				if errs[pos[i]] = fn(ctx, i); errs[pos[i]] != nil {
 					cancel()
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	// The first column in file order that failed names the error; a
-	// cancellation caused by it is not the cause.
 	var canceled error
 	for _, err := range errs {
 		switch {
@@ -69,34 +103,35 @@ func loadParquet(ctx context.Context, path string, cols []string, kinds []Kind, 
 		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 			canceled = err
 		default:
-			return nil, 0, err
+			return err
 		}
 	}
-	if canceled != nil {
-		return nil, 0, canceled
-	}
-	return []*accumulator{a}, a.rows, nil
+	return canceled
 }
 
 // openParquet opens path, a local file or an object (gzip-compressed
 // when it ends in .gz, then held in memory: Parquet needs random access).
-func openParquet(ctx context.Context, path string) (pf *parquet.File, closeFile func() error, err error) {
+// obj is the object when the file is one (and not compressed): its
+// column chunks are then read through obj.Ahead.
+func openParquet(ctx context.Context, path string) (pf *parquet.File, obj *blob.Object, closeFile func() error, err error) {
 	src, err := openSource(ctx, path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var ra io.ReaderAt = src
 	size := src.size
+	obj, _ = src.ReaderAt.(*blob.Object)
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		obj = nil
 		zr, err := gzip.NewReader(src)
 		if err != nil {
 			src.Close()
-			return nil, nil, &RowError{File: path, Msg: fmt.Sprintf("not gzip data: %v", err)}
+			return nil, nil, nil, &RowError{File: path, Msg: fmt.Sprintf("not gzip data: %v", err)}
 		}
 		b, err := io.ReadAll(zr)
 		if err != nil {
 			src.Close()
-			return nil, nil, &RowError{File: path, Msg: fmt.Sprintf("read gzip: %v", err)}
+			return nil, nil, nil, &RowError{File: path, Msg: fmt.Sprintf("read gzip: %v", err)}
 		}
 		ra, size = bytes.NewReader(b), int64(len(b))
 	}
@@ -104,7 +139,7 @@ func openParquet(ctx context.Context, path string) (pf *parquet.File, closeFile 
 		// parquet-go can panic on corrupt metadata; bad input must not.
 		if v := recover(); v != nil {
 			src.Close()
-			pf, closeFile, err = nil, nil, &RowError{File: path, Msg: fmt.Sprintf("not a readable Parquet file: %v", v)}
+			pf, obj, closeFile, err = nil, nil, nil, &RowError{File: path, Msg: fmt.Sprintf("not a readable Parquet file: %v", v)}
 		}
 	}()
 	// Pages are read through a buffer of up to 1 MiB per column chunk
@@ -113,47 +148,43 @@ func openParquet(ctx context.Context, path string) (pf *parquet.File, closeFile 
 	pf, err = parquet.OpenFile(ra, size, parquet.ReadBufferSize(int(min(1<<20, max(4096, size)))))
 	if err != nil {
 		src.Close()
-		return nil, nil, &RowError{File: path, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
+		return nil, nil, nil, &RowError{File: path, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
 	}
-	return pf, src.Close, nil
+	return pf, obj, src.Close, nil
 }
 
-// readParquetColumn adds every row group's pages of column i to a. Only
-// column i's slots of a are touched, so columns are read concurrently.
-func readParquetColumn(ctx context.Context, pf *parquet.File, a *accumulator, i int) (err error) {
-	var row int64 // rows of column i read so far
+// rowGroup adds the pages of one of the column's chunks, read
+// from pages, and closes pages.
+func (c *parquetColumn) rowGroup(ctx context.Context, pages parquet.Pages) (err error) {
+	a, i := c.a, c.i
 	defer func() {
 		if v := recover(); v != nil {
-			err = &RowError{File: a.file, Row: int(row) + 1, Column: a.cols[i], Msg: fmt.Sprintf("corrupt Parquet data: %v", v)}
+			err = &RowError{File: a.file, Row: int(c.row) + 1, Column: a.cols[i], Msg: fmt.Sprintf("corrupt Parquet data: %v", v)}
 		}
 	}()
-	c := parquetColumn{a: a, i: i, tm: temporalOf(pf.Schema().Fields()[i].Type())}
-	for _, g := range pf.RowGroups() {
-		pages := g.ColumnChunks()[i].Pages()
-		for {
-			if err := ctx.Err(); err != nil {
-				pages.Close()
-				return err
-			}
-			p, err := pages.ReadPage()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				pages.Close()
-				return &RowError{File: a.file, Row: int(row) + 1, Column: a.cols[i], Msg: fmt.Sprintf("read Parquet page: %v", err)}
-			}
-			err = c.page(p, row)
-			row += p.NumRows()
-			parquet.Release(p)
-			if err != nil {
-				pages.Close()
-				return err
-			}
+	for {
+		if err := ctx.Err(); err != nil {
+			pages.Close()
+			return err
 		}
-		if err := pages.Close(); err != nil {
-			return &RowError{File: a.file, Row: int(row), Column: a.cols[i], Msg: fmt.Sprintf("read Parquet pages: %v", err)}
+		p, err := pages.ReadPage()
+		if err == io.EOF {
+			break
 		}
+		if err != nil {
+			pages.Close()
+			return &RowError{File: a.file, Row: int(c.row) + 1, Column: a.cols[i], Msg: fmt.Sprintf("read Parquet page: %v", err)}
+		}
+		err = c.page(p, c.row)
+		c.row += p.NumRows()
+		parquet.Release(p)
+		if err != nil {
+			pages.Close()
+			return err
+		}
+	}
+	if err := pages.Close(); err != nil {
+		return &RowError{File: a.file, Row: int(c.row), Column: a.cols[i], Msg: fmt.Sprintf("read Parquet pages: %v", err)}
 	}
 	return nil
 }
@@ -162,6 +193,7 @@ func readParquetColumn(ctx context.Context, pf *parquet.File, a *accumulator, i 
 type parquetColumn struct {
 	a      *accumulator
 	i      int
+	row    int64    // the column's rows read so far
 	tm     temporal // the column's values are instants (0: they are not)
 	counts []int64  // per dictionary entry, for the page being read
 	buf    []parquet.Value

@@ -14,7 +14,14 @@
 // An object is never loaded whole to be read: Object streams it from
 // one GET for sequential readers (CSV, JSON Lines, gzip) and answers
 // ReadAt from ranged GETs of 1 MiB blocks with a small cache, so that a
-// Parquet reader fetches the footer and the column chunks it needs. Its
+// Parquet reader fetches the footer and the column chunks it needs.
+// Ahead and Span stream a known range (a column chunk, a row group)
+// through one GET in the background while its first bytes are used: an
+// S3 request costs a round trip and the server's work whatever its
+// size, so a Parquet file is read in a few large GETs, each started
+// before it is needed. An Object's size comes from a 1-byte ranged GET
+// (Content-Range), not HEAD: the same permission as the read, and
+// servers that answer HEAD differently agree.
 // size comes from a 1-byte ranged GET (Content-Range), not HEAD: the same
 // permission as the read, and servers that answer HEAD differently agree.
 //

@@ -127,3 +127,83 @@ func TestExpand(t *testing.T) {
 		}
 	}
 }
+
+// TestAheadAndSpan reads ranges of an object through Ahead (front to
+// back in reads of every size, a window smaller than the range, reads
+// outside the range and behind what it let go answered through the
+// object's blocks) and Span (many goroutines at random places at once),
+// against the bytes uploaded; and a Close while another goroutine reads.
+func TestAheadAndSpan(t *testing.T) {
+	testenv.Slow(t, "starts versitygw")
+	s := s3test.Start(t)
+	s.Env(t)
+	s.Bucket(t, "blobs")
+	rng := rand.New(rand.NewPCG(3, 4))
+	data := make([]byte, 5*blob.BlockSize+777)
+	for i := range data {
+		data[i] = byte(rng.IntN(256))
+	}
+	s.Put(t, "blobs", "big.bin", data)
+	o, err := blob.Open(t.Context(), "s3://blobs/big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	check := func(what string, r io.ReaderAt, off int64, n int) {
+		t.Helper()
+		p := make([]byte, n)
+		k, err := r.ReadAt(p, off)
+		end := min(off+int64(n), int64(len(data)))
+		if k != int(end-off) || !bytes.Equal(p[:k], data[off:end]) || (err != nil && err != io.EOF) {
+			t.Errorf("%s: ReadAt(%d bytes, %d) = %d, %v; not the object's bytes", what, n, off, k, err)
+		}
+	}
+
+	lo, hi := int64(12345), int64(4*blob.BlockSize+99)
+	a := o.Ahead(lo, hi, 300<<10)
+	for off := lo; off < hi; {
+		n := min(1+rng.IntN(700<<10), int(hi-off))
+		check("ahead", a, off, n)
+		off += int64(n)
+	}
+	check("ahead, before the range", a, 100, 5000)
+	check("ahead, across its end", a, hi-10, 20)
+	check("ahead, behind what it let go", a, lo, 1000)
+	a.Close()
+	check("ahead, closed", a, lo+5, 10)
+
+	sp := o.Span(blob.BlockSize/2, int64(len(data))+100) // clamped to the object
+	var wg sync.WaitGroup
+	for g := 0; g < 6; g++ {
+		wg.Add(1)
+		go func(seed uint64) {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(seed, 5))
+			for i := 0; i < 30; i++ {
+				off := blob.BlockSize/2 + r.Int64N(int64(len(data))-blob.BlockSize/2)
+				p := make([]byte, r.IntN(blob.BlockSize))
+				k, err := sp.ReadAt(p, off)
+				end := min(off+int64(len(p)), int64(len(data)))
+				if k != int(end-off) || !bytes.Equal(p[:k], data[off:end]) || (err != nil && err != io.EOF) {
+					t.Errorf("span: ReadAt(%d bytes, %d) = %d, %v; not the object's bytes", len(p), off, k, err)
+					return
+				}
+			}
+		}(uint64(g))
+	}
+	wg.Wait()
+	sp.Close()
+
+	// A Close while a ReadAt waits for the stream: the read still
+	// answers, through the object's blocks.
+	for i := 0; i < 5; i++ {
+		a := o.Ahead(0, int64(len(data)), 256<<10)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			check("ahead closed during the read", a, int64(len(data))-4096, 4096)
+		}()
+		a.Close()
+		<-done
+	}
+}
