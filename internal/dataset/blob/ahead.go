@@ -8,7 +8,6 @@ import (
 	"github.com/minio/minio-go/v7"
 )
 
-
 // aheadChunk is the size of the stream's reads into an Ahead.
 const aheadChunk = 256 << 10
 
