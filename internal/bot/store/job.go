@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,19 +69,16 @@ func (d *DB) FinishJob(ctx context.Context, f bot.Finish) error {
 func (d *DB) FinishJobs(ctx context.Context, fs []bot.Finish, next bot.Claim) (jobs []bot.Job, errs []error, err error) {
 	var st claimStmts
 	if len(next.Kinds) > 0 && next.N > 0 {
-		if st, err = d.claimStmts(ctx, len(next.Kinds), next.DueOnly); err != nil {
+		if st, err = d.claimStmts(ctx, len(next.Kinds), next.N, next.DueOnly); err != nil {
 			return nil, nil, fmt.Errorf("claim jobs: %w", err)
 		}
 	}
 	if st.due == nil && len(fs) == 0 {
 		return nil, nil, nil
 	}
-	var upd, ins *sql.Stmt
+	var fst finishStmts
 	if len(fs) > 0 {
-		if upd, err = d.prepared(ctx, qFinishJob); err == nil {
-			ins, err = d.prepared(ctx, qInsertPipeline)
-		}
-		if err != nil {
+		if fst, err = d.finishStmts(ctx); err != nil {
 			return nil, nil, fmt.Errorf("finish jobs: %w", err)
 		}
 	}
@@ -88,7 +86,7 @@ func (d *DB) FinishJobs(ctx context.Context, fs []bot.Finish, next bot.Claim) (j
 		// A batch that failed runs again: results are assigned afresh.
 		jobs, errs = nil, make([]error, len(fs))
 		for i, f := range fs {
-			ok, err := d.finishJob(ctx, tx, upd, ins, f)
+			ok, err := d.finishJob(ctx, tx, fst, f)
 			if err != nil {
 				return err
 			}
@@ -115,9 +113,27 @@ func (d *DB) FinishJobs(ctx context.Context, fs []bot.Finish, next bot.Claim) (j
 	return jobs, errs, nil
 }
 
+// finishStmts are the statements recording a job's outcome: the job's
+// update, its pipeline's insert and the take of the pipeline's early
+// status (see recordPipeline).
+type finishStmts struct{ upd, ins, early *sql.Stmt }
+
+// finishStmts returns the statements recording outcomes, prepared once per
+// store.
+func (d *DB) finishStmts(ctx context.Context) (st finishStmts, err error) {
+	if st.upd, err = d.prepared(ctx, qFinishJob); err != nil {
+		return st, err
+	}
+	if st.ins, err = d.prepared(ctx, qInsertPipeline); err != nil {
+		return st, err
+	}
+	st.early, err = d.prepared(ctx, qTakeEarlyStatus)
+	return st, err
+}
+
 // finishJob records f; false means f.Lease no longer holds the job.
-func (d *DB) finishJob(ctx context.Context, tx *sql.Tx, upd, ins *sql.Stmt, f bot.Finish) (bool, error) {
-	res, err := tx.StmtContext(ctx, upd).ExecContext(ctx, string(f.State), f.Result, f.Error, ms(f.NextAttemptAt),
+func (d *DB) finishJob(ctx context.Context, tx *sql.Tx, st finishStmts, f bot.Finish) (bool, error) {
+	res, err := tx.StmtContext(ctx, st.upd).ExecContext(ctx, string(f.State), f.Result, f.Error, ms(f.NextAttemptAt),
 		ms(f.Now), f.ID, f.Lease, string(bot.JobRunning))
 	if err != nil {
 		return false, fmt.Errorf("finish job %d: %w", f.ID, err)
@@ -126,7 +142,7 @@ func (d *DB) finishJob(ctx context.Context, tx *sql.Tx, upd, ins *sql.Stmt, f bo
 		return false, nil
 	}
 	if p := f.Pipeline; p != nil {
-		if err := d.recordPipeline(ctx, tx, ins, *p, f.Now); err != nil {
+		if err := d.recordPipeline(ctx, tx, st, *p, f.Now); err != nil {
 			return false, err
 		}
 	}
@@ -144,46 +160,57 @@ const (
 	qInsertPipeline = `INSERT INTO pipelines (job_id, alert_id, backend, project, external_id, ref,
 		web_url, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (backend, external_id) DO NOTHING`
+	qTakeEarlyStatus = `DELETE FROM early_statuses WHERE backend = ? AND external_id = ? RETURNING status`
 )
 
 // claimStmts are a claim's statements: expired (nil when the claim is
 // due-only) takes running jobs whose lease ended, due pending jobs.
 type claimStmts struct{ expired, due *sql.Stmt }
 
-// claimStmts returns the claim statements for a number of kinds, prepared
-// once per store.
-func (d *DB) claimStmts(ctx context.Context, kinds int, dueOnly bool) (claimStmts, error) {
+// claimStmts returns the statements claiming up to n jobs of a number of
+// kinds, prepared once per store for each n (at most a worker's slots).
+func (d *DB) claimStmts(ctx context.Context, kinds, n int, dueOnly bool) (claimStmts, error) {
 	var st claimStmts
 	var err error
-	if st.due, err = d.prepared(ctx, claimQuery(d.dialect, "next_attempt_at", kinds)); err != nil {
+	if st.due, err = d.prepared(ctx, claimQuery(d.dialect, "next_attempt_at", kinds, n)); err != nil {
 		return st, err
 	}
 	if !dueOnly {
-		st.expired, err = d.prepared(ctx, claimQuery(d.dialect, "locked_until", kinds))
+		st.expired, err = d.prepared(ctx, claimQuery(d.dialect, "locked_until", kinds, n))
 	}
 	return st, err
 }
 
-// claimQuery leases the oldest jobs of a state by timeCol: the jobs to
-// take are chosen in a subquery (SQLite's UPDATE has no LIMIT unless
-// compiled with it) and joined by id.
-func claimQuery(dia dialect, timeCol string, kinds int) string {
+// claimQuery leases up to n of the oldest jobs of a state by timeCol: the
+// jobs to take are chosen in a subquery (SQLite's UPDATE has no LIMIT
+// unless compiled with it) and joined by id. The limit is written in the
+// query, not bound: SQLite plans a LIMIT with the value bound to it and
+// re-prepares the statement whenever another value is bound (that was
+// half the cost of a claim, on the writer), and a worker claims as many
+// jobs as slots are free, a different number from one claim to the next.
+func claimQuery(dia dialect, timeCol string, kinds, n int) string {
 	return `UPDATE jobs SET state = ?, attempts = attempts + 1, locked_until = ?, lease = ?, updated_at = ?
 		WHERE id IN (SELECT id FROM jobs WHERE state = ? AND ` + timeCol + ` <= ? AND kind IN (?` + strings.Repeat(", ?", kinds-1) + `)
-		ORDER BY ` + timeCol + `, id LIMIT ?` + dia.skipLocked + `) RETURNING ` + jobCols
+		ORDER BY ` + timeCol + `, id LIMIT ` + strconv.Itoa(n) + dia.skipLocked + `) RETURNING ` + jobCols
 }
 
 // claim runs a claim's statements in tx.
 func (d *DB) claim(ctx context.Context, tx *sql.Tx, st claimStmts, c bot.Claim) ([]bot.Job, error) {
 	now := ms(c.Now)
-	run := func(st *sql.Stmt, state bot.JobState, n int) ([]bot.Job, error) {
-		args := make([]any, 0, 7+len(c.Kinds))
+	// run runs st, or query when st is nil.
+	run := func(st *sql.Stmt, query string, state bot.JobState) ([]bot.Job, error) {
+		args := make([]any, 0, 6+len(c.Kinds))
 		args = append(args, string(bot.JobRunning), now+c.Lease.Milliseconds(), c.Token, now, string(state), now)
 		for _, k := range c.Kinds {
 			args = append(args, k)
 		}
-		args = append(args, n)
-		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		var rows *sql.Rows
+		var err error
+		if st != nil {
+			rows, err = tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		} else {
+			rows, err = tx.QueryContext(ctx, d.q(query), args...)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -192,9 +219,18 @@ func (d *DB) claim(ctx context.Context, tx *sql.Tx, st claimStmts, c bot.Claim) 
 	var jobs []bot.Job
 	if st.expired != nil {
 		var err error
-		if jobs, err = run(st.expired, bot.JobRunning, c.N); err != nil || len(jobs) == c.N {
+		if jobs, err = run(st.expired, "", bot.JobRunning); err != nil || len(jobs) == c.N {
 			return jobs, err
 		}
+	}
+	// The due claim fills the slots left. When expired leases took some
+	// (rare: a worker died holding jobs) its limit is another one, and
+	// its statement is parsed here: a statement cannot be prepared for
+	// the store during a write (on SQLite the write holds the one
+	// connection).
+	due, dueQuery := st.due, ""
+	if len(jobs) > 0 {
+		due, dueQuery = nil, claimQuery(d.dialect, "next_attempt_at", len(c.Kinds), c.N-len(jobs))
 	}
 	// PostgreSQL: the due-jobs claim walks jobs_ready in order instead of
 	// sorting every pending job when a burst has left statistics stale.
@@ -203,7 +239,7 @@ func (d *DB) claim(ctx context.Context, tx *sql.Tx, st claimStmts, c bot.Claim) 
 			return jobs, err
 		}
 	}
-	more, err := run(st.due, bot.JobPending, c.N-len(jobs))
+	more, err := run(due, dueQuery, bot.JobPending)
 	jobs = append(jobs, more...)
 	if err == nil && d.dialect.dueReset != "" {
 		_, err = tx.ExecContext(ctx, d.dialect.dueReset)

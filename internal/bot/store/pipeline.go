@@ -103,11 +103,11 @@ func (d *DB) keepEarlyStatus(ctx context.Context, tx *sql.Tx, e bot.PipelineEven
 
 // recordPipeline stores the pipeline a job started and applies a status
 // hook that arrived before it.
-func (d *DB) recordPipeline(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, p bot.Pipeline, now time.Time) error {
+func (d *DB) recordPipeline(ctx context.Context, tx *sql.Tx, st finishStmts, p bot.Pipeline, now time.Time) error {
 	if err := d.lockPipeline(ctx, tx, p.ExternalID); err != nil {
 		return err
 	}
-	res, err := tx.StmtContext(ctx, ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
+	res, err := tx.StmtContext(ctx, st.ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
 		p.Ref, p.WebURL, p.Status, ms(now), ms(now))
 	if err != nil {
 		return fmt.Errorf("insert pipeline of job %d: %w", p.JobID, err)
@@ -116,8 +116,7 @@ func (d *DB) recordPipeline(ctx context.Context, tx *sql.Tx, ins *sql.Stmt, p bo
 		return nil
 	}
 	var status string
-	err = tx.QueryRowContext(ctx, d.q(`DELETE FROM early_statuses WHERE backend = ? AND external_id = ? RETURNING status`),
-		p.Backend, p.ExternalID).Scan(&status)
+	err = tx.StmtContext(ctx, st.early).QueryRowContext(ctx, p.Backend, p.ExternalID).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
