@@ -170,7 +170,7 @@ func (d *DB) commitLoop() {
 // commitBatch runs and commits batch, then answers its writers; it
 // returns how many writes were waiting just before they were answered.
 func (d *DB) commitBatch(batch []*writeOp) (queued int) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := d.batchContext()
 	defer cancel()
 	errs, err := d.runBatch(ctx, batch, false)
 	if errors.Is(err, errWriteFailed) {
@@ -189,6 +189,20 @@ func (d *DB) commitBatch(batch []*writeOp) (queued int) {
 		op.res <- errs[i]
 	}
 	return queued
+}
+
+// batchContext returns the context a batch runs in. On PostgreSQL it
+// ends after 30 s: a statement can wait on another session's lock, and a
+// batch must not hold its writers forever. On SQLite it never ends: the
+// store is a local file on one connection whose lock waits end after the
+// busy timeout, and a context that can end costs every statement a
+// goroutine watching it (the driver's interrupt on cancel) on the one
+// writer, a tenth of a queued alert's write.
+func (d *DB) batchContext() (context.Context, context.CancelFunc) {
+	if d.dialect.name == "sqlite" {
+		return context.Background(), func() {}
+	}
+	return context.WithTimeout(context.Background(), 30*time.Second)
 }
 
 // errWriteFailed stops a batch run without savepoints at its first failed
