@@ -114,7 +114,7 @@ func (d *DB) FinishJobs(ctx context.Context, fs []bot.Finish, next bot.Claim) (j
 }
 
 // finishStmts are the statements recording a job's outcome: the job's
-// update, its pipeline's insert and the take of the pipeline's early
+// update, its pipeline's insert and the look-up of the pipeline's early
 // status (see recordPipeline).
 type finishStmts struct{ upd, ins, early *sql.Stmt }
 
@@ -127,7 +127,7 @@ func (d *DB) finishStmts(ctx context.Context) (st finishStmts, err error) {
 	if st.ins, err = d.prepared(ctx, qInsertPipeline); err != nil {
 		return st, err
 	}
-	st.early, err = d.prepared(ctx, qTakeEarlyStatus)
+	st.early, err = d.prepared(ctx, qEarlyStatus)
 	return st, err
 }
 
@@ -160,7 +160,7 @@ const (
 	qInsertPipeline = `INSERT INTO pipelines (job_id, alert_id, backend, project, external_id, ref,
 		web_url, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (backend, external_id) DO NOTHING`
-	qTakeEarlyStatus = `DELETE FROM early_statuses WHERE backend = ? AND external_id = ? RETURNING status`
+	qEarlyStatus = `SELECT status FROM early_statuses WHERE backend = ? AND external_id = ?`
 )
 
 // claimStmts are a claim's statements: expired (nil when the claim is

@@ -116,12 +116,19 @@ func (d *DB) recordPipeline(ctx context.Context, tx *sql.Tx, st finishStmts, p b
 		return nil
 	}
 	var status string
+	// A status that came first is rare: it is looked up, and deleted
+	// only when there (SQLite's DELETE … RETURNING sets up a temporary
+	// table for its rows even when there are none).
 	err = tx.StmtContext(ctx, st.early).QueryRowContext(ctx, p.Backend, p.ExternalID).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("read early status of pipeline %d: %w", p.ExternalID, err)
+	}
+	if _, err := tx.ExecContext(ctx, d.q(`DELETE FROM early_statuses WHERE backend = ? AND external_id = ?`),
+		p.Backend, p.ExternalID); err != nil {
+		return fmt.Errorf("delete early status of pipeline %d: %w", p.ExternalID, err)
 	}
 	_, err = tx.ExecContext(ctx, d.q(`UPDATE pipelines SET status = ? WHERE backend = ? AND external_id = ?`),
 		status, p.Backend, p.ExternalID)
