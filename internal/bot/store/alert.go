@@ -61,7 +61,7 @@ func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, p preparedAlert) (bot.In
 	var err error
 	if st := d.hot[qInsertAlertSQLite]; st != nil {
 		var res sql.Result
-		if res, err = tx.StmtContext(ctx, st).ExecContext(ctx, args...); err == nil {
+		if res, err = inTx(ctx, tx, st).ExecContext(ctx, args...); err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
 				err = sql.ErrNoRows
 			} else {
@@ -69,7 +69,7 @@ func (d *DB) saveAlert(ctx context.Context, tx *sql.Tx, p preparedAlert) (bot.In
 			}
 		}
 	} else {
-		err = tx.StmtContext(ctx, d.hot[qInsertAlert]).QueryRowContext(ctx, args...).Scan(&a.ID)
+		err = inTx(ctx, tx, d.hot[qInsertAlert]).QueryRowContext(ctx, args...).Scan(&a.ID)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return d.seenAlert(ctx, tx, a)

@@ -11,7 +11,7 @@ import (
 func (d *DB) insertAudit(ctx context.Context, tx *sql.Tx, e bot.AuditEntry) error {
 	st := d.hot[qInsertAudit]
 	if tx != nil {
-		st = tx.StmtContext(ctx, st)
+		st = inTx(ctx, tx, st)
 	}
 	_, err := st.ExecContext(ctx, ms(e.At), e.Actor, e.Action, e.Subject, e.Detail, e.AlertID, e.JobID)
 	if err != nil {

@@ -220,6 +220,7 @@ func (d *DB) runBatch(ctx context.Context, batch []*writeOp, savepoints bool) (e
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
+	ctx = withTxStmts(ctx, tx)
 	savepoints = savepoints && len(batch) > 1
 	exec := func(stmt string) error {
 		_, err := tx.ExecContext(ctx, stmt)

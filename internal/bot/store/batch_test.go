@@ -96,3 +96,39 @@ func TestBatchSavepoints(t *testing.T) {
 		}
 	})
 }
+
+// TestInTx: a batch binds each prepared statement to its transaction once
+// (withTxStmts), the next transaction binds its own, and a transaction
+// without the cache gets a fresh binding each time.
+func TestInTx(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *DB) {
+		ctx := context.Background()
+		st := s.hot[qInsertAudit]
+		for range 2 {
+			tx, err := s.db.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bctx := withTxStmts(ctx, tx)
+			a, b := inTx(bctx, tx, st), inTx(bctx, tx, st)
+			if a != b || a == st {
+				t.Errorf("one transaction's bindings differ (%p, %p) or are the store's statement", a, b)
+			}
+			if c := inTx(ctx, tx, st); c == a {
+				t.Error("binding without the cache came from it")
+			}
+			for i := range 3 {
+				if err := s.insertAudit(bctx, tx, bot.AuditEntry{At: t0, Actor: "t", Action: "a", Subject: fmt.Sprint(i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		entries, err := s.ListAudit(ctx, 0)
+		if err != nil || len(entries) != 6 {
+			t.Errorf("audit entries %d, %v; want 6", len(entries), err)
+		}
+	})
+}

@@ -27,7 +27,7 @@ func (d *DB) insertJob(ctx context.Context, tx *sql.Tx, j bot.Job) (bool, error)
 // insertJobTask stores j with its task already encoded; false means a job
 // with its dedup key exists.
 func (d *DB) insertJobTask(ctx context.Context, tx *sql.Tx, j bot.Job, task string) (bool, error) {
-	res, err := tx.StmtContext(ctx, d.hot[qInsertJob]).ExecContext(ctx,
+	res, err := inTx(ctx, tx, d.hot[qInsertJob]).ExecContext(ctx,
 		j.Kind, j.AlertID, j.Rule, j.Model, j.DedupKey, task, string(j.State),
 		ms(j.NextAttemptAt), j.LastError, ms(j.CreatedAt), ms(j.UpdatedAt))
 	if err != nil {
@@ -133,7 +133,7 @@ func (d *DB) finishStmts(ctx context.Context) (st finishStmts, err error) {
 
 // finishJob records f; false means f.Lease no longer holds the job.
 func (d *DB) finishJob(ctx context.Context, tx *sql.Tx, st finishStmts, f bot.Finish) (bool, error) {
-	res, err := tx.StmtContext(ctx, st.upd).ExecContext(ctx, string(f.State), f.Result, f.Error, ms(f.NextAttemptAt),
+	res, err := inTx(ctx, tx, st.upd).ExecContext(ctx, string(f.State), f.Result, f.Error, ms(f.NextAttemptAt),
 		ms(f.Now), f.ID, f.Lease, string(bot.JobRunning))
 	if err != nil {
 		return false, fmt.Errorf("finish job %d: %w", f.ID, err)
@@ -207,7 +207,7 @@ func (d *DB) claim(ctx context.Context, tx *sql.Tx, st claimStmts, c bot.Claim) 
 		var rows *sql.Rows
 		var err error
 		if st != nil {
-			rows, err = tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+			rows, err = inTx(ctx, tx, st).QueryContext(ctx, args...)
 		} else {
 			rows, err = tx.QueryContext(ctx, d.q(query), args...)
 		}

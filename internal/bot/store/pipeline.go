@@ -107,7 +107,7 @@ func (d *DB) recordPipeline(ctx context.Context, tx *sql.Tx, st finishStmts, p b
 	if err := d.lockPipeline(ctx, tx, p.ExternalID); err != nil {
 		return err
 	}
-	res, err := tx.StmtContext(ctx, st.ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
+	res, err := inTx(ctx, tx, st.ins).ExecContext(ctx, p.JobID, p.AlertID, p.Backend, p.Project, p.ExternalID,
 		p.Ref, p.WebURL, p.Status, ms(now), ms(now))
 	if err != nil {
 		return fmt.Errorf("insert pipeline of job %d: %w", p.JobID, err)
@@ -119,7 +119,7 @@ func (d *DB) recordPipeline(ctx context.Context, tx *sql.Tx, st finishStmts, p b
 	// A status that came first is rare: it is looked up, and deleted
 	// only when there (SQLite's DELETE … RETURNING sets up a temporary
 	// table for its rows even when there are none).
-	err = tx.StmtContext(ctx, st.early).QueryRowContext(ctx, p.Backend, p.ExternalID).Scan(&status)
+	err = inTx(ctx, tx, st.early).QueryRowContext(ctx, p.Backend, p.ExternalID).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}

@@ -63,3 +63,36 @@ func (d *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	}
 	return st, nil
 }
+
+// txStmts holds a transaction's copies of the store's prepared
+// statements (see inTx).
+type txStmts struct {
+	tx *sql.Tx
+	m  map[*sql.Stmt]*sql.Stmt
+}
+
+type txStmtsKey struct{}
+
+// withTxStmts returns ctx carrying a cache of tx's statements for inTx: a
+// batch runs each of its statements once per write it holds, and binding
+// one to the transaction (tx.StmtContext) allocates a statement that the
+// commit closes again, hundreds of times a batch.
+func withTxStmts(ctx context.Context, tx *sql.Tx) context.Context {
+	return context.WithValue(ctx, txStmtsKey{}, &txStmts{tx: tx, m: map[*sql.Stmt]*sql.Stmt{}})
+}
+
+// inTx returns st bound to tx: the copy already bound when ctx carries
+// tx's cache (withTxStmts), else a new one. The cache is used by one
+// goroutine at a time: a transaction's statements run one after another.
+func inTx(ctx context.Context, tx *sql.Tx, st *sql.Stmt) *sql.Stmt {
+	c, ok := ctx.Value(txStmtsKey{}).(*txStmts)
+	if !ok || c.tx != tx {
+		return tx.StmtContext(ctx, st)
+	}
+	s, ok := c.m[st]
+	if !ok {
+		s = tx.StmtContext(ctx, st)
+		c.m[st] = s
+	}
+	return s
+}
