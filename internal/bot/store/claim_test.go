@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -13,7 +14,8 @@ import (
 // statement per limit), so claims of different sizes one after another
 // must each take exactly their number of the oldest jobs, and a claim
 // whose expired leases fill part of it must take the due jobs for the
-// rest, no more.
+// rest, no more. On SQLite a claim chooses its jobs, then leases each:
+// the jobs it returns must be the rows it left.
 func TestClaimLimits(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *DB) {
 		ctx := context.Background()
@@ -60,9 +62,19 @@ func TestClaimLimits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The jobs a claim returns are the rows as it left them.
+		claimed := map[int64]bot.Job{}
+		for _, js := range [][]bot.Job{b, c, d} {
+			for _, j := range js {
+				claimed[j.ID] = j
+			}
+		}
 		for _, j := range all {
 			if got := fmt.Sprintf("%s/%d", j.Lease, j.Attempts); got != want[j.ID] || j.State != bot.JobRunning {
 				t.Errorf("job %d: lease/attempts %s, state %s; want %s, running", j.ID, got, j.State, want[j.ID])
+			}
+			if !reflect.DeepEqual(claimed[j.ID], j) {
+				t.Errorf("job %d claimed as\n%+v\nstored as\n%+v", j.ID, claimed[j.ID], j)
 			}
 		}
 	})

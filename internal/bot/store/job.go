@@ -164,8 +164,10 @@ const (
 )
 
 // claimStmts are a claim's statements: expired (nil when the claim is
-// due-only) takes running jobs whose lease ended, due pending jobs.
-type claimStmts struct{ expired, due *sql.Stmt }
+// due-only) takes running jobs whose lease ended, due pending jobs; on
+// SQLite they only choose the jobs, and lease leases each (see
+// claimQuery).
+type claimStmts struct{ expired, due, lease *sql.Stmt }
 
 // claimStmts returns the statements claiming up to n jobs of a number of
 // kinds, prepared once per store for each n (at most a worker's slots).
@@ -176,31 +178,55 @@ func (d *DB) claimStmts(ctx context.Context, kinds, n int, dueOnly bool) (claimS
 		return st, err
 	}
 	if !dueOnly {
-		st.expired, err = d.prepared(ctx, claimQuery(d.dialect, "locked_until", kinds, n))
+		if st.expired, err = d.prepared(ctx, claimQuery(d.dialect, "locked_until", kinds, n)); err != nil {
+			return st, err
+		}
+	}
+	if d.dialect.name == "sqlite" {
+		st.lease, err = d.prepared(ctx, qLeaseJob)
 	}
 	return st, err
 }
 
-// claimQuery leases up to n of the oldest jobs of a state by timeCol: the
-// jobs to take are chosen in a subquery (SQLite's UPDATE has no LIMIT
-// unless compiled with it) and joined by id. The limit is written in the
-// query, not bound: SQLite plans a LIMIT with the value bound to it and
-// re-prepares the statement whenever another value is bound (that was
-// half the cost of a claim, on the writer), and a worker claims as many
-// jobs as slots are free, a different number from one claim to the next.
+// qLeaseJob leases one job chosen by a claim on SQLite.
+const qLeaseJob = `UPDATE jobs SET state = ?, attempts = attempts + 1, locked_until = ?, lease = ?, updated_at = ? WHERE id = ?`
+
+// claimQuery chooses up to n of the oldest jobs of a state by timeCol.
+//
+// On PostgreSQL it also leases them: the jobs to take are chosen in a
+// subquery, skipping those other claimers have locked, and joined by id.
+// On SQLite it is a plain SELECT and each job chosen is leased by
+// qLeaseJob in the same transaction: the claim runs in a write, which
+// holds the one writer, so nobody takes the jobs in between; the one
+// statement form cost SQLite two temporary tables a claim (the IN list
+// and the RETURNING rows), more than the claim's work.
+//
+// The limit is written in the query, not bound: SQLite plans a LIMIT with
+// the value bound to it and re-prepares the statement whenever another
+// value is bound (that was half the cost of a claim, on the writer), and
+// a worker claims as many jobs as slots are free, a different number from
+// one claim to the next.
 func claimQuery(dia dialect, timeCol string, kinds, n int) string {
+	choose := `SELECT %s FROM jobs WHERE state = ? AND ` + timeCol + ` <= ? AND kind IN (?` + strings.Repeat(", ?", kinds-1) + `)
+		ORDER BY ` + timeCol + `, id LIMIT ` + strconv.Itoa(n)
+	if dia.name == "sqlite" {
+		return fmt.Sprintf(choose, jobCols)
+	}
 	return `UPDATE jobs SET state = ?, attempts = attempts + 1, locked_until = ?, lease = ?, updated_at = ?
-		WHERE id IN (SELECT id FROM jobs WHERE state = ? AND ` + timeCol + ` <= ? AND kind IN (?` + strings.Repeat(", ?", kinds-1) + `)
-		ORDER BY ` + timeCol + `, id LIMIT ` + strconv.Itoa(n) + dia.skipLocked + `) RETURNING ` + jobCols
+		WHERE id IN (` + fmt.Sprintf(choose, "id") + dia.skipLocked + `) RETURNING ` + jobCols
 }
 
 // claim runs a claim's statements in tx.
 func (d *DB) claim(ctx context.Context, tx *sql.Tx, st claimStmts, c bot.Claim) ([]bot.Job, error) {
 	now := ms(c.Now)
+	lockedUntil := now + c.Lease.Milliseconds()
 	// run runs st, or query when st is nil.
 	run := func(st *sql.Stmt, query string, state bot.JobState) ([]bot.Job, error) {
 		args := make([]any, 0, 6+len(c.Kinds))
-		args = append(args, string(bot.JobRunning), now+c.Lease.Milliseconds(), c.Token, now, string(state), now)
+		if d.dialect.name != "sqlite" {
+			args = append(args, string(bot.JobRunning), lockedUntil, c.Token, now)
+		}
+		args = append(args, string(state), now)
 		for _, k := range c.Kinds {
 			args = append(args, k)
 		}
@@ -216,10 +242,25 @@ func (d *DB) claim(ctx context.Context, tx *sql.Tx, st claimStmts, c bot.Claim) 
 		}
 		return scanJobs(rows)
 	}
+	lease := func(jobs []bot.Job, err error) ([]bot.Job, error) {
+		if err != nil || d.dialect.name != "sqlite" {
+			return jobs, err
+		}
+		for i := range jobs {
+			j := &jobs[i]
+			if _, err := inTx(ctx, tx, st.lease).ExecContext(ctx, string(bot.JobRunning), lockedUntil, c.Token, now, j.ID); err != nil {
+				return nil, fmt.Errorf("lease job %d: %w", j.ID, err)
+			}
+			// The row as the lease left it (what RETURNING gives).
+			j.State, j.Attempts, j.Lease = bot.JobRunning, j.Attempts+1, c.Token
+			j.LockedUntil, j.UpdatedAt = fromMS(lockedUntil), fromMS(now)
+		}
+		return jobs, nil
+	}
 	var jobs []bot.Job
 	if st.expired != nil {
 		var err error
-		if jobs, err = run(st.expired, "", bot.JobRunning); err != nil || len(jobs) == c.N {
+		if jobs, err = lease(run(st.expired, "", bot.JobRunning)); err != nil || len(jobs) == c.N {
 			return jobs, err
 		}
 	}
@@ -239,7 +280,7 @@ func (d *DB) claim(ctx context.Context, tx *sql.Tx, st claimStmts, c bot.Claim) 
 			return jobs, err
 		}
 	}
-	more, err := run(due, dueQuery, bot.JobPending)
+	more, err := lease(run(due, dueQuery, bot.JobPending))
 	jobs = append(jobs, more...)
 	if err == nil && d.dialect.dueReset != "" {
 		_, err = tx.ExecContext(ctx, d.dialect.dueReset)
