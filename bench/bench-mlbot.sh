@@ -12,7 +12,9 @@
 # during the load; with two replicas both workers run) and with a rule
 # matching none (intake alone).
 # Knobs: N (requests, default 20000), C (connections, 32), ALERTS (alerts
-# per request, 1), ROUNDS (3), STORES (sqlite,postgres). Each round times
+# per request, 1), ROUNDS (3), STORES (sqlite,postgres), BASE (another
+# mlbot binary, e.g. built from main: its SQLite jobs run is timed in each
+# round beside this tree's, to compare a change side by side). Each round times
 # the ceiling and every mlbot run back to back, so that a ratio compares
 # runs of the same minute; the table gives each row's median round.
 set -euo pipefail
@@ -61,7 +63,12 @@ runs=(ceil)
 if [[ ,$STORES, == *,sqlite,* ]]; then
   mkconf 18080 sqlite "$tmp/jobs.db" critical >"$tmp/sqlite-jobs.yml"
   mkconf 18080 sqlite "$tmp/nojobs.db" never >"$tmp/sqlite-nojobs.yml"
-  runs+=(sqlite-jobs sqlite-nojobs)
+  runs+=(sqlite-jobs)
+  if [ -n "${BASE:-}" ]; then
+    mkconf 18080 sqlite "$tmp/basejobs.db" critical >"$tmp/base-jobs.yml"
+    runs+=(base-jobs)
+  fi
+  runs+=(sqlite-nojobs)
 fi
 if [[ ,$STORES, == *,postgres,* ]]; then
   [ -x "$PGBIN/initdb" ] || { echo "PostgreSQL not installed ($PGBIN/initdb missing; apt-get install postgresql)" >&2; exit 1; }
@@ -93,6 +100,9 @@ serve_load() {
   local run=$1 started=() port
   case $run in
     ceil) load 18090 >>"$tmp/$run.json"; return ;;
+    base-jobs)
+      "$BASE" serve --config "$tmp/$run.yml" 2>>"$tmp/$run.log" & started+=($!)
+      wait_ready 18080; port=18080 ;;
     sqlite-*)
       "$tmp/mlbot" serve --config "$tmp/$run.yml" 2>>"$tmp/$run.log" & started+=($!)
       wait_ready 18080; port=18080 ;;
@@ -126,7 +136,7 @@ import json, os, statistics
 tmp = os.environ["TMP"]
 names = os.environ["RUNS"].split()
 label = {"ceil": "minimal gin handler (ceiling)",
-         "sqlite-jobs": "mlbot, SQLite FULL, each alert queues a job", "sqlite-nojobs": "mlbot, SQLite FULL, alerts only",
+         "sqlite-jobs": "mlbot, SQLite FULL, each alert queues a job", "base-jobs": "BASE mlbot, SQLite FULL, with jobs", "sqlite-nojobs": "mlbot, SQLite FULL, alerts only",
          "pg1-jobs": "mlbot, PostgreSQL, 1 replica, with jobs", "pg1-nojobs": "mlbot, PostgreSQL, 1 replica, alerts only",
          "pg2-jobs": "mlbot, PostgreSQL, 2 replicas, with jobs", "pg2-nojobs": "mlbot, PostgreSQL, 2 replicas, alerts only"}
 rows = {k: [json.loads(l) for l in open(f"{tmp}/{k}.json") if l.strip()] for k in names}
@@ -161,6 +171,8 @@ for k in ("sqlite-jobs", "sqlite-nojobs"):
         r, q = median_run(rows[k]), ratio(k)
         ok = r["alerts_per_s"] >= 5000 and q >= 0.3
         print(f"goal >= 5,000 alerts/s and >= 30% of the ceiling, {k}: {'met' if ok else 'NOT met'}")
+if "base-jobs" in rows:
+    print(f"this tree / BASE, SQLite with jobs (median of each round's ratio): {ratio('sqlite-jobs', 'base-jobs'):.2f}x")
 if "pg1-jobs" in rows:
     r = median_run(rows["pg1-jobs"])
     print(f"goal >= 5,000 alerts/s on one PostgreSQL replica with jobs: {'met' if r['alerts_per_s'] >= 5000 else 'NOT met'}")
