@@ -32,7 +32,10 @@ func cutBlocks(ctx context.Context, r io.Reader, size int64, blockSize int, out 
 		}
 		buf = buf[:len(carry)]
 		copy(buf, carry)
-		n, err := io.ReadFull(r, buf[len(carry):cap(buf)])
+		// Read blockSize bytes, not the buffer's capacity (the pool's
+		// buffers hold two blocks, for the carry): blocks of 8 MiB from
+		// a stream held twice the memory of the mapped file's 4 MiB.
+		n, err := io.ReadFull(r, buf[len(carry):len(carry)+blockSize])
 		buf = buf[:len(carry)+n]
 		eof := err == io.EOF || err == io.ErrUnexpectedEOF
 		if err != nil && !eof {
