@@ -13,21 +13,29 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/testenv"
 )
 
+// bigObject starts versitygw with the environment pointing at it and
+// uploads size random bytes (from seed) as s3://blobs/big.bin.
+func bigObject(t *testing.T, seed uint64, size int) (*s3test.Server, []byte) {
+	t.Helper()
+	s := s3test.Start(t)
+	s.Env(t)
+	s.Bucket(t, "blobs")
+	rng := rand.New(rand.NewPCG(seed, 2))
+	data := make([]byte, size)
+	for i := range data {
+		data[i] = byte(rng.IntN(256))
+	}
+	s.Put(t, "blobs", "big.bin", data)
+	return s, data
+}
+
 // TestObject reads objects from a real S3 server: sizes from the 1-byte
 // ranged GET (an empty object too), ReadAt at random offsets and lengths
 // across block boundaries from several goroutines, Read streamed to the
 // end, and ReadFile; all against the bytes uploaded.
 func TestObject(t *testing.T) {
 	testenv.Slow(t, "starts versitygw")
-	s := s3test.Start(t)
-	s.Env(t)
-	s.Bucket(t, "blobs")
-	rng := rand.New(rand.NewPCG(1, 2))
-	data := make([]byte, 3*blob.BlockSize+12345)
-	for i := range data {
-		data[i] = byte(rng.IntN(256))
-	}
-	s.Put(t, "blobs", "big.bin", data)
+	s, data := bigObject(t, 1, 3*blob.BlockSize+12345)
 	s.Put(t, "blobs", "empty.csv", nil)
 	s.Put(t, "blobs", "one.csv", []byte("x"))
 	ctx := t.Context()
@@ -135,15 +143,8 @@ func TestExpand(t *testing.T) {
 // against the bytes uploaded; and a Close while another goroutine reads.
 func TestAheadAndSpan(t *testing.T) {
 	testenv.Slow(t, "starts versitygw")
-	s := s3test.Start(t)
-	s.Env(t)
-	s.Bucket(t, "blobs")
+	_, data := bigObject(t, 3, 5*blob.BlockSize+777)
 	rng := rand.New(rand.NewPCG(3, 4))
-	data := make([]byte, 5*blob.BlockSize+777)
-	for i := range data {
-		data[i] = byte(rng.IntN(256))
-	}
-	s.Put(t, "blobs", "big.bin", data)
 	o, err := blob.Open(t.Context(), "s3://blobs/big.bin")
 	if err != nil {
 		t.Fatal(err)
