@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -20,6 +21,9 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/forge/gitlab"
 )
 
+// logDelay is how long a log line may wait to be written with others.
+const logDelay = 100 * time.Millisecond
+
 // serve runs the HTTP server and the outbox worker until ctx ends; then
 // requests in flight finish, and after them the jobs in flight.
 func (m *Main) serve(ctx context.Context) error {
@@ -27,7 +31,9 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(m.Stderr, nil)).With("service", "mlbot")
+	lw := newLogWriter(m.Stderr, logDelay)
+	defer lw.Flush()
+	log := slog.New(flushHandler{slog.NewJSONHandler(lw, nil), lw}).With("service", "mlbot")
 	retrainers, err := backends(cfg)
 	if err != nil {
 		return err
