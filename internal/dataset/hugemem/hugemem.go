@@ -34,6 +34,16 @@ func Uint64s(n int) []uint64 {
 	return aligned(n)
 }
 
+// Bytes returns a []byte of length n (rounded up to a multiple of 8 for
+// the huge-page case: its capacity says how much).
+func Bytes(n int) []byte {
+	if n < minBytes {
+		return make([]byte, n)
+	}
+	u := aligned((n + 7) / 8)
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(u))), len(u)*8)[:n]
+}
+
 // aligned returns n words that start on a 2 MiB boundary, advised to be
 // huge pages up to the end of the last 2 MiB page they reach.
 func aligned(n int) []uint64 {
