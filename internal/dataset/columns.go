@@ -201,6 +201,14 @@ func newTable(path string, opt LoadOptions) (*Table, []string, []Kind, error) {
 const skipKind Kind = "skip"
 
 // inferKinds reads the header and up to opt.InferRows rows.
+// numberTyped is a reader (Parquet's) whose file types its columns: a
+// column of a number type (integers, floats; not instants) is numeric
+// as soon as it has a value, and inference reads no further rows for it.
+// Read as text, its first 10,000 rows would be read for nothing, and a
+// +Inf among them (text no CSV number parser takes) would make it
+// categorical.
+type numberTyped interface{ numberColumns() []bool }
+
 func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) {
 	r, err := Open(path)
 	if err != nil {
@@ -223,6 +231,10 @@ func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) 
 		}
 	}
 	ins := make([]inference, len(cols))
+	var number []bool
+	if t, ok := r.(numberTyped); ok {
+		number = t.numberColumns()
+	}
 	open := untyped
 	lastBad := -1
 	for n := 0; n < opt.InferRows && len(open) > 0; n++ {
@@ -242,6 +254,10 @@ func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) 
 		}
 		k := 0
 		for _, i := range open {
+			if i < len(row) && number != nil && number[i] && !IsMissing(row[i]) {
+				ins[i] = inference{any: true} // numeric, settled
+				continue
+			}
 			if i < len(row) && !ins[i].add(row[i]) {
 				continue // settled: categorical
 			}

@@ -15,6 +15,7 @@ type parquetReader struct {
 	pf     *parquet.File
 	cols   []string
 	times  []temporal // per column, 0 unless its values are instants
+	number []bool     // per column: a number type, whose every value is a number
 	groups []parquet.RowGroup
 	g      int
 	rows   parquet.Rows
@@ -57,22 +58,30 @@ func newParquet(file string, r io.ReaderAt, size int64, closer func() error) (p 
 	}
 	var cols []string
 	var times []temporal
+	var number []bool
 	for _, f := range pf.Schema().Fields() {
 		if !f.Leaf() || f.Repeated() {
 			return nil, &RowError{File: file, Column: f.Name(), Msg: "nested or repeated Parquet column: expected a flat table of scalar columns"}
 		}
 		cols = append(cols, f.Name())
 		times = append(times, temporalOf(f.Type()))
+		k := f.Type().Kind()
+		number = append(number, times[len(times)-1] == 0 &&
+			(k == parquet.Int32 || k == parquet.Int64 || k == parquet.Float || k == parquet.Double))
 	}
 	if len(cols) == 0 {
 		return nil, &RowError{File: file, Msg: "Parquet file has no columns"}
 	}
-	return &parquetReader{file: file, pf: pf, cols: cols, times: times, groups: pf.RowGroups(),
+	return &parquetReader{file: file, pf: pf, cols: cols, times: times, number: number, groups: pf.RowGroups(),
 		buf: make([]parquet.Row, 256), cells: make([]string, len(cols)), close: closer}, nil
 }
 
 func (p *parquetReader) Columns() []string { return p.cols }
-func (p *parquetReader) Row() int          { return p.row }
+
+// numberColumns tells inferKinds which columns hold numbers whatever
+// their values: one value settles such a column (see numberTyped).
+func (p *parquetReader) numberColumns() []bool { return p.number }
+func (p *parquetReader) Row() int              { return p.row }
 
 func (p *parquetReader) Close() error {
 	if p.rows != nil {

@@ -6,6 +6,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -113,5 +115,54 @@ func BenchmarkLoadParquetColumns(b *testing.B) {
 		if _, err := loadParquetTable(b, p, LoadOptions{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestParquetNumberKinds: a column of a number type is numeric from its
+// first value; one without a value among the first rows is categorical; a
+// string column is inferred from its text as in a CSV file. An infinity
+// in a number column is the error it is anywhere in a numeric column, in
+// the first rows too (read as text it used to make the column
+// categorical there, and an error further on).
+func TestParquetNumberKinds(t *testing.T) {
+	type rec struct {
+		X *float64 `parquet:"x,optional"`
+		N *int64   `parquet:"n,optional"`
+		E *float64 `parquet:"e,optional"`
+		S string   `parquet:"s"`
+		C string   `parquet:"c"`
+	}
+	one, two, three := 1.5, -2.0, int64(3)
+	rows := []rec{{X: &two, S: "1", C: "a"}, {X: &one, N: &three, S: "2.5", C: "b"}, {S: "3", C: "c"}}
+	path := filepath.Join(t.TempDir(), "kinds.parquet")
+	if err := parquet.WriteFile(path, rows); err != nil {
+		t.Fatal(err)
+	}
+	tb, err := Load(context.Background(), path, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Kind{"x": Numeric, "n": Numeric, "e": Categorical, "s": Numeric, "c": Categorical}
+	for name, k := range want {
+		if c := tb.Column(name); c == nil || c.Kind != k {
+			t.Errorf("column %s: %+v, want kind %v", name, c, k)
+		}
+	}
+	if x := tb.Column("x"); x != nil && x.Kind == Numeric {
+		v := x.Flat()
+		slices.Sort(v)
+		if len(v) != 2 || v[0] != -2 || v[1] != 1.5 {
+			t.Errorf("column x: values %v, want [-2 1.5]", v)
+		}
+	}
+
+	inf := math.Inf(1)
+	rows[0].X = &inf
+	if err := parquet.WriteFile(path, rows); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(context.Background(), path, LoadOptions{})
+	if err == nil || !strings.Contains(err.Error(), `row 1, column "x": "+Inf" is infinite`) {
+		t.Errorf("+Inf in a DOUBLE column: %v, want the row, the column and what is wrong", err)
 	}
 }
