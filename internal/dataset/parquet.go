@@ -44,7 +44,13 @@ func newParquet(file string, r io.ReaderAt, size int64, closer func() error) (p 
 			r = chunks
 		}
 	}
-	pf, err := parquet.OpenFile(r, size)
+	var opts []parquet.FileOption
+	if chunks != nil {
+		// The footer's magic bytes are checked; the header's would cost
+		// a GET of their own.
+		opts = append(opts, parquet.SkipMagicBytes(true))
+	}
+	pf, err := parquet.OpenFile(r, size, opts...)
 	if err != nil {
 		return nil, &RowError{File: file, Msg: fmt.Sprintf("not a readable Parquet file: %v", err)}
 	}

@@ -19,11 +19,10 @@
 // through one GET in the background while its first bytes are used: an
 // S3 request costs a round trip and the server's work whatever its
 // size, so a Parquet file is read in a few large GETs, each started
-// before it is needed. An Object's size comes from a 1-byte ranged GET
-// (Content-Range), not HEAD: the same permission as the read, and
-// servers that answer HEAD differently agree.
-// size comes from a 1-byte ranged GET (Content-Range), not HEAD: the same
-// permission as the read, and servers that answer HEAD differently agree.
+// before it is needed. Open reads the object's last 64 KiB in one ranged
+// GET: its Content-Range gives the size (not HEAD: the same permission as
+// the read, and servers that answer HEAD differently agree), and a
+// Parquet footer is read from those bytes without a GET of its own.
 //
 // A URL with a wildcard (*, ?, [...]) in its key, or ending in "/", names
 // a dataset of many objects: Expand lists the objects under the key's

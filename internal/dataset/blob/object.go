@@ -35,19 +35,28 @@ type Object struct {
 	body io.ReadCloser // Read's stream, opened at the first Read
 	pos  int64
 
+	// tail holds the object's last bytes, from Open's GET: a Parquet
+	// footer is read from there without a GET of its own.
+	tail []byte
+
 	mu    sync.Mutex
 	cache map[int64]*cached // by block index
 	tick  uint64
 }
+
+// tailSize is how many of an object's last bytes Open reads: a Parquet
+// footer of a few hundred columns fits.
+const tailSize = 64 << 10
 
 type cached struct {
 	data []byte
 	used uint64
 }
 
-// Open opens the object url names and learns its size with a 1-byte
-// ranged GET. A missing object, a refused request or an unreachable
-// endpoint is an *Error naming url.
+// Open opens the object url names and learns its size with a ranged GET
+// of its last tailSize bytes, which it keeps (see Object.tail). A missing
+// object, a refused request or an unreachable endpoint is an *Error
+// naming url.
 func Open(ctx context.Context, url string) (*Object, error) {
 	bucket, key, err := Parse(url)
 	if err != nil {
@@ -62,29 +71,39 @@ func Open(ctx context.Context, url string) (*Object, error) {
 	}
 	o := &Object{ctx: ctx, url: url, c: c, bucket: bucket, key: key, cache: map[int64]*cached{}}
 	opts := minio.GetObjectOptions{}
-	_ = opts.SetRange(0, 0)
+	_ = opts.SetRange(0, -tailSize)
 	body, info, hdr, err := c.core.GetObject(ctx, bucket, key, opts)
 	if err != nil {
 		if r := minio.ToErrorResponse(err); r.Code == "InvalidRange" || r.StatusCode == http.StatusRequestedRangeNotSatisfiable {
-			return o, nil // an empty object has no byte 0
+			return o, nil // an empty object has no last byte
 		}
 		return nil, wrap(url, c.endpoint, err)
 	}
 	defer body.Close()
-	first := make([]byte, 1)
-	n, _ := io.ReadFull(body, first)
 	o.size, o.etag = info.Size, info.ETag
+	ranged := false
 	if cr := hdr.Get("Content-Range"); cr != "" {
-		// "bytes 0-0/12345"
+		// "bytes 1234-5677/5678"
 		if i := strings.LastIndexByte(cr, '/'); i >= 0 {
 			if s, err := strconv.ParseInt(cr[i+1:], 10, 64); err == nil {
-				o.size = s
+				o.size, ranged = s, true
 			}
 		}
-	} else if n == 1 && info.Size > 1 {
-		// A server that ignored the range sent the whole object.
-		o.size = info.Size
 	}
+	if !ranged && o.size > tailSize {
+		// A server that ignored the range sends the whole object: its
+		// first bytes are not the tail.
+		return o, nil
+	}
+	n := min(o.size, tailSize)
+	tail := make([]byte, n)
+	if _, err := io.ReadFull(body, tail); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, &Error{URL: url, Msg: fmt.Sprintf("short read of the last %d bytes", n), Err: err}
+		}
+		return nil, wrap(url, c.endpoint, err)
+	}
+	o.tail = tail
 	return o, nil
 }
 
@@ -138,6 +157,13 @@ func (o *Object) ReadAt(p []byte, off int64) (int, error) {
 		return 0, io.EOF
 	}
 	end := min(off+int64(len(p)), o.size)
+	if t := o.size - int64(len(o.tail)); off >= t && len(o.tail) > 0 {
+		n := copy(p, o.tail[off-t:])
+		if n < len(p) {
+			return n, io.EOF
+		}
+		return n, nil
+	}
 	first, last := off/BlockSize, (end-1)/BlockSize
 	blocks := make([][]byte, last-first+1)
 	o.mu.Lock()

@@ -29,8 +29,9 @@ func bigObject(t *testing.T, seed uint64, size int) (*s3test.Server, []byte) {
 	return s, data
 }
 
-// TestObject reads objects from a real S3 server: sizes from the 1-byte
-// ranged GET (an empty object too), ReadAt at random offsets and lengths
+// TestObject reads objects from a real S3 server: sizes from Open's
+// ranged GET of the last bytes (an empty object, one smaller than that
+// range too), the last bytes read across the kept tail and the blocks, ReadAt at random offsets and lengths
 // across block boundaries from several goroutines, Read streamed to the
 // end, and ReadFile; all against the bytes uploaded.
 func TestObject(t *testing.T) {
@@ -38,15 +39,27 @@ func TestObject(t *testing.T) {
 	s, data := bigObject(t, 1, 3*blob.BlockSize+12345)
 	s.Put(t, "blobs", "empty.csv", nil)
 	s.Put(t, "blobs", "one.csv", []byte("x"))
+	small := data[:100<<10]
+	s.Put(t, "blobs", "small.bin", small)
 	ctx := t.Context()
 
-	for key, want := range map[string][]byte{"big.bin": data, "empty.csv": {}, "one.csv": []byte("x")} {
+	for key, want := range map[string][]byte{"big.bin": data, "empty.csv": {}, "one.csv": []byte("x"), "small.bin": small} {
 		o, err := blob.Open(ctx, "s3://blobs/"+key)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if o.Size() != int64(len(want)) {
 			t.Errorf("%s: size %d, want %d", key, o.Size(), len(want))
+		}
+		for _, n := range []int{1, 8, 64 << 10, 64<<10 + 1, 200 << 10} {
+			if n = min(n, len(want)); n == 0 {
+				continue
+			}
+			p := make([]byte, n)
+			off := int64(len(want) - n)
+			if k, err := o.ReadAt(p, off); k != n || err != nil || !bytes.Equal(p, want[off:]) {
+				t.Errorf("%s: ReadAt of the last %d bytes: %d bytes, %v; not the object's", key, n, k, err)
+			}
 		}
 		got, err := io.ReadAll(o)
 		if err != nil || !bytes.Equal(got, want) {
