@@ -200,7 +200,6 @@ func newTable(path string, opt LoadOptions) (*Table, []string, []Kind, error) {
 // skipKind marks a column Load does not read.
 const skipKind Kind = "skip"
 
-// inferKinds reads the header and up to opt.InferRows rows.
 // numberTyped is a reader (Parquet's) whose file types its columns: a
 // column of a number type (integers, floats; not instants) is numeric
 // as soon as it has a value, and inference reads no further rows for it.
@@ -209,6 +208,7 @@ const skipKind Kind = "skip"
 // categorical.
 type numberTyped interface{ numberColumns() []bool }
 
+// inferKinds reads the header and up to opt.InferRows rows.
 func inferKinds(path string, opt LoadOptions) ([]string, []Kind, []bool, error) {
 	r, err := Open(path)
 	if err != nil {
