@@ -106,13 +106,15 @@ func rowGroupSpan(pf *parquet.File, g int, columns []int) (lo, hi int64) {
 const rowWindow = 512 << 10
 
 // objectChunks is the io.ReaderAt a row reader (inferKinds' sample, a
-// streamed profile) opens an object's Parquet file with: a read inside a
-// column chunk goes to that chunk's own stream (blob.Ahead, window
-// rowWindow), all the chunks of a row group opened at the first read in
-// it; the streams of a row group end when a later row group's are opened. Through the object's 1 MiB blocks
-// (a cache of 16), a file of more columns than that refetched a block
-// for each 4 KiB page read, and the first rows of a 20-column file were
-// 11 GETs one after another. Reads outside every chunk (the footer) go
+// streamed profile) opens an object's Parquet file with. The row reader
+// takes every column of a row group a few rows at a time, so at its first
+// read in a row group all of the group's bytes are asked for at once: in
+// one GET (blob.Span) when the group is at most rowSpan bytes, else in a
+// stream per column chunk (blob.Ahead, window rowWindow); they end when
+// a later row group's are opened. Each GET costs the server a few
+// milliseconds of work whatever its size: a stream per column was 20 GETs
+// for the drift bench's first rows, one after another when opened as the
+// reader reached each column. Reads outside every chunk (the footer) go
 // to the object.
 type objectChunks struct {
 	obj    *blob.Object
@@ -121,6 +123,10 @@ type objectChunks struct {
 	open   map[int]*blob.Ahead
 	group  int // the last row group whose streams were opened
 }
+
+// rowSpan is the largest row group a row reader reads in one GET: it is
+// held whole while its rows are read.
+const rowSpan = 32 << 20
 
 type chunkBytes struct {
 	lo, hi int64
@@ -153,22 +159,10 @@ func (c *objectChunks) ReadAt(p []byte, off int64) (int, error) {
 	}
 	a := c.open[k]
 	if a == nil {
-		g := c.chunks[k].group
-		if g != c.group {
-			for j, o := range c.open {
-				o.Close()
-				delete(c.open, j)
-			}
+		if g := c.chunks[k].group; g != c.group {
+			c.closeLocked()
 			c.group = g
-			// The row reader reads every column of a row group a few
-			// rows at a time: its streams all start now, at once, rather
-			// than one GET's latency after another as the reader reaches
-			// each column (20 columns: 100 ms of waiting from S3).
-			for j, ch := range c.chunks {
-				if ch.group == g {
-					c.open[j] = c.obj.Ahead(ch.lo, ch.hi, rowWindow)
-				}
-			}
+			c.openGroup(g)
 		}
 		if a = c.open[k]; a == nil { // a stream of the group ended by Close
 			ch := c.chunks[k]
@@ -180,13 +174,47 @@ func (c *objectChunks) ReadAt(p []byte, off int64) (int, error) {
 	return a.ReadAt(p, off)
 }
 
+// openGroup starts reading row group g's chunks.
+func (c *objectChunks) openGroup(g int) {
+	lo, hi := int64(-1), int64(0)
+	for _, ch := range c.chunks {
+		if ch.group == g {
+			if lo < 0 {
+				lo = ch.lo
+			}
+			lo, hi = min(lo, ch.lo), max(hi, ch.hi)
+		}
+	}
+	var span *blob.Ahead
+	if hi-lo <= rowSpan {
+		span = c.obj.Span(lo, hi)
+	}
+	for j, ch := range c.chunks {
+		switch {
+		case ch.group != g:
+		case span != nil:
+			c.open[j] = span
+		default:
+			c.open[j] = c.obj.Ahead(ch.lo, ch.hi, rowWindow)
+		}
+	}
+}
+
+func (c *objectChunks) closeLocked() {
+	done := map[*blob.Ahead]bool{}
+	for j, o := range c.open {
+		if !done[o] {
+			o.Close()
+			done[o] = true
+		}
+		delete(c.open, j)
+	}
+}
+
 // Close ends the streams still open.
 func (c *objectChunks) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for j, o := range c.open {
-		o.Close()
-		delete(c.open, j)
-	}
+	c.closeLocked()
 	return nil
 }
