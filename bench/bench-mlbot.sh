@@ -92,6 +92,17 @@ if [[ ,$STORES, == *,postgres,* ]]; then
 fi
 wait_ready() { for _ in $(seq 100); do curl -fs "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return; sleep 0.1; done; echo "mlbot on $1 not ready" >&2; exit 1; }
 
+# ticks PID...: the CPU clock ticks (user + system) the processes used.
+ticks() { local t=0 p; for p in "$@"; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo "$t"; }
+# pg_ticks: PostgreSQL's, the postmaster's children included (those that
+# exited are in its cutime and cstime).
+pg_ticks() {
+  [ -n "$pgdata" ] && [ -f "$pgdata/postmaster.pid" ] || { echo 0; return; }
+  local pm t
+  pm=$(head -1 "$pgdata/postmaster.pid")
+  t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+  echo $(( t + $(ticks $(pgrep -P "$pm")) ))
+}
 load() { "$tmp/load" -url "http://127.0.0.1:$1/v1/alertmanager" -n "$N" -c "$C" -alerts "$ALERTS"; }
 # serve_load RUN: starts the run's mlbot replicas (and the proxy in front
 # of two), loads them, appends the result to $tmp/RUN.json and stops
@@ -118,7 +129,14 @@ serve_load() {
       wait_ready 18085; port=18085 ;;
   esac
   pids+=("${started[@]}")
+  local mlbots=("${started[@]}")
+  [[ $run == pg2-* ]] && mlbots=("${started[@]:0:2}") # not the proxy
+  local m0 p0
+  m0=$(ticks "${mlbots[@]}"); p0=$(pg_ticks)
   load "$port" >>"$tmp/$run.json"
+  # CPU the run took (clock ticks): mlbot's replicas, and PostgreSQL's
+  # server processes (with the backends that exited meanwhile).
+  echo "$(( $(ticks "${mlbots[@]}") - m0 )) $(( $(pg_ticks) - p0 ))" >>"$tmp/$run.cpu"
   if [[ $run == *-jobs ]]; then
     # How many jobs the workers have finished so far (pipelines created
     # on the fake GitLab; the store's count, so both replicas'): the jobs
@@ -171,6 +189,21 @@ for k in ("sqlite-jobs", "sqlite-nojobs"):
         r, q = median_run(rows[k]), ratio(k)
         ok = r["alerts_per_s"] >= 5000 and q >= 0.3
         print(f"goal >= 5,000 alerts/s and >= 30% of the ceiling, {k}: {'met' if ok else 'NOT met'}")
+# CPU a thousand alerts cost, from each run's ticks (median round), and
+# the cores mlbot and PostgreSQL together would need for 5,000 alerts/s.
+hz = os.sysconf("SC_CLK_TCK")
+for k in names:
+    try:
+        cpu = [tuple(int(x) for x in l.split()) for l in open(f"{tmp}/{k}.cpu") if l.strip()]
+    except OSError:
+        continue
+    # Seconds of CPU an alert took, warm-up included.
+    per = sorted((m / hz / n, p / hz / n) for (m, p), r in zip(cpu, rows[k])
+                 for n in [(r["requests"] + r.get("warmup", 0)) * r["alerts_per_request"]])
+    m, p = per[(len(per) - 1) // 2]
+    pg = f" + PostgreSQL {p * 1e6:.0f} ms" if k.startswith("pg") else ""
+    print(f"CPU per 1,000 alerts during the load, {k}: mlbot {m * 1e6:.0f} ms{pg}; "
+          f"cores these take at 5,000 alerts/s: {(m + p) * 5000:.1f}")
 if "base-jobs" in rows:
     print(f"this tree / BASE, SQLite with jobs (median of each round's ratio): {ratio('sqlite-jobs', 'base-jobs'):.2f}x")
 if "pg1-jobs" in rows:

@@ -91,7 +91,7 @@ func main() {
 	elapsed, errs := run(int64(*n), lat)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-	out := map[string]any{"requests": *n, "alerts_per_request": *per, "connections": *c, "errors": errs,
+	out := map[string]any{"requests": *n, "warmup": *warm, "alerts_per_request": *per, "connections": *c, "errors": errs,
 		"seconds": elapsed.Seconds(), "requests_per_s": float64(*n) / elapsed.Seconds(),
 		"alerts_per_s": float64(*n**per) / elapsed.Seconds(), "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": pct(1)}
 	json.NewEncoder(os.Stdout).Encode(out)
