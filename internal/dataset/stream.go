@@ -53,7 +53,7 @@ func Stream(ctx context.Context, path string, cols []string, kinds []Kind, worke
 		return streamMany(ctx, path, cols, kinds, workers, fn)
 	}
 	if f, _ := FormatOf(path); f == CSV {
-		return streamCSV(ctx, path, cols, kinds, workers, fn)
+		return streamCSV(ctx, path, cols, kinds, csvOptions{workers: workers, block: blockSize}, fn)
 	}
 	return streamRowsOf(ctx, path, kinds, fn)
 }
@@ -92,7 +92,9 @@ func (a *accumulator) reset() {
 	a.rows = 0
 }
 
-func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, workers int, fn func(int, *Block) error) (int64, error) {
+// streamCSV is Stream for CSV; of o it heeds workers, block and noMap.
+func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, o csvOptions, fn func(int, *Block) error) (int64, error) {
+	workers := o.workers
 	src, err := openSource(ctx, path)
 	if err != nil {
 		return 0, err
@@ -167,13 +169,16 @@ func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, wo
 	}
 	var headerLines, nblocks int
 	var rerr error
-	if data, unmap, ok := mapPlain(path, src.fh); ok {
+	if data, unmap, ok := mapPlain(path, src.fh); ok && !o.noMap {
 		defer unmap()
-		if err := guardFault(func() { headerLines, nblocks, rerr = cutMapped(cctx, data, blockSize, blocks) }); err != nil {
+		if err := guardFault(func() { headerLines, nblocks, rerr = cutMapped(cctx, data, o.block, blocks) }); err != nil {
 			rerr = err
 		}
 	} else {
-		headerLines, nblocks, rerr = cutBlocks(cctx, r, size, blockSize, blocks)
+		if ok {
+			unmap()
+		}
+		headerLines, nblocks, rerr = cutBlocks(cctx, r, size, o.block, blocks)
 	}
 	close(blocks)
 	wg.Wait()
