@@ -46,7 +46,7 @@ type SketchBuilder struct {
 	min    float64
 	max    float64
 	// sum + comp is the sum of every value of the chunks gone up, each
-	// chunk summed in its order, the chunks added in theirs (Neumaier).
+	// chunk summed in its order, the chunks added in theirs (compensated).
 	sum, comp float64
 	free      [][]float64
 }
@@ -135,11 +135,20 @@ func (c *SketchChunk) Build(s *SketchScratch) {
 	for _, v := range c.raw {
 		c.min = min(c.min, v)
 		c.max = max(c.max, v)
-		c.sum, c.comp = neumaier(c.sum, c.comp, v)
+		c.sum, c.comp = twoSum(c.sum, c.comp, v)
 	}
 	sorted := s.sorter.SortParts([][]float64{c.raw})
 	c.leaf = sketchFromSortedBuf(sorted, c.b.k, &s.points)
 	c.b.put(c)
+}
+
+// twoSum adds v to the compensated sum (s, c): Knuth's TwoSum, the exact
+// rounding error of s + v without a branch (Neumaier's test of which
+// operand is larger mispredicts on values of mixed magnitudes).
+func twoSum(s, c, v float64) (float64, float64) {
+	t := s + v
+	bp := t - s
+	return t, c + ((s - (t - bp)) + (v - bp))
 }
 
 // put files a built chunk and sends every chunk that is now next up the
