@@ -42,9 +42,9 @@ const streamRows = 16384
 // fn is called with each block from one of workers goroutines (CSV) or
 // one (other formats), with worker in [0, workers); it must not keep the
 // Block, and an error it returns stops the read. Blocks come in any
-// order; what fn must do in the file's order it does in Block.InOrder. A cell that does not fit
-// its kind is a *RowError naming file, row and column. Stream returns
-// the number of data rows.
+// order; what fn must do in the file's order it does in Block.InOrder.
+// A cell that does not fit its kind is a *RowError naming file, row and
+// column. Stream returns the number of data rows.
 func Stream(ctx context.Context, path string, cols []string, kinds []Kind, workers int, fn func(worker int, b *Block) error) (int64, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -53,8 +53,9 @@ func (t *turnstile) finish(seq int) {
 // functions of a file's blocks run one at a time, in the file's order,
 // whichever workers parse them and however the file was cut into blocks.
 // Work that does not depend on order belongs outside f, where workers run
-// in parallel. When the stream fails, earlier blocks may have been
-// skipped; Stream then returns the error.
+// in parallel. A callback calls InOrder at most once. When the stream
+// fails, earlier blocks may have been skipped; Stream then returns the
+// error.
 func (b *Block) InOrder(f func()) {
 	if b.turn == nil { // one goroutine reads the file, in order
 		f()
