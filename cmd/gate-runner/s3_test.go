@@ -204,6 +204,23 @@ func TestDriftFromS3(t *testing.T) {
 		_, got, _ := driftFeatures(t, filepath.Join(dir, "out-s3-profile"), "--reference", put("ref.profile.json", profLocal), "--current", "s3://mlgate-data/cur.csv")
 		sameFeatures(t, "profile", got, want)
 	})
+	// With --memory 1 the file (10 MB, three 4 MiB blocks when mapped) is
+	// streamed twice; the object arrives cut into other blocks, and the
+	// workers take them in any order, yet the profile is the same bytes.
+	t.Run("streamed profile from S3 is the local one", func(t *testing.T) {
+		profLocal := filepath.Join(dir, "streamed-local", "ref.profile.json")
+		profS3 := filepath.Join(dir, "streamed-s3", "ref.profile.json")
+		for path, out := range map[string]string{refCSV: profLocal, "s3://mlgate-data/ref.csv": profS3} {
+			if code, o, errs := runMain(t, nil, "profile", "--memory", "1", "--data", path, "--out", out); code != 0 {
+				t.Fatalf("profile --memory 1 %s: exit %d\n%s%s", path, code, o, errs)
+			}
+		}
+		a, _ := os.ReadFile(profLocal)
+		b, _ := os.ReadFile(profS3)
+		if !bytes.Equal(bytes.ReplaceAll(b, []byte("s3://mlgate-data/ref.csv"), []byte(refCSV)), a) {
+			t.Errorf("the streamed profile of s3://mlgate-data/ref.csv differs from that of the local file:\n%.800s\n%.800s", b, a)
+		}
+	})
 	// The sharded profile of the drift-check component reads its objects
 	// through the same expansion as local globs: 2 shards of the 8 objects
 	// matched by a pattern, merged, give the drift of the same 2 shards of

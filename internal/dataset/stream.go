@@ -25,6 +25,11 @@ type Block struct {
 	Counts []map[string]int64
 	// Missing counts the missing cells of each column.
 	Missing []int64
+
+	// seq is the block's place in the file and turn orders the InOrder
+	// functions of the file's blocks (nil when one goroutine reads it).
+	seq  int
+	turn *turnstile
 }
 
 // streamRows is how many rows of a JSON Lines or Parquet file make a
@@ -36,9 +41,10 @@ const streamRows = 16384
 // kinds are the file's columns and their kinds, as Kinds returns them.
 // fn is called with each block from one of workers goroutines (CSV) or
 // one (other formats), with worker in [0, workers); it must not keep the
-// Block, and an error it returns stops the read. A cell that does not fit
-// its kind is a *RowError naming file, row and column. Stream returns
-// the number of data rows.
+// Block, and an error it returns stops the read. Blocks come in any
+// order; what fn must do in the file's order it does in Block.InOrder.
+// A cell that does not fit its kind is a *RowError naming file, row and
+// column. Stream returns the number of data rows.
 func Stream(ctx context.Context, path string, cols []string, kinds []Kind, workers int, fn func(worker int, b *Block) error) (int64, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -47,7 +53,7 @@ func Stream(ctx context.Context, path string, cols []string, kinds []Kind, worke
 		return streamMany(ctx, path, cols, kinds, workers, fn)
 	}
 	if f, _ := FormatOf(path); f == CSV {
-		return streamCSV(ctx, path, cols, kinds, workers, fn)
+		return streamCSV(ctx, path, cols, kinds, csvOptions{workers: workers, block: blockSize}, fn)
 	}
 	return streamRowsOf(ctx, path, kinds, fn)
 }
@@ -86,7 +92,9 @@ func (a *accumulator) reset() {
 	a.rows = 0
 }
 
-func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, workers int, fn func(int, *Block) error) (int64, error) {
+// streamCSV is Stream for CSV; of o it heeds workers, block and noMap.
+func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, o csvOptions, fn func(int, *Block) error) (int64, error) {
+	workers := o.workers
 	src, err := openSource(ctx, path)
 	if err != nil {
 		return 0, err
@@ -115,6 +123,7 @@ func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, wo
 	stats := map[int]blockStat{}
 	errSeq := -1 // the first block with a bad record; later ones are skipped
 	var fnErr error
+	turn := newTurnstile()
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -130,6 +139,7 @@ func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, wo
 				mu.Unlock()
 				if skip {
 					b.done()
+					turn.finish(b.seq)
 					continue
 				}
 				a.reset()
@@ -140,8 +150,10 @@ func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, wo
 				}
 				b.done()
 				if err == nil && st.errMsg == "" {
+					blk.seq, blk.turn = b.seq, turn
 					err = fn(w, blockOf(a, &blk))
 				}
+				turn.finish(b.seq)
 				mu.Lock()
 				stats[b.seq] = st
 				if st.errMsg != "" && (errSeq < 0 || b.seq < errSeq) {
@@ -157,13 +169,16 @@ func streamCSV(ctx context.Context, path string, cols []string, kinds []Kind, wo
 	}
 	var headerLines, nblocks int
 	var rerr error
-	if data, unmap, ok := mapPlain(path, src.fh); ok {
+	if data, unmap, ok := mapPlain(path, src.fh); ok && !o.noMap {
 		defer unmap()
-		if err := guardFault(func() { headerLines, nblocks, rerr = cutMapped(cctx, data, blockSize, blocks) }); err != nil {
+		if err := guardFault(func() { headerLines, nblocks, rerr = cutMapped(cctx, data, o.block, blocks) }); err != nil {
 			rerr = err
 		}
 	} else {
-		headerLines, nblocks, rerr = cutBlocks(cctx, r, size, blockSize, blocks)
+		if ok {
+			unmap()
+		}
+		headerLines, nblocks, rerr = cutBlocks(cctx, r, size, o.block, blocks)
 	}
 	close(blocks)
 	wg.Wait()

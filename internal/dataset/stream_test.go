@@ -1,6 +1,8 @@
 package dataset
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -8,7 +10,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // streamAll streams path and gathers what Load would keep.
@@ -113,5 +117,100 @@ func TestStreamErrors(t *testing.T) {
 	stop := errors.New("stop")
 	if _, err := Stream(context.Background(), good, cols, kinds, 2, func(int, *Block) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("callback error: got %v", err)
+	}
+}
+
+// TestStreamInOrder: whatever the block size, the workers and the source
+// (mapped file, stream, gzip), Block.InOrder sees the blocks' values in
+// the file's order; with a bad cell or a failing callback Stream returns
+// the error instead of leaving workers waiting for a turn.
+func TestStreamInOrder(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x,c\n")
+	var want []float64
+	for i := 0; i < 30000; i++ {
+		switch {
+		case i%17 == 0:
+			b.WriteString("NA,k\n")
+		case i%101 == 0:
+			fmt.Fprintf(&b, "%d,\"q,\"\"uoted\n\"\n", i)
+			want = append(want, float64(i))
+		default:
+			fmt.Fprintf(&b, "%d,k%d\n", i, i%7)
+			want = append(want, float64(i))
+		}
+	}
+	plain := mustWrite(t, "o.csv", b.String())
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(b.String()))
+	zw.Close()
+	gzipped := mustWrite(t, "o.csv.gz", gz.String())
+	cols, kinds := []string{"x", "c"}, []Kind{Numeric, Categorical}
+	stream := func(path string, o csvOptions, fn func(int, *Block) error) (int64, error) {
+		t.Helper()
+		type result struct {
+			n   int64
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			n, err := streamCSV(context.Background(), path, cols, kinds, o, fn)
+			done <- result{n, err}
+		}()
+		select {
+		case r := <-done:
+			return r.n, r.err
+		case <-time.After(time.Minute):
+			t.Fatalf("%s %+v: Stream did not return", path, o)
+			return 0, nil
+		}
+	}
+	for _, c := range []struct {
+		path string
+		o    csvOptions
+	}{
+		{plain, csvOptions{workers: 1, block: blockSize}},
+		{plain, csvOptions{workers: 3, block: 4096}},
+		{plain, csvOptions{workers: 4, block: 1000, noMap: true}},
+		{plain, csvOptions{workers: 2, block: 61, noMap: true}},
+		{gzipped, csvOptions{workers: 3, block: 5000}},
+	} {
+		var got []float64
+		var calls, inside atomic.Int64
+		rows, err := stream(c.path, c.o, func(w int, b *Block) error {
+			if calls.Add(1)%8 == 0 && w == 0 {
+				time.Sleep(50 * time.Microsecond) // worker 0 lags: later blocks wait for it
+			}
+			b.InOrder(func() {
+				inside.Add(1)
+				got = append(got, b.Values[0]...)
+			})
+			return nil
+		})
+		if err != nil || rows != 30000 || !slices.Equal(got, want) || inside.Load() != calls.Load() {
+			t.Errorf("%s %+v: %d rows, %v; InOrder saw %d values (in the file's order: %v), want %d; %d InOrder of %d calls", c.path, c.o, rows, err,
+				len(got), slices.Equal(got, want), len(want), inside.Load(), calls.Load())
+		}
+	}
+	stop := errors.New("stop")
+	var n atomic.Int64
+	if _, err := stream(plain, csvOptions{workers: 3, block: 500}, func(w int, b *Block) error {
+		if n.Add(1) == 20 {
+			return stop
+		}
+		b.InOrder(func() {})
+		return nil
+	}); !errors.Is(err, stop) {
+		t.Errorf("callback error: got %v", err)
+	}
+	bad := mustWrite(t, "bad.csv", strings.Replace(b.String(), "\n15001,", "\noops,", 1))
+	_, err := stream(bad, csvOptions{workers: 3, block: 500, noMap: true}, func(w int, b *Block) error {
+		b.InOrder(func() {})
+		return nil
+	})
+	var re *RowError
+	if !errors.As(err, &re) || re.Column != "x" || !strings.Contains(err.Error(), "oops") {
+		t.Errorf("bad cell: got %v", err)
 	}
 }

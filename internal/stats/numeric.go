@@ -60,8 +60,25 @@ func SortFloats(x []float64) {
 	radixSort(x)
 }
 
+// sortSmall sorts x by comparisons, −0 before +0 as the radix sort puts
+// them: they compare equal, and left in the order they came the sorted
+// bits would depend on it (a streamed profile's pass 2 gathers values
+// from its workers in any order).
 func sortSmall(x []float64) {
 	slices.Sort(x)
+	i, _ := slices.BinarySearch(x, 0)
+	j, neg := i, 0
+	for ; j < len(x) && x[j] == 0; j++ {
+		if math.Signbit(x[j]) {
+			neg++
+		}
+	}
+	for k := i; k < j; k++ {
+		x[k] = 0
+		if k-i < neg {
+			x[k] = math.Copysign(0, -1)
+		}
+	}
 }
 
 // bucketedMin is the size of the smaller sample from which a numeric

@@ -88,3 +88,40 @@ func TestRadixSortFewPasses(t *testing.T) {
 		}
 	}
 }
+
+// TestSortFloatsZeros: −0 comes before +0 in small and large slices alike,
+// so the sorted bits do not depend on the order the values came in.
+func TestSortFloatsZeros(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{5, 100, 4095, 5000} {
+		x := make([]float64, n)
+		for i := range x {
+			switch rng.IntN(3) {
+			case 0:
+				x[i] = math.Copysign(0, -1)
+			case 1:
+				x[i] = 0
+			default:
+				x[i] = rng.NormFloat64()
+			}
+		}
+		var want []uint64
+		for try := 0; try < 3; try++ {
+			rng.Shuffle(len(x), func(i, j int) { x[i], x[j] = x[j], x[i] })
+			y := slices.Clone(x)
+			SortFloats(y)
+			var got []uint64
+			for i, v := range y {
+				if i > 0 && (v < y[i-1] || (v == 0 && y[i-1] == 0 && !math.Signbit(y[i-1]) && math.Signbit(v))) {
+					t.Fatalf("n=%d: %v before %v at %d", n, y[i-1], v, i)
+				}
+				got = append(got, math.Float64bits(v))
+			}
+			if want == nil {
+				want = got
+			} else if !slices.Equal(got, want) {
+				t.Fatalf("n=%d: the sorted bits depend on the input's order", n)
+			}
+		}
+	}
+}

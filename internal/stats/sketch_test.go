@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"sync"
 	"testing"
 )
 
@@ -206,5 +207,59 @@ func BenchmarkSketchBuilder(b *testing.B) {
 			i += n
 		}
 		bl.Sketch(&s)
+	}
+}
+
+// TestSketchBuilderSplitAndOrder: a builder's sketch and summary are the
+// same bits however the values are split into calls, and when several
+// goroutines Take in order but Build the chunks in any order.
+func TestSketchBuilderSplitAndOrder(t *testing.T) {
+	for name, x := range sketchSamples(50000, 21) {
+		for _, k := range []int{8, 100} {
+			var s SketchScratch
+			ref := NewSketchBuilder(k)
+			ref.Add(x, &s)
+			want := ref.Sketch(&s)
+			wn, wlo, whi, wsum := ref.Summary()
+			check := func(how string, b *SketchBuilder, s *SketchScratch) {
+				t.Helper()
+				got := b.Sketch(s)
+				n, lo, hi, sum := b.Summary()
+				if !slices.Equal(got.Values, want.Values) || !slices.Equal(got.Weights, want.Weights) || got.RankUp != want.RankUp ||
+					got.RankDown != want.RankDown || math.Float64bits(got.L1) != math.Float64bits(want.L1) ||
+					n != wn || lo != wlo || hi != whi || math.Float64bits(sum) != math.Float64bits(wsum) {
+					t.Errorf("%s k=%d %s: sketch or summary (%d %v %v %v) differs from one Add's (%d %v %v %v)", name, k, how, n, lo, hi, sum, wn, wlo, whi, wsum)
+				}
+			}
+			rng := rand.New(rand.NewPCG(uint64(k), 3))
+			b := NewSketchBuilder(k)
+			for i := 0; i < len(x); {
+				j := min(len(x), i+rng.IntN(3000))
+				b.Add(x[i:j], &s)
+				i = j
+			}
+			check("split", b, &s)
+			// Take in order, then build the chunks on 3 goroutines in a
+			// shuffled order.
+			b = NewSketchBuilder(k)
+			var chunks []*SketchChunk
+			for i := 0; i < len(x); i += 777 {
+				chunks = b.Take(x[i:min(len(x), i+777)], chunks)
+			}
+			rng.Shuffle(len(chunks), func(i, j int) { chunks[i], chunks[j] = chunks[j], chunks[i] })
+			var wg sync.WaitGroup
+			for g := 0; g < 3; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					var s SketchScratch
+					for i := g; i < len(chunks); i += 3 {
+						chunks[i].Build(&s)
+					}
+				}()
+			}
+			wg.Wait()
+			check("concurrent", b, &s)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package drift
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 
 	"gitlab.com/mlgate/mlgate/internal/dataset"
@@ -13,8 +12,14 @@ import (
 // profileStream profiles files (one dataset) in two passes whose memory grows with the
 // number of features, not rows.
 //
-// Pass 1 builds each numeric feature's sketch (per worker, merged at the
-// end), exact n, missing, min, max and sum, and the category counts.
+// Pass 1 builds each numeric feature's sketch, exact n, missing, min, max
+// and sum, and the category counts. Its result is the same bits however
+// many workers read the files, in whatever order they finish, and
+// however a file is cut into blocks (mapped or streamed, from a disk or
+// an object): counts add up exactly, and each feature has one
+// SketchBuilder that takes the values in the files' order (a copy, in
+// Block.InOrder) while the workers sort and sketch the chunks it hands
+// out in parallel.
 // Pass 2 makes the PSI edges the exact reference deciles anyway: each
 // decile needs the values at two known ranks r and r+1, and the sketch's
 // rank error bound brackets them between two of its points lo ≤ hi. The
@@ -23,21 +28,25 @@ import (
 // them gives the two values exactly, and with them the exact bin counts.
 func profileStream(ctx context.Context, paths []string, cols []string, kinds []dataset.Kind, bins, k, workers int) (*Profile, error) {
 	type pass1 struct {
-		scratch  stats.SketchScratch
-		builders []*stats.SketchBuilder
-		counts   []map[string]int64
-		missing  []int64
+		scratch stats.SketchScratch
+		chunks  []*stats.SketchChunk
+		counts  []map[string]int64
+		missing []int64
 	}
 	isNum := func(i int) bool { return kinds[i] == dataset.Numeric || kinds[i] == dataset.Timestamp }
+	builders := make([]*stats.SketchBuilder, len(cols))
+	for i := range cols {
+		if isNum(i) {
+			builders[i] = stats.NewSketchBuilder(k)
+		}
+	}
 	states := make([]*pass1, max(workers, 1))
 	rows, err := streamAll(ctx, paths, cols, kinds, workers, func(w int, b *dataset.Block) error {
 		st := states[w]
 		if st == nil {
-			st = &pass1{builders: make([]*stats.SketchBuilder, len(cols)), counts: make([]map[string]int64, len(cols)), missing: make([]int64, len(cols))}
+			st = &pass1{counts: make([]map[string]int64, len(cols)), missing: make([]int64, len(cols))}
 			for i := range cols {
-				if isNum(i) {
-					st.builders[i] = stats.NewSketchBuilder(k)
-				} else {
+				if !isNum(i) {
 					st.counts[i] = map[string]int64{}
 				}
 			}
@@ -45,14 +54,22 @@ func profileStream(ctx context.Context, paths []string, cols []string, kinds []d
 		}
 		for i := range cols {
 			st.missing[i] += b.Missing[i]
-			if isNum(i) {
-				st.builders[i].Add(b.Values[i], &st.scratch)
-				continue
-			}
 			for c, n := range b.Counts[i] {
 				st.counts[i][c] += n
 			}
 		}
+		b.InOrder(func() {
+			for i, sb := range builders {
+				if sb != nil {
+					st.chunks = sb.Take(b.Values[i], st.chunks)
+				}
+			}
+		})
+		for j, c := range st.chunks {
+			c.Build(&st.scratch)
+			st.chunks[j] = nil
+		}
+		st.chunks = st.chunks[:0]
 		return nil
 	})
 	if err != nil {
@@ -60,9 +77,9 @@ func profileStream(ctx context.Context, paths []string, cols []string, kinds []d
 	}
 	p := &Profile{Version: ProfileVersion, Source: strings.Join(paths, " + "), Rows: rows, Bins: bins, SketchSize: k, Shards: 1,
 		Features: make([]FeatureProfile, len(cols))}
+	var scratch stats.SketchScratch
 	for i, c := range cols {
-		f := FeatureProfile{Name: c, Type: kinds[i], Min: math.Inf(1), Max: math.Inf(-1)}
-		var parts []*stats.Sketch
+		f := FeatureProfile{Name: c, Type: kinds[i]}
 		for _, st := range states {
 			if st == nil {
 				continue
@@ -76,16 +93,12 @@ func profileStream(ctx context.Context, paths []string, cols []string, kinds []d
 					f.Categories[c] += n
 					f.N += n
 				}
-				continue
 			}
-			b := st.builders[i]
-			n, lo, hi, sum := b.Summary()
-			f.N += n
-			f.Min, f.Max, f.Sum = min(f.Min, lo), max(f.Max, hi), f.Sum+sum
-			parts = append(parts, b.Sketch(&st.scratch))
 		}
-		if isNum(i) {
-			f.Sketch = stats.MergeSketches(k, parts...)
+		if b := builders[i]; b != nil {
+			f.Sketch = b.Sketch(&scratch)
+			f.N, f.Min, f.Max, f.Sum = b.Summary()
+			builders[i] = nil
 		}
 		if f.N == 0 || !isNum(i) {
 			f.Min, f.Max, f.Sum = 0, 0, 0
