@@ -31,6 +31,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	tuneGC(os.Getenv)
 	lw := newLogWriter(m.Stderr, logDelay)
 	defer lw.Flush()
 	log := slog.New(flushHandler{slog.NewJSONHandler(lw, nil), lw}).With("service", "mlbot")
