@@ -1,6 +1,9 @@
 package forge
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // ErrPermanent marks an error that retrying cannot fix (a 4xx answer, a
 // template that does not render): the job that met it is failed.
@@ -31,4 +34,18 @@ func ClassifyHTTP(status int, err error) error {
 		return Permanent(err)
 	}
 	return err
+}
+
+// JobTaken is what RollbackTask.Choose returns when the manual job an
+// attempt chose is another approved rollback's already (two approvals
+// of one project and ref, decided at about the same time): the job is
+// played once, by that rollback, with its model and version.
+type JobTaken struct {
+	Job            int64  // the GitLab job
+	Approval       int64  // the approval whose rollback plays it
+	Model, Version string // what that rollback rolls back, and to
+}
+
+func (e *JobTaken) Error() string {
+	return fmt.Sprintf("job %d is the rollback of approval %d (%s to %q)", e.Job, e.Approval, e.Model, e.Version)
 }

@@ -73,7 +73,8 @@ type RollbackTask struct {
 	PlayJob int64 `json:"-"`
 	// Choose records the job this attempt is about to play, before the
 	// play call, and returns the job to play: its argument, or the one
-	// a concurrent attempt recorded first. Nil records nothing.
+	// a concurrent attempt recorded first. A *JobTaken error says the
+	// job is another approval's rollback already. Nil records nothing.
 	Choose func(ctx context.Context, jobID int64) (int64, error) `json:"-"`
 	// JobID, Since and Attempt are the outbox job's, as in RetrainTask:
 	// in pipeline mode a retry adopts the pipeline an earlier attempt

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
 const approvalCols = `id, alert_id, rule, model, project, ref, version, state, proposed_by, decided_by, expires_at,
@@ -94,21 +95,52 @@ func (d *DB) SetApprovalMessage(ctx context.Context, id int64, channel, ts strin
 // ChooseRollbackJob records jobID as the GitLab job approval id's
 // rollback plays, unless an earlier attempt recorded one; it returns the
 // job recorded, so an attempt that lost the race plays (or adopts) the
-// other attempt's job instead of its own choice.
+// other attempt's job instead of its own choice. When another approval of
+// the same project recorded jobID (two rollbacks approved at about the
+// same time found the same manual job), nothing is recorded and the error
+// is a *forge.JobTaken naming that approval: a job is played once.
 func (d *DB) ChooseRollbackJob(ctx context.Context, id, jobID int64) (int64, error) {
 	var chosen int64
+	var taken *forge.JobTaken
 	err := d.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, d.q(`UPDATE approvals SET rollback_job = ? WHERE id = ? AND rollback_job = 0`), jobID, id); err != nil {
-			return fmt.Errorf("record rollback job of approval %d: %w", id, err)
+		chosen, taken = 0, nil
+		if d.dialect.name == "postgres" {
+			// Two replicas' transactions would each miss the other's
+			// choice; SQLite has one writer.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7254014, ($1::bigint % 2147483647)::int)`, jobID); err != nil {
+				return fmt.Errorf("lock rollback job %d: %w", jobID, err)
+			}
 		}
-		err := tx.QueryRowContext(ctx, d.q(`SELECT rollback_job FROM approvals WHERE id = ?`), id).Scan(&chosen)
+		var project string
+		err := tx.QueryRowContext(ctx, d.q(`SELECT project, rollback_job FROM approvals WHERE id = ?`), id).Scan(&project, &chosen)
 		if err == sql.ErrNoRows {
 			return fmt.Errorf("approval %d: %w", id, bot.ErrNotFound)
 		}
-		return err
+		if err != nil || chosen != 0 {
+			return err
+		}
+		t := forge.JobTaken{Job: jobID}
+		err = tx.QueryRowContext(ctx, d.q(`SELECT id, model, version FROM approvals
+			WHERE project = ? AND rollback_job = ? AND id <> ? ORDER BY id LIMIT 1`), project, jobID, id).
+			Scan(&t.Approval, &t.Model, &t.Version)
+		if err == nil {
+			taken = &t
+			return nil
+		}
+		if err != sql.ErrNoRows {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, d.q(`UPDATE approvals SET rollback_job = ? WHERE id = ?`), jobID, id); err != nil {
+			return fmt.Errorf("record rollback job of approval %d: %w", id, err)
+		}
+		chosen = jobID
+		return nil
 	})
 	if err != nil {
 		return 0, err
+	}
+	if taken != nil {
+		return 0, taken
 	}
 	return chosen, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -136,5 +137,112 @@ func TestChooseRollbackJob(t *testing.T) {
 		if _, err := s.ChooseRollbackJob(ctx, a.ID+100, 1); !errors.Is(err, bot.ErrNotFound) {
 			t.Fatalf("unknown approval: %v, want ErrNotFound", err)
 		}
+
+		// A second approval of the project that found the same manual
+		// job is told whose it is, and records nothing.
+		b, err := s.ProposeRollback(ctx, bot.Approval{Rule: "slack", Model: "ranker", Project: "ml/rec", Ref: "main",
+			Version: "v7", State: bot.ApprovalProposed, ProposedBy: "U2", ExpiresAt: t0.Add(time.Hour), CreatedAt: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var taken *forge.JobTaken
+		if _, err := s.ChooseRollbackJob(ctx, b.ID, 501); !errors.As(err, &taken) ||
+			*taken != (forge.JobTaken{Job: 501, Approval: a.ID, Model: "rec", Version: "v3"}) {
+			t.Fatalf("second approval choosing the first one's job: %v, want JobTaken by approval %d", err, a.ID)
+		}
+		if got, _ := s.GetApproval(ctx, b.ID); got.RollbackJob != 0 {
+			t.Fatalf("the second approval recorded job %d", got.RollbackJob)
+		}
+		if got, err := s.ChooseRollbackJob(ctx, b.ID, 502); err != nil || got != 502 {
+			t.Fatalf("second approval choosing another job = %d, %v; want 502", got, err)
+		}
+
+		// Approvals racing for one job: exactly one records it.
+		var ids []int64
+		for i := range 8 {
+			c, err := s.ProposeRollback(ctx, bot.Approval{Rule: "slack", Model: fmt.Sprintf("m%d", i), Project: "ml/rec", Ref: "main",
+				Version: "v1", State: bot.ApprovalProposed, ProposedBy: "U3", ExpiresAt: t0.Add(time.Hour), CreatedAt: t0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(ids))
+		for i, id := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = s.ChooseRollbackJob(ctx, id, 900)
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case !errors.As(err, &taken):
+				t.Errorf("approval %d: %v", ids[i], err)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d approvals recorded job 900, want 1 (errors %v)", won, errs)
+		}
 	})
+}
+
+// TestChooseRollbackJobReplicas: on PostgreSQL, approvals decided on
+// different replicas (each its own store and transactions) race for one
+// manual job; exactly one records it, the others are told whose it is.
+func TestChooseRollbackJobReplicas(t *testing.T) {
+	if pg == nil {
+		t.Skip("PostgreSQL unavailable: " + pgSkipped)
+	}
+	ctx := context.Background()
+	dsn := pg.NewDB(t)
+	var replicas []*DB
+	for range 4 {
+		s, err := OpenPostgres(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		replicas = append(replicas, s)
+	}
+	for round := range 5 {
+		var ids []int64
+		for i := range replicas {
+			a, err := replicas[0].ProposeRollback(ctx, bot.Approval{Rule: "slack", Model: fmt.Sprintf("m%d", i), Project: "ml/rec",
+				Ref: "main", Version: "v1", State: bot.ApprovalProposed, ProposedBy: "U1", ExpiresAt: t0.Add(time.Hour), CreatedAt: t0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, a.ID)
+		}
+		job := int64(1000 + round)
+		errs := make([]error, len(ids))
+		var wg sync.WaitGroup
+		for i, id := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = replicas[i].ChooseRollbackJob(ctx, id, job)
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for i, err := range errs {
+			var taken *forge.JobTaken
+			switch {
+			case err == nil:
+				won++
+			case !errors.As(err, &taken):
+				t.Errorf("round %d, approval %d: %v", round, ids[i], err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("round %d: %d replicas recorded job %d, want 1 (errors %v)", round, won, job, errs)
+		}
+	}
 }

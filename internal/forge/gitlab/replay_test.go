@@ -2,6 +2,9 @@ package gitlab
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,5 +117,63 @@ func TestRollbackPipelineRetryAdopts(t *testing.T) {
 	created := gl.Created()
 	if len(created) != 1 || run.ExternalID != created[0].ID || created[0].Variables["ROLLBACK_TO"] != "v4" {
 		t.Fatalf("created %+v, run %+v", created, run)
+	}
+}
+
+// TestRollbackJobTaken: two approved rollbacks of one project find the
+// same manual job; the store gives it to the first (Choose answers the
+// second with forge.JobTaken). The job is played once: the second
+// rollback adopts it when it rolls back the same model to the same
+// version, and fails for good, naming the first, when it does not.
+func TestRollbackJobTaken(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name, model, version string
+		adopt                bool
+	}{
+		{"same model and version", "rec", "v4", true},
+		{"another version", "rec", "v2", false},
+		{"another model", "ranker", "v4", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			gl := gitlabtest.New(t, "ml%2Frec")
+			job := gl.Deploy("production", "rollback")
+			r := rollbacksFor(t, gl)
+			holder := map[int64]int64{} // job -> approval, as the store keeps it
+			task := func(approval int64, model, version string) forge.RollbackTask {
+				t := forge.RollbackTask{ApprovalID: approval, Mode: "play", JobName: "rollback", Project: "ml/rec",
+					Ref: "production", Version: version, Model: model}
+				t.Choose = func(_ context.Context, j int64) (int64, error) {
+					if a, ok := holder[j]; ok && a != approval {
+						return 0, &forge.JobTaken{Job: j, Approval: a, Model: "rec", Version: "v4"}
+					}
+					holder[j] = approval
+					return j, nil
+				}
+				return t
+			}
+			// Approval 1's rollback recorded the job and has not played
+			// it yet when approval 2's finds it still manual.
+			holder[job] = 1
+			run, err := r.Rollback(ctx, task(2, c.model, c.version))
+			if n := len(gl.Plays()); n != 0 {
+				t.Fatalf("the second rollback played %d jobs", n)
+			}
+			if _, err := r.Rollback(ctx, task(1, "rec", "v4")); err != nil {
+				t.Fatal(err)
+			}
+			if plays := gl.Plays(); len(plays) != 1 || plays[0].JobID != job {
+				t.Fatalf("plays %+v, want job %d once", plays, job)
+			}
+			if c.adopt {
+				if err != nil || run.ExternalID == 0 || !strings.Contains(run.Detail, "approval 1's rollback") {
+					t.Fatalf("second rollback: %+v, %v; want it to adopt approval 1's", run, err)
+				}
+				return
+			}
+			if !errors.Is(err, forge.ErrPermanent) || !strings.Contains(err.Error(), fmt.Sprintf("job %d is the rollback of approval 1 (rec to \"v4\")", job)) {
+				t.Fatalf("second rollback: %v; want a permanent error naming approval 1's rollback", err)
+			}
+		})
 	}
 }

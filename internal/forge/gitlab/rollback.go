@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -33,7 +34,8 @@ const recentPipelines = 5
 // The chosen job is recorded (t.Choose) before it is played, and a retry
 // that knows the job an earlier attempt chose (t.PlayJob) plays that job
 // if it is still manual and adopts it otherwise: a crash after the play
-// call never plays a second job. In pipeline mode a retry adopts the
+// call never plays a second job. A job another approval's rollback chose
+// is not played again (see taken). In pipeline mode a retry adopts the
 // pipeline an earlier attempt created (see Pipelines.Retrain).
 func (r *Rollbacks) Rollback(ctx context.Context, t forge.RollbackTask) (forge.Run, error) {
 	if t.Mode == "pipeline" {
@@ -54,6 +56,10 @@ func (r *Rollbacks) Rollback(ctx context.Context, t forge.RollbackTask) (forge.R
 	}
 	if t.Choose != nil {
 		chosen, err := t.Choose(ctx, job.ID)
+		var taken *forge.JobTaken
+		if errors.As(err, &taken) {
+			return r.taken(t, job, pipelineURL, taken)
+		}
 		if err != nil {
 			return forge.Run{}, fmt.Errorf("record job %d as the rollback's: %w", job.ID, err)
 		}
@@ -63,6 +69,21 @@ func (r *Rollbacks) Rollback(ctx context.Context, t forge.RollbackTask) (forge.R
 		}
 	}
 	return r.play(ctx, t, job.ID, pipelineURL)
+}
+
+// taken answers a rollback whose manual job is another approval's
+// rollback already (see forge.JobTaken); the job is not played a second
+// time. The same model to the same version is that rollback: t adopts
+// it. Anything else cannot be done with that job and fails, saying which
+// rollback has it.
+func (r *Rollbacks) taken(t forge.RollbackTask, job *gl.Job, pipelineURL string, taken *forge.JobTaken) (forge.Run, error) {
+	if taken.Model == t.Model && taken.Version == t.Version {
+		return forge.Run{Backend: "gitlab", Project: t.Project, ExternalID: job.Pipeline.ID, WebURL: pipelineURL,
+			Status: job.Status, Detail: fmt.Sprintf("job %d %s is played by approval %d's rollback of %s to %q, this one's too: not played twice",
+				job.ID, job.WebURL, taken.Approval, t.Model, t.Version)}, nil
+	}
+	return forge.Run{}, forge.Permanent(fmt.Errorf("manual job %q (%d) of %s@%s: %w; not played a second time for %s to %q: approve again once that rollback's pipeline has deployed",
+		t.JobName, job.ID, t.Project, t.Ref, taken, t.Model, t.Version))
 }
 
 // resume carries on from an earlier attempt that chose job t.PlayJob: it
