@@ -59,6 +59,19 @@ type lookups struct {
 	// No create call happens while a search is unfinished, so nothing
 	// of the job's can appear above the cursor.
 	cursor map[int64]time.Time
+	// page holds, per job, the listing an unfinished search stopped in:
+	// its upper bound and the page it reached; the next attempt lists on
+	// from there with the same bound. GitLab's created_at has a
+	// resolution of a second, so when more pipelines than one attempt
+	// lists share a second, the cursor alone cannot move below them. A
+	// listing with a fixed bound keeps its pages: pipelines created since
+	// lie above the bound (one deleted meanwhile shifts them by one).
+	page map[int64]listed
+}
+
+type listed struct {
+	before time.Time
+	page   int64
 }
 
 // tried is what a job's attempts in this process did: how many there
@@ -154,6 +167,26 @@ func (l *lookups) forget(job int64) {
 	delete(l.read, job)
 	delete(l.tried, job)
 	delete(l.cursor, job)
+	delete(l.page, job)
+}
+
+// stoppedAt records that job's search listing pipelines created before
+// before stopped at page.
+func (l *lookups) stoppedAt(job int64, before time.Time, page int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.page == nil || len(l.page) >= maxTracked {
+		l.page = map[int64]listed{}
+	}
+	l.page[job] = listed{before, page}
+}
+
+// listing returns where job's last unfinished listing stopped.
+func (l *lookups) listing(job int64) (listed, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p, ok := l.page[job]
+	return p, ok
 }
 
 // resume returns where job's unfinished search stopped, if it did.
@@ -246,7 +279,12 @@ func (p *Pipelines) find(ctx context.Context, t forge.RetrainTask, from, to time
 // after and before (GitLab's clock), newest first, skipping those an
 // earlier attempt read.
 func (p *Pipelines) scan(ctx context.Context, t forge.RetrainTask, source string, after, before time.Time) (forge.Run, bool, error) {
-	if c, ok := p.look.resume(t.JobID); ok && c.Add(time.Second).Before(before) {
+	first := int64(1)
+	if l, ok := p.look.listing(t.JobID); ok && !l.before.After(before) {
+		// Go on with the last attempt's listing, from the page it
+		// stopped in (see lookups.page).
+		before, first = l.before, l.page
+	} else if c, ok := p.look.resume(t.JobID); ok && c.Add(time.Second).Before(before) {
 		// Go on below where the last attempt stopped; a second of
 		// overlap, since pipelines read already are skipped.
 		before = c.Add(time.Second)
@@ -258,7 +296,7 @@ func (p *Pipelines) scan(ctx context.Context, t forge.RetrainTask, source string
 		OrderBy: gl.Ptr("id"), Sort: gl.Ptr("desc"),
 	}
 	reads := 0
-	for page := int64(1); page <= findPages; page++ {
+	for page := first; page < first+findPages; page++ {
 		opt.Page = page
 		pls, resp, err := p.client.Pipelines.ListProjectPipelines(t.Project, opt, gl.WithContext(ctx))
 		if err != nil {
@@ -273,6 +311,7 @@ func (p *Pipelines) scan(ctx context.Context, t forge.RetrainTask, source string
 				continue
 			}
 			if reads == findReads || ctx.Err() != nil {
+				p.look.stoppedAt(t.JobID, before, page)
 				return forge.Run{}, false, fmt.Errorf("look for the pipeline of job %d on %s@%s: %w: %d pipelines read this attempt, more were created since the job was queued (set workflow:name from %s to make it one request)",
 					t.JobID, t.Project, t.Ref, errSearchUnfinished, reads, forge.PipelineNameVariable)
 			}
@@ -290,6 +329,7 @@ func (p *Pipelines) scan(ctx context.Context, t forge.RetrainTask, source string
 			return forge.Run{}, false, nil
 		}
 	}
+	p.look.stoppedAt(t.JobID, before, first+findPages)
 	return forge.Run{}, false, fmt.Errorf("look for the pipeline of job %d on %s@%s: %w: more than %d pipelines were created on the ref since the job was queued (set workflow:name from %s to make it one request)",
 		t.JobID, t.Project, t.Ref, errSearchUnfinished, findPages*findPerPage, forge.PipelineNameVariable)
 }

@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -141,6 +142,42 @@ func TestRetrainSearchPastOnePass(t *testing.T) {
 			}
 			if c := gl.Counts(); c.VariableReads != 1501 {
 				t.Errorf("%+v: want each of the 1,501 candidates read once", c)
+			}
+			break
+		}
+		if !errors.Is(err, errSearchUnfinished) || attempt == most {
+			t.Fatalf("attempt %d: %v; want the search to finish within %d attempts", attempt, err, most)
+		}
+	}
+}
+
+// TestRetrainSearchPastOneSecond: the same, but the 1,500 pipelines were
+// created within one second (a burst on a fast GitLab; created_at has a
+// resolution of a second). A cursor of creation times cannot move past
+// that second, so each attempt also remembers the page it reached and the
+// next lists on from there (found by TestKillDuringBurstPostgres once
+// mlbot got faster: jobs at attempt 200, listing the same 1,000
+// pipelines read already).
+func TestRetrainSearchPastOneSecond(t *testing.T) {
+	gl := gitlabtest.New(t, "ml%2Frec")
+	gl.Add(gitlabtest.Pipeline{Ref: "main", Source: "api", CreatedAt: gl.Now().Add(-30 * time.Minute),
+		Variables: map[string]string{forge.JobIDVariable: "7", "MODEL": "rec"}})
+	burst := gl.Now().Add(-time.Minute).Truncate(time.Second)
+	var ps []gitlabtest.Pipeline
+	for i := range 1500 {
+		ps = append(ps, gitlabtest.Pipeline{Ref: "main", Source: "api", CreatedAt: burst.Add(time.Duration(i) * time.Microsecond),
+			Variables: map[string]string{forge.JobIDVariable: strconv.Itoa(100000 + i), "MODEL": "rec"}})
+	}
+	gl.Add(ps...)
+	p := pipelinesFor(t, gl)
+	task := retry()
+	task.Since = time.Now().Add(-31 * time.Minute)
+	const most = 1500/findReads + 2
+	for attempt := 1; ; attempt++ {
+		run, err := p.Retrain(context.Background(), task)
+		if err == nil {
+			if run.ExternalID != 1 || len(gl.Created()) != 0 {
+				t.Fatalf("run %+v, %d created; want the lost pipeline 1 adopted", run, len(gl.Created()))
 			}
 			break
 		}
