@@ -51,21 +51,15 @@ type lookups struct {
 	read map[int64]map[int64]bool
 	// tried holds, per job, the attempts this process made.
 	tried map[int64]*tried
-	// cursor holds, per job whose search is unfinished, the creation time
-	// of the oldest pipeline it has gone past: every pipeline of the
-	// window created after it was read or lies outside the window, so
-	// the next attempt lists from there instead of from the newest page
-	// again (a search of more pipelines than one attempt lists finishes).
-	// No create call happens while a search is unfinished, so nothing
-	// of the job's can appear above the cursor.
-	cursor map[int64]time.Time
 	// page holds, per job, the listing an unfinished search stopped in:
 	// its upper bound and the page it reached; the next attempt lists on
-	// from there with the same bound. GitLab's created_at has a
-	// resolution of a second, so when more pipelines than one attempt
-	// lists share a second, the cursor alone cannot move below them. A
-	// listing with a fixed bound keeps its pages: pipelines created since
-	// lie above the bound (one deleted meanwhile shifts them by one).
+	// from there with the same bound, so a search of more pipelines than
+	// one attempt lists finishes. (A cursor of creation times could not
+	// move below a second holding more pipelines than an attempt lists:
+	// GitLab's created_at has a resolution of a second.) A listing with a
+	// fixed bound keeps its pages: no create call happens while a search
+	// is unfinished, pipelines created since lie above the bound, and one
+	// deleted meanwhile shifts them by one.
 	page map[int64]listed
 }
 
@@ -166,7 +160,6 @@ func (l *lookups) forget(job int64) {
 	defer l.mu.Unlock()
 	delete(l.read, job)
 	delete(l.tried, job)
-	delete(l.cursor, job)
 	delete(l.page, job)
 }
 
@@ -187,27 +180,6 @@ func (l *lookups) listing(job int64) (listed, bool) {
 	defer l.mu.Unlock()
 	p, ok := l.page[job]
 	return p, ok
-}
-
-// resume returns where job's unfinished search stopped, if it did.
-func (l *lookups) resume(job int64) (time.Time, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	c, ok := l.cursor[job]
-	return c, ok
-}
-
-// passed records that job's search went past pipelines created at or
-// after at.
-func (l *lookups) passed(job int64, at time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.cursor == nil || len(l.cursor) >= maxTracked {
-		l.cursor = map[int64]time.Time{}
-	}
-	if c, ok := l.cursor[job]; !ok || at.Before(c) {
-		l.cursor[job] = at
-	}
 }
 
 // mayHaveCreated says whether a create call that failed with err (resp
@@ -284,10 +256,6 @@ func (p *Pipelines) scan(ctx context.Context, t forge.RetrainTask, source string
 		// Go on with the last attempt's listing, from the page it
 		// stopped in (see lookups.page).
 		before, first = l.before, l.page
-	} else if c, ok := p.look.resume(t.JobID); ok && c.Add(time.Second).Before(before) {
-		// Go on below where the last attempt stopped; a second of
-		// overlap, since pipelines read already are skipped.
-		before = c.Add(time.Second)
 	}
 	opt := &gl.ListProjectPipelinesOptions{
 		ListOptions: gl.ListOptions{PerPage: findPerPage},
@@ -320,9 +288,6 @@ func (p *Pipelines) scan(ctx context.Context, t forge.RetrainTask, source string
 				return run, ok, err
 			}
 			p.look.mark(t.JobID, pl.ID)
-			if pl.CreatedAt != nil {
-				p.look.passed(t.JobID, *pl.CreatedAt)
-			}
 		}
 		if older || len(pls) < findPerPage {
 			p.look.forget(t.JobID)
