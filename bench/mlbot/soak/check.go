@@ -134,6 +134,8 @@ func (s *soak) report(res result, rssGrowth float64, fdGrowth int) int {
 	}
 	if sl := s.slack.counts(); sl.Replies < sum(rollbackRuns) {
 		fail("%d rollbacks started, %d outcomes posted in their threads", sum(rollbackRuns), sl.Replies)
+	} else if sl.PostedTwice > 0 {
+		fail("%d requests' messages posted twice", sl.PostedTwice)
 	}
 
 	// The outbox: drained, nothing dead or failed.
@@ -202,8 +204,8 @@ func (s *soak) report(res result, rssGrowth float64, fdGrowth int) int {
 		approved, sum(rollbackRuns), s.mode, dupRollbacks, lostRollbacks, notApproved)
 	fmt.Printf("outbox:        drained %v (%s after the traffic): %s\n", res.drained, res.drainTime.Round(1e9), strings.Join(jobs, ", "))
 	fmt.Printf("hooks:         %d pipelines recorded by mlbot, %d of them not success\n", pipelinesRecorded(s), notSuccess)
-	fmt.Printf("slack:         %d requests posted (%d of them twice), %d thread replies (rollback outcomes), %d updates, %d response_url answers\n",
-		sl.Requests, sl.PostedTwice, sl.Replies, sl.Updates, sl.Responds)
+	fmt.Printf("slack:         %d requests posted (%d of them twice; %d searches by retries), %d thread replies (rollback outcomes), %d updates, %d response_url answers\n",
+		sl.Requests, sl.PostedTwice, sl.Searches, sl.Replies, sl.Updates, sl.Responds)
 	fmt.Printf("replica a:     never killed; start %s, end %s; median of the first quarter %s, of the last %s (limits %.1f MiB, %d fds); peak %s\n",
 		a[0], a[1], early, late, mib(rssLimit), fdLimit, res.peak["a"])
 	fmt.Printf("replica b:     killed %d times; start %s, end %s (its last start), peak %s\n", res.kills, b[0], b[1], res.peak["b"])

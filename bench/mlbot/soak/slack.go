@@ -28,7 +28,15 @@ type slackStub struct {
 	replies  int
 	updates  int
 	responds int
-	nextTS   int64
+	searches int
+	// msgs is the channel, oldest first, for conversations.history.
+	msgs   []stubMessage
+	lastTS float64
+}
+
+type stubMessage struct {
+	ts   float64
+	meta json.RawMessage
 }
 
 func startSlack() *slackStub {
@@ -42,6 +50,7 @@ func startSlack() *slackStub {
 		s.mu.Unlock()
 		json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": f.Get("channel"), "ts": f.Get("ts")})
 	})
+	mux.HandleFunc("POST /api/conversations.history", s.history)
 	mux.HandleFunc("POST /respond/", func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		s.mu.Lock()
@@ -62,8 +71,15 @@ func form(r *http.Request) url.Values {
 func (s *slackStub) postMessage(w http.ResponseWriter, r *http.Request) {
 	f := form(r)
 	s.mu.Lock()
-	s.nextTS++
-	ts := fmt.Sprintf("1700000000.%06d", s.nextTS)
+	// Slack's ts: the post's Unix time in microseconds, unique in the channel.
+	t := max(float64(time.Now().UnixMicro())/1e6, s.lastTS+1e-6)
+	s.lastTS = t
+	ts := fmt.Sprintf("%.6f", t)
+	var meta json.RawMessage
+	if m := f.Get("metadata"); m != "" && json.Valid([]byte(m)) {
+		meta = json.RawMessage(m)
+	}
+	s.msgs = append(s.msgs, stubMessage{t, meta})
 	id := approvalOf(f.Get("blocks"))
 	if id != 0 {
 		s.posted[id]++
@@ -75,6 +91,33 @@ func (s *slackStub) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": f.Get("channel"), "ts": ts})
+}
+
+// history answers conversations.history as Slack does: newest first, back
+// to oldest, limit and cursor paging, metadata with include_all_metadata.
+func (s *slackStub) history(w http.ResponseWriter, r *http.Request) {
+	f := form(r)
+	oldest, _ := strconv.ParseFloat(f.Get("oldest"), 64)
+	limit, _ := strconv.Atoi(f.Get("limit"))
+	skip, _ := strconv.Atoi(f.Get("cursor"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.searches++
+	var page []map[string]any
+	i := len(s.msgs) - 1 - skip
+	for ; i >= 0 && s.msgs[i].ts >= oldest && len(page) < max(limit, 1); i-- {
+		m := map[string]any{"type": "message", "ts": fmt.Sprintf("%.6f", s.msgs[i].ts)}
+		if s.msgs[i].meta != nil && f.Get("include_all_metadata") == "1" {
+			m["metadata"] = s.msgs[i].meta
+		}
+		page = append(page, m)
+	}
+	more := i >= 0 && s.msgs[i].ts >= oldest
+	resp := map[string]any{"ok": true, "messages": page, "has_more": more}
+	if more {
+		resp["response_metadata"] = map[string]any{"next_cursor": strconv.Itoa(skip + len(page))}
+	}
+	json.NewEncoder(w).Encode(resp)
 }
 
 // approvalOf returns the approval id of a request message's Approve
@@ -109,13 +152,13 @@ func approvalOf(blocks string) int64 {
 
 // slackCounts is what the stub saw.
 type slackCounts struct {
-	Requests, PostedTwice, Replies, Updates, Responds int
+	Requests, PostedTwice, Replies, Updates, Responds, Searches int
 }
 
 func (s *slackStub) counts() slackCounts {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := slackCounts{Requests: len(s.posted), Replies: s.replies, Updates: s.updates, Responds: s.responds}
+	c := slackCounts{Requests: len(s.posted), Replies: s.replies, Updates: s.updates, Responds: s.responds, Searches: s.searches}
 	for _, n := range s.posted {
 		if n > 1 {
 			c.PostedTwice++

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -51,14 +52,64 @@ func New(c *bot.SlackConfig, hc *http.Client) *Client {
 		ttl: c.GroupCacheTTL, now: time.Now, groups: map[string]groupEntry{}}
 }
 
+// requestEvent is the event_type of the metadata a request's message
+// carries ({"request_id": "42"}): a retry finds the message an earlier
+// attempt posted by it (FindApproval).
+const requestEvent = "mlbot_request"
+
 // PostApproval posts a proposal's message and returns its channel and ts.
+// The message carries the request's id as message metadata.
 func (c *Client) PostApproval(ctx context.Context, channel string, a bot.Approval) (string, string, error) {
 	text, blocks := ApprovalBlocks(a, c.dashboard)
-	ch, ts, err := c.api.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+	meta := slack.SlackMetadata{EventType: requestEvent, EventPayload: map[string]any{"request_id": strconv.FormatInt(a.ID, 10)}}
+	ch, ts, err := c.api.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...),
+		slack.MsgOptionMetadata(meta))
 	if err != nil {
 		return "", "", classify(fmt.Errorf("chat.postMessage to %s: %w", channel, err))
 	}
 	return ch, ts, nil
+}
+
+// maxHistoryPages bounds FindApproval: at most this many pages of
+// historyPage messages, the channel's newest first back to the request's
+// creation.
+const (
+	maxHistoryPages = 5
+	historyPage     = 200
+)
+
+// errHistoryTooLong says FindApproval read maxHistoryPages pages without
+// reaching the request's creation.
+var errHistoryTooLong = errors.New("more messages since the request than the search reads")
+
+// FindApproval looks in channel (an ID) for the message of request id
+// posted at or after since, by its metadata (conversations.history with
+// include_all_metadata, which needs the channels:history scope, or
+// groups:history for a private channel). It returns the message's ts, or
+// "" when there is none; errHistoryTooLong when the channel had more
+// messages since than it reads.
+func (c *Client) FindApproval(ctx context.Context, channel string, id int64, since time.Time) (string, error) {
+	want := strconv.FormatInt(id, 10)
+	// Slack's clock and ours may differ by a little: look a minute further back.
+	oldest := strconv.FormatFloat(float64(since.Add(-time.Minute).UnixMicro())/1e6, 'f', 6, 64)
+	cursor := ""
+	for range maxHistoryPages {
+		h, err := c.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			ChannelID: channel, Oldest: oldest, Limit: historyPage, Cursor: cursor, IncludeAllMetadata: true})
+		if err != nil {
+			return "", classify(fmt.Errorf("conversations.history of %s: %w", channel, err))
+		}
+		for _, m := range h.Messages {
+			if m.Metadata.EventType == requestEvent && fmt.Sprint(m.Metadata.EventPayload["request_id"]) == want {
+				return m.Timestamp, nil
+			}
+		}
+		if !h.HasMore || h.ResponseMetaData.NextCursor == "" {
+			return "", nil
+		}
+		cursor = h.ResponseMetaData.NextCursor
+	}
+	return "", errHistoryTooLong
 }
 
 // UpdateApproval rewrites a posted proposal's message from its state.

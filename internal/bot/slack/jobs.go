@@ -51,13 +51,35 @@ func (b *Bot) approval(ctx context.Context, j bot.Job) (bot.Approval, error) {
 }
 
 // post posts a request's message once: a retry after the ts was recorded
-// does not post a second message.
+// does not post a second message, and a retry after an attempt that may
+// have posted without recording it (killed, or Slack's answer lost) first
+// looks for that message in the channel (FindApproval) and records it.
 func (b *Bot) post(ctx context.Context, j bot.Job) (forge.Run, error) {
 	a, err := b.approval(ctx, j)
 	if err != nil || a.TS != "" {
 		return forge.Run{}, err
 	}
-	ch, ts, err := b.Slack.PostApproval(ctx, b.Config.Channel, a)
+	ch := b.Config.Channel
+	if j.Attempts > 1 || j.LastError != "" {
+		ts, err := b.Slack.FindApproval(ctx, ch, a.ID, j.CreatedAt)
+		switch {
+		case err == nil && ts != "":
+			if err := b.Store.SetApprovalMessage(ctx, a.ID, ch, ts); err != nil {
+				return forge.Run{}, err
+			}
+			return forge.Run{Detail: fmt.Sprintf("found request %d's message, posted by an earlier attempt, in %s at %s", a.ID, ch, ts)}, nil
+		case err == nil:
+		case errors.Is(err, errHistoryTooLong) || errors.Is(err, forge.ErrPermanent):
+			// The search cannot tell (a channel name instead of an ID, a
+			// missing scope, a busy channel): posting again risks a second
+			// message, never a missing one.
+			b.Log.Warn("cannot look for the message an earlier attempt may have posted; posting it",
+				"request", a.ID, "channel", ch, "err", err)
+		default:
+			return forge.Run{}, err // Slack unavailable: retried later
+		}
+	}
+	ch, ts, err := b.Slack.PostApproval(ctx, ch, a)
 	if err != nil {
 		return forge.Run{}, err
 	}
