@@ -37,7 +37,15 @@ go build -o "$tmp/load" ./bench/mlbot/load
 go build -o "$tmp/ceiling" ./bench/mlbot/ceiling
 go build -o "$tmp/proxy" ./bench/mlbot/proxy
 
-"$tmp/ceiling" -listen 127.0.0.1:18090 & pids+=($!)
+# Loopback ports the kernel has free now (bound together, so distinct):
+# the ceiling (also the fake GitLab), a single mlbot, two replicas, the
+# proxy in front of them, PostgreSQL.
+read -r P_CEIL P_ONE P_R1 P_R2 P_PROXY P_PG < <(/usr/bin/python3 -c '
+import socket
+ss = [socket.socket() for _ in range(6)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in ss))')
+"$tmp/ceiling" -listen 127.0.0.1:$P_CEIL & pids+=($!)
 # One config per store and rule: "jobs" matches every alert (each alert
 # queues a retrain job that the worker runs against the ceiling's fake
 # GitLab during the load), "nojobs" matches none (intake alone).
@@ -48,7 +56,7 @@ store: {driver: $2, dsn: "$3"}
 auth:
   alertmanager: {bearer_token: bench-token}
 backends:
-  gitlab: {url: "http://127.0.0.1:18090/api/v4", token: bench}
+  gitlab: {url: "http://127.0.0.1:$P_CEIL/api/v4", token: bench}
 rules:
   - name: severe-drift
     matchers: ['alertname="FeatureDrift"', 'severity="$4"']
@@ -59,13 +67,14 @@ rules:
           variables: {MLGATE_TRIGGER: alert, MODEL: "{{ .Labels.model }}", PSI: "{{ .Annotations.psi }}"}
 YML
 }
+rport() { if [ "$1" = 1 ]; then echo "$P_R1"; else echo "$P_R2"; fi; } # replica i's port
 runs=(ceil)
 if [[ ,$STORES, == *,sqlite,* ]]; then
-  mkconf 18080 sqlite "$tmp/jobs.db" critical >"$tmp/sqlite-jobs.yml"
-  mkconf 18080 sqlite "$tmp/nojobs.db" never >"$tmp/sqlite-nojobs.yml"
+  mkconf $P_ONE sqlite "$tmp/jobs.db" critical >"$tmp/sqlite-jobs.yml"
+  mkconf $P_ONE sqlite "$tmp/nojobs.db" never >"$tmp/sqlite-nojobs.yml"
   runs+=(sqlite-jobs)
   if [ -n "${BASE:-}" ]; then
-    mkconf 18080 sqlite "$tmp/basejobs.db" critical >"$tmp/base-jobs.yml"
+    mkconf $P_ONE sqlite "$tmp/basejobs.db" critical >"$tmp/base-jobs.yml"
     runs+=(base-jobs)
   fi
   runs+=(sqlite-nojobs)
@@ -78,13 +87,13 @@ if [[ ,$STORES, == *,postgres,* ]]; then
   # The cluster as installed, on a loopback port: fsync and
   # synchronous_commit stay on, so an answered alert is on disk.
   asdb "$PGBIN/pg_ctl" -D "$pgdata" -w -l "$tmp/pg/log" \
-    -o "-p 18432 -k $tmp/pg -c listen_addresses=127.0.0.1 ${PGOPTS:-}" start >/dev/null
-  for db in jobs nojobs; do asdb "$PGBIN/psql" -h 127.0.0.1 -p 18432 -U postgres -qc "CREATE DATABASE $db" postgres; done
+    -o "-p $P_PG -k $tmp/pg -c listen_addresses=127.0.0.1 ${PGOPTS:-}" start >/dev/null
+  for db in jobs nojobs; do asdb "$PGBIN/psql" -h 127.0.0.1 -p $P_PG -U postgres -qc "CREATE DATABASE $db" postgres; done
   for r in 1 2; do
     for kind in jobs nojobs; do
       sev=critical; [ "$kind" = nojobs ] && sev=never
       for i in $(seq "$r"); do
-        mkconf $((18081 + i)) postgres "postgres://postgres@127.0.0.1:18432/$kind?sslmode=disable" "$sev" >"$tmp/pg$r-$kind-$i.yml"
+        mkconf "$(rport "$i")" postgres "postgres://postgres@127.0.0.1:$P_PG/$kind?sslmode=disable" "$sev" >"$tmp/pg$r-$kind-$i.yml"
       done
     done
   done
@@ -110,23 +119,23 @@ load() { "$tmp/load" -url "http://127.0.0.1:$1/v1/alertmanager" -n "$N" -c "$C" 
 serve_load() {
   local run=$1 started=() port
   case $run in
-    ceil) load 18090 >>"$tmp/$run.json"; return ;;
+    ceil) load $P_CEIL >>"$tmp/$run.json"; return ;;
     base-jobs)
       "$BASE" serve --config "$tmp/$run.yml" 2>>"$tmp/$run.log" & started+=($!)
-      wait_ready 18080; port=18080 ;;
+      wait_ready $P_ONE; port=$P_ONE ;;
     sqlite-*)
       "$tmp/mlbot" serve --config "$tmp/$run.yml" 2>>"$tmp/$run.log" & started+=($!)
-      wait_ready 18080; port=18080 ;;
+      wait_ready $P_ONE; port=$P_ONE ;;
     pg1-*)
       "$tmp/mlbot" serve --config "$tmp/$run-1.yml" 2>>"$tmp/$run.log" & started+=($!)
-      wait_ready 18082; port=18082 ;;
+      wait_ready $P_R1; port=$P_R1 ;;
     pg2-*)
       "$tmp/mlbot" serve --config "$tmp/$run-1.yml" 2>>"$tmp/$run.log" & started+=($!)
-      wait_ready 18082 # the first migrates; the second finds the schema
+      wait_ready $P_R1 # the first migrates; the second finds the schema
       "$tmp/mlbot" serve --config "$tmp/$run-2.yml" 2>>"$tmp/$run.log" & started+=($!)
-      wait_ready 18083
-      "$tmp/proxy" -listen 127.0.0.1:18085 -to 127.0.0.1:18082,127.0.0.1:18083 2>>"$tmp/$run.log" & started+=($!)
-      wait_ready 18085; port=18085 ;;
+      wait_ready $P_R2
+      "$tmp/proxy" -listen 127.0.0.1:$P_PROXY -to 127.0.0.1:$P_R1,127.0.0.1:$P_R2 2>>"$tmp/$run.log" & started+=($!)
+      wait_ready $P_PROXY; port=$P_PROXY ;;
   esac
   pids+=("${started[@]}")
   local mlbots=("${started[@]}")
