@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"gitlab.com/mlgate/mlgate/internal/bot/slack/slacktest"
 )
 
 // slackStub stands in for Slack's Web API (chat.postMessage, chat.update)
@@ -29,14 +31,7 @@ type slackStub struct {
 	updates  int
 	responds int
 	searches int
-	// msgs is the channel, oldest first, for conversations.history.
-	msgs   []stubMessage
-	lastTS float64
-}
-
-type stubMessage struct {
-	ts   float64
-	meta json.RawMessage
+	channel  slacktest.Channel // for conversations.history
 }
 
 func startSlack() *slackStub {
@@ -71,15 +66,7 @@ func form(r *http.Request) url.Values {
 func (s *slackStub) postMessage(w http.ResponseWriter, r *http.Request) {
 	f := form(r)
 	s.mu.Lock()
-	// Slack's ts: the post's Unix time in microseconds, unique in the channel.
-	t := max(float64(time.Now().UnixMicro())/1e6, s.lastTS+1e-6)
-	s.lastTS = t
-	ts := fmt.Sprintf("%.6f", t)
-	var meta json.RawMessage
-	if m := f.Get("metadata"); m != "" && json.Valid([]byte(m)) {
-		meta = json.RawMessage(m)
-	}
-	s.msgs = append(s.msgs, stubMessage{t, meta})
+	ts := s.channel.Post(f.Get("text"), f.Get("metadata"))
 	id := approvalOf(f.Get("blocks"))
 	if id != 0 {
 		s.posted[id]++
@@ -93,31 +80,13 @@ func (s *slackStub) postMessage(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": f.Get("channel"), "ts": ts})
 }
 
-// history answers conversations.history as Slack does: newest first, back
-// to oldest, limit and cursor paging, metadata with include_all_metadata.
+// history answers conversations.history as Slack does.
 func (s *slackStub) history(w http.ResponseWriter, r *http.Request) {
 	f := form(r)
-	oldest, _ := strconv.ParseFloat(f.Get("oldest"), 64)
-	limit, _ := strconv.Atoi(f.Get("limit"))
-	skip, _ := strconv.Atoi(f.Get("cursor"))
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.searches++
-	var page []map[string]any
-	i := len(s.msgs) - 1 - skip
-	for ; i >= 0 && s.msgs[i].ts >= oldest && len(page) < max(limit, 1); i-- {
-		m := map[string]any{"type": "message", "ts": fmt.Sprintf("%.6f", s.msgs[i].ts)}
-		if s.msgs[i].meta != nil && f.Get("include_all_metadata") == "1" {
-			m["metadata"] = s.msgs[i].meta
-		}
-		page = append(page, m)
-	}
-	more := i >= 0 && s.msgs[i].ts >= oldest
-	resp := map[string]any{"ok": true, "messages": page, "has_more": more}
-	if more {
-		resp["response_metadata"] = map[string]any{"next_cursor": strconv.Itoa(skip + len(page))}
-	}
-	json.NewEncoder(w).Encode(resp)
+	s.mu.Unlock()
+	json.NewEncoder(w).Encode(s.channel.History(f))
 }
 
 // approvalOf returns the approval id of a request message's Approve

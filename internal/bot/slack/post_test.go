@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -15,31 +16,20 @@ import (
 	"time"
 
 	"gitlab.com/mlgate/mlgate/internal/bot"
+	"gitlab.com/mlgate/mlgate/internal/bot/slack/slacktest"
 	"gitlab.com/mlgate/mlgate/internal/bot/store"
 	"gitlab.com/mlgate/mlgate/internal/forge"
 )
 
-// channelStub is a Slack channel behind chat.postMessage and
-// conversations.history as Slack serves them: messages newest first,
-// oldest bounding them, limit and cursor paging, metadata only with
-// include_all_metadata. history, when set, answers conversations.history
-// instead (an error).
+// channelStub is Slack's chat.postMessage and conversations.history over
+// one channel; history, when set, answers conversations.history instead
+// (an error). It records the posts and the searches' forms.
 type channelStub struct {
+	slacktest.Channel
 	mu       sync.Mutex
-	msgs     []stubMsg // oldest first
 	posts    int
-	searches []map[string]string
+	searches []url.Values
 	history  func(w http.ResponseWriter)
-}
-
-type stubMsg struct {
-	ts   float64
-	text string
-	meta json.RawMessage
-}
-
-func (c *channelStub) add(ts float64, text string, meta json.RawMessage) {
-	c.msgs = append(c.msgs, stubMsg{ts, text, meta})
 }
 
 func (c *channelStub) serve(t *testing.T) *httptest.Server {
@@ -47,53 +37,24 @@ func (c *channelStub) serve(t *testing.T) *httptest.Server {
 	mux.HandleFunc("POST /chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 		c.mu.Lock()
-		defer c.mu.Unlock()
 		c.posts++
-		var meta json.RawMessage
-		if m := r.Form.Get("metadata"); m != "" {
-			if !json.Valid([]byte(m)) {
-				t.Errorf("metadata %q is not JSON", m)
-			}
-			meta = json.RawMessage(m)
+		c.mu.Unlock()
+		if m := r.Form.Get("metadata"); m != "" && !json.Valid([]byte(m)) {
+			t.Errorf("metadata %q is not JSON", m)
 		}
-		ts := float64(time.Now().UnixMicro()) / 1e6
-		if n := len(c.msgs); n > 0 && ts <= c.msgs[n-1].ts {
-			ts = c.msgs[n-1].ts + 1e-6
-		}
-		c.add(ts, r.Form.Get("text"), meta)
-		json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": r.Form.Get("channel"), "ts": fmt.Sprintf("%.6f", ts)})
+		ts := c.Post(r.Form.Get("text"), r.Form.Get("metadata"))
+		json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": r.Form.Get("channel"), "ts": ts})
 	})
 	mux.HandleFunc("POST /conversations.history", func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 		c.mu.Lock()
-		defer c.mu.Unlock()
-		q := map[string]string{}
-		for k := range r.Form {
-			q[k] = r.Form.Get(k)
-		}
-		c.searches = append(c.searches, q)
+		c.searches = append(c.searches, r.Form)
+		c.mu.Unlock()
 		if c.history != nil {
 			c.history(w)
 			return
 		}
-		oldest, _ := strconv.ParseFloat(q["oldest"], 64)
-		limit, _ := strconv.Atoi(q["limit"])
-		skip, _ := strconv.Atoi(q["cursor"])
-		var page []map[string]any
-		i := len(c.msgs) - 1 - skip
-		for ; i >= 0 && c.msgs[i].ts >= oldest && len(page) < limit; i-- {
-			m := map[string]any{"type": "message", "ts": fmt.Sprintf("%.6f", c.msgs[i].ts), "text": c.msgs[i].text}
-			if c.msgs[i].meta != nil && q["include_all_metadata"] == "1" {
-				m["metadata"] = c.msgs[i].meta
-			}
-			page = append(page, m)
-		}
-		more := i >= 0 && c.msgs[i].ts >= oldest
-		resp := map[string]any{"ok": true, "messages": page, "has_more": more}
-		if more {
-			resp["response_metadata"] = map[string]any{"next_cursor": strconv.Itoa(skip + len(page))}
-		}
-		json.NewEncoder(w).Encode(resp)
+		json.NewEncoder(w).Encode(c.History(r.Form))
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -146,7 +107,7 @@ func TestPostOnceAfterLostRecord(t *testing.T) {
 			ch := &channelStub{history: tc.history}
 			// Messages before the request: never read.
 			for i := range 50 {
-				ch.add(float64(created.Add(-time.Hour).Unix())+float64(i), "old", nil)
+				ch.Add(float64(created.Add(-time.Hour).Unix())+float64(i), "old", "")
 			}
 			srv := ch.serve(t)
 			cfg := &bot.SlackConfig{Channel: "C0ROLLBACK", APIURL: srv.URL}
@@ -159,9 +120,8 @@ func TestPostOnceAfterLostRecord(t *testing.T) {
 				}
 			}
 			for i := range tc.others {
-				ch.mu.Lock()
-				ch.add(ch.msgs[len(ch.msgs)-1].ts+1e-3, fmt.Sprint("chatter ", i), json.RawMessage(`{"event_type":"other","event_payload":{"request_id":"`+strconv.FormatInt(a.ID, 10)+`"}}`))
-				ch.mu.Unlock()
+				ch.Add(ch.Last().TS+1e-3, fmt.Sprint("chatter ", i),
+					`{"event_type":"other","event_payload":{"request_id":"`+strconv.FormatInt(a.ID, 10)+`"}}`)
 			}
 			job := bot.Job{ID: 7, Kind: bot.KindSlackPost, Attempts: 2, LastError: "context canceled", CreatedAt: created,
 				Task: bot.Task{Slack: &bot.SlackTask{ApprovalID: a.ID}}}
@@ -189,7 +149,7 @@ func TestPostOnceAfterLostRecord(t *testing.T) {
 			}
 			s := ch.searches[0]
 			wantOldest := fmt.Sprintf("%.6f", float64(created.Add(-time.Minute).UnixMicro())/1e6)
-			if s["channel"] != "C0ROLLBACK" || s["oldest"] != wantOldest || s["include_all_metadata"] != "1" || s["limit"] != strconv.Itoa(historyPage) {
+			if s.Get("channel") != "C0ROLLBACK" || s.Get("oldest") != wantOldest || s.Get("include_all_metadata") != "1" || s.Get("limit") != strconv.Itoa(historyPage) {
 				t.Errorf("search %v, want channel C0ROLLBACK, oldest %s, include_all_metadata 1, limit %d", s, wantOldest, historyPage)
 			}
 		})
@@ -226,10 +186,10 @@ func TestPostFirstAttemptDoesNotSearch(t *testing.T) {
 		EventType    string            `json:"event_type"`
 		EventPayload map[string]string `json:"event_payload"`
 	}
-	if err := json.Unmarshal(ch.msgs[0].meta, &meta); err != nil {
+	if err := json.Unmarshal(ch.Last().Metadata, &meta); err != nil {
 		t.Fatal(err)
 	}
 	if meta.EventType != "mlbot_request" || meta.EventPayload["request_id"] != strconv.FormatInt(a.ID, 10) {
-		t.Errorf("metadata %s, want mlbot_request with request_id %d", ch.msgs[0].meta, a.ID)
+		t.Errorf("metadata %s, want mlbot_request with request_id %d", ch.Last().Metadata, a.ID)
 	}
 }
