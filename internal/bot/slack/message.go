@@ -24,21 +24,9 @@ func ApprovalBlocks(a bot.Approval, dashboard string) (string, []slack.Block) {
 		version = "the last healthy version"
 	}
 	title := fmt.Sprintf("Rollback request #%d: %s to %s", a.ID, a.Model, version)
-	md := func(s string) *slack.TextBlockObject {
-		return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
-	}
-	plain := func(s string) *slack.TextBlockObject {
-		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
-	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s*\nProject `%s` ref `%s`, proposed by %s", title, a.Project, a.Ref, who(a.ProposedBy))
-	if a.Reason != "" {
-		fmt.Fprintf(&b, "\n>%s", strings.ReplaceAll(a.Reason, "\n", "\n>"))
-	}
-	if dashboard != "" {
-		fmt.Fprintf(&b, "\n<%s|Dashboard>", dashboard)
-	}
-	blocks := []slack.Block{slack.NewSectionBlock(md(b.String()), nil, nil)}
+	blocks := []slack.Block{slack.NewSectionBlock(md(b.String()+reasonAndLink(a.Reason, dashboard)), nil, nil)}
 	var status string
 	switch a.State {
 	case bot.ApprovalProposed:
@@ -70,6 +58,27 @@ func ApprovalBlocks(a bot.Approval, dashboard string) (string, []slack.Block) {
 		blocks = append(blocks, slack.NewContextBlock("", md(status)))
 	}
 	return title + ": " + string(a.State), blocks
+}
+
+func md(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+}
+
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
+
+// reasonAndLink renders the end of a request's section: its reason
+// quoted, and the dashboard link.
+func reasonAndLink(reason, dashboard string) string {
+	var b strings.Builder
+	if reason != "" {
+		fmt.Fprintf(&b, "\n>%s", strings.ReplaceAll(reason, "\n", "\n>"))
+	}
+	if dashboard != "" {
+		fmt.Fprintf(&b, "\n<%s|Dashboard>", dashboard)
+	}
+	return b.String()
 }
 
 // who renders an actor: a Slack user as a mention, anything else as is.

@@ -16,24 +16,12 @@ import (
 // dialogs; once decided, who decided and what the engine does next.
 func promotionBlocks(a bot.Approval, dashboard string) (string, []slack.Block) {
 	title := fmt.Sprintf("Promotion request #%d: %s to 100%% of traffic", a.ID, a.Model)
-	md := func(s string) *slack.TextBlockObject {
-		return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
-	}
-	plain := func(s string) *slack.TextBlockObject {
-		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
-	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s*\n%s canary `%s` revision `%s`", title, a.Ref, a.Project, a.Version)
 	if a.ProposedBy != a.Ref {
 		fmt.Fprintf(&b, ", shipped by %s", who(a.ProposedBy))
 	}
-	if a.Reason != "" {
-		fmt.Fprintf(&b, "\n>%s", strings.ReplaceAll(a.Reason, "\n", "\n>"))
-	}
-	if dashboard != "" {
-		fmt.Fprintf(&b, "\n<%s|Dashboard>", dashboard)
-	}
-	blocks := []slack.Block{slack.NewSectionBlock(md(b.String()), nil, nil)}
+	blocks := []slack.Block{slack.NewSectionBlock(md(b.String()+reasonAndLink(a.Reason, dashboard)), nil, nil)}
 	var status string
 	switch a.State {
 	case bot.ApprovalProposed:
