@@ -18,7 +18,8 @@ import (
 	"gitlab.com/mlgate/mlgate/internal/bot/slack/slacktest"
 )
 
-// slackStub stands in for Slack's Web API (chat.postMessage, chat.update)
+// slackStub stands in for Slack's Web API (chat.postMessage, chat.update,
+// conversations.history)
 // and for the response_url of commands and clicks: it records what mlbot
 // sent and hands the approval requests it sees to the clicker.
 type slackStub struct {
